@@ -1,0 +1,45 @@
+# Shared helpers for bin/tabby and bin/tabbyctl. Sourced, not run.
+TABBY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export TABBY_ROOT
+
+say()  { printf 'tabby: %s\n' "$*"; }
+die()  { printf 'tabby: error: %s\n' "$*" >&2; exit 1; }
+
+# Debian packages each task needs. The names are Debian's; commands are checked by what they provide.
+PKGS_BUILD="openjdk-17-jdk-headless:javac maven:mvn"
+PKGS_RUN="etcd-server:etcd etcd-client:etcdctl iproute2:ip openssl:openssl procps:ps"
+
+# install_missing "pkg:command ...": installs the packages whose command is not on PATH.
+install_missing() {
+  local missing=() pair pkg cmd
+  for pair in "$@"; do
+    pkg=${pair%%:*}; cmd=${pair##*:}
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" -eq 0 ] || die "missing packages ${missing[*]}; run as root or install them: apt-get install ${missing[*]}"
+  say "installing ${missing[*]}"
+  # Try with the package lists as they are; refresh them only when that fails (a fresh machine has none).
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || die "apt-get update failed; check the package mirror"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+      || die "apt-get install ${missing[*]} failed"
+  fi
+}
+
+# build [extra maven args]: compiles and packages everything (tests skipped), once per source change.
+build() {
+  install_missing $PKGS_BUILD
+  local stamp="$TABBY_ROOT/var/build.stamp"
+  mkdir -p "$TABBY_ROOT/var"
+  if [ -f "$stamp" ] && [ -z "$(find "$TABBY_ROOT" -path "$TABBY_ROOT/var" -prune -o \( -name '*.java' -o -name pom.xml -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit)" ]; then
+    return 0
+  fi
+  say "building (mvn package, tests skipped)"
+  (cd "$TABBY_ROOT" && mvn -B -q -DskipTests install "$@") || die "build failed; run 'mvn -B -DskipTests install' to see why"
+  touch "$stamp"
+}
+
+ctl_classpath() {
+  echo "$TABBY_ROOT/services/ctl/target/classes:$TABBY_ROOT/services/ctl/target/lib/*"
+}

@@ -1,0 +1,293 @@
+package dev.tabby.model.codec;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabby.model.v3.Kind;
+import dev.tabby.model.v3.ObjectMeta;
+import dev.tabby.model.v3.Resource;
+import dev.tabby.model.validation.Problem;
+import dev.tabby.model.validation.Problems;
+import dev.tabby.model.validation.ResourceValidator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads and writes Calico v3 resources in calicoctl's YAML and JSON: multi-document YAML, concatenated JSON, and
+ * {@code List} / {@code <Kind>List} documents. Reading validates everything before returning anything.
+ */
+public final class ResourceCodec {
+    private ResourceCodec() {
+    }
+
+    /**
+     * Parses and validates a whole manifest. Throws {@link ManifestException} listing every problem in every
+     * document when any document is bad, so that a caller writes all of it or nothing.
+     */
+    public static Manifest read(String text) {
+        List<String> errors = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        List<Resource> resources = new ArrayList<>();
+        List<RawDocument> docs = split(text);
+        for (RawDocument doc : docs) {
+            Problems problems = new Problems();
+            Optional<Resource> r = decode(doc.node(), doc.fromYaml(), problems);
+            String where = doc.describe(r.map(Resource::name).orElse(nameOf(doc.node())));
+            for (Problem p : problems.all()) {
+                (p.fatal() ? errors : warnings).add(where + ": " + p);
+            }
+            r.ifPresent(resources::add);
+        }
+        if (!errors.isEmpty()) {
+            throw new ManifestException(errors);
+        }
+        if (resources.isEmpty()) {
+            throw new ManifestException(List.of("the manifest holds no resources"));
+        }
+        return new Manifest(resources, warnings);
+    }
+
+    /** One document, or one item of a List document, with where it stood in the text. */
+    private record RawDocument(int index, int item, int line, JsonNode node, boolean fromYaml) {
+        String describe(String name) {
+            StringBuilder sb = new StringBuilder("document ").append(index);
+            if (item > 0) {
+                sb.append(" item ").append(item);
+            }
+            String kind = node.path("kind").isTextual() ? node.path("kind").asText() : null;
+            if (kind != null || name != null) {
+                sb.append(" (");
+                if (kind != null) {
+                    sb.append(kind);
+                }
+                if (name != null) {
+                    sb.append(kind != null ? " " : "").append('"').append(name).append('"');
+                }
+                sb.append(')');
+            }
+            if (line > 0) {
+                sb.append(" at line ").append(line);
+            }
+            return sb.toString();
+        }
+    }
+
+    private static String nameOf(JsonNode node) {
+        JsonNode n = node.path("metadata").path("name");
+        return n.isTextual() ? n.asText() : null;
+    }
+
+    private static List<RawDocument> split(String text) {
+        String trimmed = text.stripLeading();
+        ObjectMapper mapper = trimmed.startsWith("{") || trimmed.startsWith("[") ? Mappers.JSON : Mappers.YAML;
+        List<RawDocument> out = new ArrayList<>();
+        try (JsonParser parser = mapper.createParser(text)) {
+            int index = 0;
+            while (true) {
+                JsonToken token;
+                try {
+                    token = parser.nextToken();
+                } catch (JsonProcessingException e) {
+                    throw syntax(index + 1, e);
+                }
+                if (token == null) {
+                    break;
+                }
+                index++;
+                JsonLocation at = parser.currentTokenLocation();
+                JsonNode node;
+                try {
+                    node = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(parser);
+                } catch (JsonProcessingException e) {
+                    throw syntax(index, e);
+                }
+                if (node == null || node.isNull() || node.isMissingNode()) {
+                    index--; // an empty document between two "---" is not a document
+                    continue;
+                }
+                addDocument(out, index, (int) at.getLineNr(), node, mapper == Mappers.YAML);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    private static ManifestException syntax(int document, JsonProcessingException e) {
+        JsonLocation loc = e.getLocation();
+        String where = loc == null ? "" : " at line " + loc.getLineNr() + " column " + loc.getColumnNr();
+        String msg = e.getOriginalMessage().lines().findFirst().orElse("unreadable");
+        return new ManifestException(List.of("document " + document + where + ": not valid YAML or JSON: " + msg));
+    }
+
+    private static void addDocument(List<RawDocument> out, int index, int line, JsonNode node, boolean fromYaml) {
+        if (node.isArray()) {
+            // A JSON array of resources, as some tools write: each element is an item.
+            for (int i = 0; i < node.size(); i++) {
+                out.add(new RawDocument(index, i + 1, line, node.get(i), fromYaml));
+            }
+            return;
+        }
+        String kind = node.path("kind").asText("");
+        if (node.isObject() && (kind.equals("List") || (kind.endsWith("List") && node.has("items")))) {
+            JsonNode items = node.path("items");
+            if (!items.isArray()) {
+                out.add(new RawDocument(index, 0, line, node, fromYaml)); // decode() reports the missing items
+                return;
+            }
+            for (int i = 0; i < items.size(); i++) {
+                out.add(new RawDocument(index, i + 1, line, items.get(i), fromYaml));
+            }
+            return;
+        }
+        out.add(new RawDocument(index, 0, line, node, fromYaml));
+    }
+
+    /** Decodes one document's tree into a validated resource, reporting problems at their field paths. */
+    private static Optional<Resource> decode(JsonNode node, boolean fromYaml, Problems problems) {
+        if (!node.isObject()) {
+            problems.error("expected a mapping with apiVersion, kind, metadata and spec");
+            return Optional.empty();
+        }
+        JsonNode apiVersion = node.get("apiVersion");
+        if (apiVersion == null || !apiVersion.isTextual()) {
+            problems.at("apiVersion").error("is required: use " + Resource.API_VERSION);
+        } else if (!apiVersion.asText().equals(Resource.API_VERSION)) {
+            problems.at("apiVersion").error("\"" + apiVersion.asText() + "\" is not supported; use " + Resource.API_VERSION);
+        }
+        JsonNode kindNode = node.get("kind");
+        if (kindNode == null || !kindNode.isTextual()) {
+            problems.at("kind").error("is required; one of " + Kind.allKindNames());
+            return Optional.empty();
+        }
+        String kindName = kindNode.asText();
+        if (kindName.endsWith("List")) {
+            problems.at("items").error("is required in a " + kindName + " and must be a list of resources");
+            return Optional.empty();
+        }
+        Optional<Kind> kind = Kind.byKindName(kindName);
+        if (kind.isEmpty()) {
+            problems.at("kind").error("\"" + kindName + "\" is not a kind Tabby knows; one of " + Kind.allKindNames());
+            return Optional.empty();
+        }
+        if (problems.hasErrors()) {
+            return Optional.empty();
+        }
+        ObjectNode body = ((ObjectNode) node).deepCopy();
+        body.remove("apiVersion");
+        body.remove("kind");
+        Resource r;
+        try {
+            r = (fromYaml ? Mappers.JSON_FROM_YAML : Mappers.JSON).treeToValue(body, kind.get().type());
+        } catch (JsonProcessingException e) {
+            Problem p = JacksonErrors.toProblem(e, body);
+            problems.at(p.path()).error(p.message());
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            problems.error(e.getMessage());
+            return Optional.empty();
+        }
+        Resource validated = ResourceValidator.validate(r, problems);
+        return problems.hasErrors() ? Optional.empty() : Optional.of(validated);
+    }
+
+    // ---- writing ----
+
+    /** The resource as a tree: apiVersion, kind, then its fields, empty ones left out. */
+    public static ObjectNode toTree(Resource r) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("apiVersion", Resource.API_VERSION);
+        out.put("kind", r.kind().kindName());
+        out.setAll((ObjectNode) Mappers.JSON.valueToTree(r));
+        return out;
+    }
+
+    /** Several resources as calicoctl prints them: a {@code <Kind>List}, or a {@code List} of mixed kinds. */
+    public static ObjectNode toListTree(List<? extends Resource> resources, Kind kind, String listRevision) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("apiVersion", Resource.API_VERSION);
+        ArrayNode items = out.putArray("items");
+        resources.forEach(r -> items.add(toTree(r)));
+        out.put("kind", kind == null ? "List" : kind.listKindName());
+        ObjectNode meta = out.putObject("metadata");
+        if (listRevision != null) {
+            meta.put("resourceVersion", listRevision);
+        }
+        return out;
+    }
+
+    public static String toYaml(JsonNode tree) {
+        try {
+            return Mappers.YAML.writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write YAML: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static String toJson(JsonNode tree) {
+        try {
+            return Mappers.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(tree) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static String toYaml(Resource r) {
+        return toYaml(toTree(r));
+    }
+
+    public static String toJson(Resource r) {
+        return toJson(toTree(r));
+    }
+
+    // ---- the datastore's value format ----
+
+    /** The value stored in etcd: compact JSON of the whole resource, without resourceVersion (the mod revision). */
+    public static byte[] toStoredValue(Resource r) {
+        ObjectMeta m = r.metadata();
+        Resource stored = m.resourceVersion() == null ? r : r.withMetadata(m.withResourceVersion(null));
+        try {
+            return Mappers.JSON.writeValueAsBytes(toTree(stored));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + r.kind().kindName() + " " + r.name(), e);
+        }
+    }
+
+    /**
+     * Decodes a value read from etcd. Stored values are untrusted too: a value that does not decode to the
+     * expected kind is an error naming the key, never a partly filled resource.
+     */
+    public static Resource fromStoredValue(Kind expected, byte[] value, long modRevision, String key) {
+        String text = new String(value, StandardCharsets.UTF_8);
+        JsonNode node;
+        try {
+            node = Mappers.JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ManifestException(List.of("etcd key " + key + ": not JSON: " + e.getOriginalMessage()));
+        }
+        Problems problems = new Problems();
+        Optional<Resource> r = decode(node, false, problems);
+        if (r.isEmpty() || r.get().kind() != expected) {
+            List<String> lines = new ArrayList<>();
+            problems.errors().forEach(p -> lines.add("etcd key " + key + ": " + p));
+            if (lines.isEmpty()) {
+                lines.add("etcd key " + key + ": holds a " + r.map(x -> x.kind().kindName()).orElse("?")
+                        + ", expected a " + expected.kindName());
+            }
+            throw new ManifestException(lines);
+        }
+        Resource res = r.get();
+        return res.withMetadata(res.metadata().withResourceVersion(Long.toString(modRevision)));
+    }
+}

@@ -1,0 +1,120 @@
+package dev.tabby.model.v3;
+
+import dev.tabby.model.net.IpAddress;
+import dev.tabby.model.validation.Problems;
+import java.util.List;
+
+/**
+ * A BGP peering: which nodes ({@code node} or {@code nodeSelector}, all when neither) peer with whom (a
+ * {@code peerIP} and {@code asNumber}, or the nodes matching {@code peerSelector}).
+ */
+public record BGPPeer(ObjectMeta metadata, Spec spec) implements Resource {
+
+    public static final List<String> SOURCE_ADDRESSES = List.of("UseNodeIP", "None");
+
+    public record Spec(
+            String node,
+            String peerIP,
+            AsNumber asNumber,
+            String nodeSelector,
+            String peerSelector,
+            Boolean keepOriginalNextHop,
+            Password password,
+            String sourceAddress,
+            String maxRestartTime) {
+    }
+
+    /** The TCP MD5 password, held in a Kubernetes secret; Tabby never stores the secret itself. */
+    public record Password(SecretKeyRef secretKeyRef) {
+    }
+
+    public record SecretKeyRef(String name, String key) {
+    }
+
+    @Override
+    public BGPPeer withMetadata(ObjectMeta m) {
+        return new BGPPeer(m, spec);
+    }
+
+    @Override
+    public BGPPeer validated(Problems p) {
+        if (spec == null) {
+            p.error("is required: a BGPPeer needs spec.peerIP and spec.asNumber, or spec.peerSelector");
+            return this;
+        }
+        if (spec.node != null && spec.nodeSelector != null) {
+            p.error("node and nodeSelector are both set; use one: node names one node, nodeSelector picks several");
+        }
+        if (spec.node != null) {
+            String why = Names.checkResourceName(spec.node);
+            if (why != null) {
+                p.at("node").error("\"" + spec.node + "\" " + why);
+            }
+        }
+        Check.selector(p.at("nodeSelector"), spec.nodeSelector);
+        Check.selector(p.at("peerSelector"), spec.peerSelector);
+        String peerIP = spec.peerIP;
+        if (peerIP != null && spec.peerSelector != null) {
+            p.error("peerIP and peerSelector are both set; use one: peerIP names one peer, peerSelector picks Calico nodes");
+        } else if (peerIP == null && spec.peerSelector == null) {
+            p.error("has neither peerIP nor peerSelector; say whom to peer with");
+        }
+        if (peerIP != null) {
+            peerIP = checkPeerIp(p.at("peerIP"), peerIP);
+            if (spec.asNumber == null) {
+                p.at("asNumber").error("is required with peerIP");
+            }
+        }
+        if (spec.peerSelector != null && spec.asNumber != null) {
+            p.at("asNumber").error("must not be set with peerSelector; the selected nodes' own AS numbers are used");
+        }
+        Check.oneOf(p.at("sourceAddress"), spec.sourceAddress, SOURCE_ADDRESSES);
+        Check.duration(p.at("maxRestartTime"), spec.maxRestartTime);
+        if (spec.password != null) {
+            SecretKeyRef ref = spec.password.secretKeyRef;
+            Problems at = p.at("password").at("secretKeyRef");
+            if (ref == null) {
+                at.error("is required: name the secret and key that hold the password");
+            } else {
+                Check.required(at.at("name"), ref.name);
+                Check.required(at.at("key"), ref.key);
+            }
+        }
+        return new BGPPeer(metadata, new Spec(spec.node, peerIP, spec.asNumber, spec.nodeSelector, spec.peerSelector,
+                spec.keepOriginalNextHop, spec.password, spec.sourceAddress, spec.maxRestartTime));
+    }
+
+    /** An address with an optional port: {@code 10.0.0.1}, {@code 10.0.0.1:1179}, {@code [fd00::1]:1179}. */
+    private static String checkPeerIp(Problems p, String value) {
+        String host = value;
+        String port = null;
+        if (value.startsWith("[")) {
+            int close = value.indexOf(']');
+            if (close < 0 || (close + 1 < value.length() && value.charAt(close + 1) != ':')) {
+                p.error("\"" + value + "\" is not an address; expected IP, IP:port or [IPv6]:port");
+                return value;
+            }
+            host = value.substring(1, close);
+            port = close + 1 < value.length() ? value.substring(close + 2) : null;
+        } else if (value.chars().filter(c -> c == ':').count() == 1) {
+            host = value.substring(0, value.indexOf(':'));
+            port = value.substring(value.indexOf(':') + 1);
+        }
+        try {
+            String canonical = IpAddress.parse(host).toString();
+            if (port != null) {
+                int n = port.chars().allMatch(Character::isDigit) && !port.isEmpty() && port.length() < 6
+                        ? Integer.parseInt(port) : -1;
+                if (n < 1 || n > 65535) {
+                    p.error("\"" + value + "\": port \"" + port + "\" is not allowed; allowed: 1..65535");
+                    return value;
+                }
+                return canonical.contains(":") ? "[" + canonical + "]:" + n : canonical + ":" + n;
+            }
+            return canonical;
+        } catch (IllegalArgumentException e) {
+            p.error(e.getMessage());
+            return value;
+        }
+    }
+}

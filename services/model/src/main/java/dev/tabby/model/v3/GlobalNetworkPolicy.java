@@ -1,0 +1,51 @@
+package dev.tabby.model.v3;
+
+import dev.tabby.model.validation.Problems;
+import java.util.List;
+
+/** Policy across all namespaces and for host endpoints; may act before DNAT or bypass connection tracking. */
+public record GlobalNetworkPolicy(ObjectMeta metadata, Spec spec) implements Resource {
+
+    public record Spec(
+            Double order,
+            String selector,
+            List<String> types,
+            List<Rule> ingress,
+            List<Rule> egress,
+            Boolean doNotTrack,
+            Boolean preDNAT,
+            Boolean applyOnForward,
+            String serviceAccountSelector,
+            String namespaceSelector) {
+    }
+
+    @Override
+    public GlobalNetworkPolicy withMetadata(ObjectMeta m) {
+        return new GlobalNetworkPolicy(m, spec);
+    }
+
+    @Override
+    public GlobalNetworkPolicy validated(Problems p) {
+        Spec s = spec == null ? new Spec(null, null, null, null, null, null, null, null, null, null) : spec;
+        PolicyCheck.order(p.at("order"), s.order);
+        Check.selector(p.at("selector"), s.selector);
+        Check.selector(p.at("serviceAccountSelector"), s.serviceAccountSelector);
+        Check.selector(p.at("namespaceSelector"), s.namespaceSelector);
+        List<Rule> ingress = RuleCheck.rules(p.at("ingress"), s.ingress);
+        List<Rule> egress = RuleCheck.rules(p.at("egress"), s.egress);
+        List<String> types = PolicyCheck.types(p.at("types"), s.types, ingress, egress);
+        boolean doNotTrack = Boolean.TRUE.equals(s.doNotTrack);
+        boolean preDNAT = Boolean.TRUE.equals(s.preDNAT);
+        if (doNotTrack && preDNAT) {
+            p.error("doNotTrack and preDNAT are both true; a policy may use only one of them");
+        }
+        if ((doNotTrack || preDNAT) && !Boolean.TRUE.equals(s.applyOnForward)) {
+            p.at("applyOnForward").error("must be true when " + (doNotTrack ? "doNotTrack" : "preDNAT") + " is true");
+        }
+        if (preDNAT && (egress != null && !egress.isEmpty() || types.contains(PolicyCheck.EGRESS))) {
+            p.error("preDNAT policy applies to ingress only; remove egress rules and Egress from types");
+        }
+        return new GlobalNetworkPolicy(metadata, new Spec(s.order, s.selector, types, ingress, egress,
+                s.doNotTrack, s.preDNAT, s.applyOnForward, s.serviceAccountSelector, s.namespaceSelector));
+    }
+}

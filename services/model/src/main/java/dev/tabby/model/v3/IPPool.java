@@ -1,0 +1,90 @@
+package dev.tabby.model.v3;
+
+import dev.tabby.model.net.Cidr;
+import dev.tabby.model.validation.Problems;
+import java.util.List;
+
+/** A range of workload addresses, carved into blocks that nodes claim; also says how traffic leaves it. */
+public record IPPool(ObjectMeta metadata, Spec spec) implements Resource {
+
+    public static final List<String> ENCAP_MODES = List.of("Always", "CrossSubnet", "Never");
+
+    public record Spec(
+            String cidr,
+            String vxlanMode,
+            String ipipMode,
+            Boolean natOutgoing,
+            Boolean disabled,
+            Integer blockSize,
+            String nodeSelector) {
+    }
+
+    /** Networks no pool may overlap: the kernel or the link treats these addresses specially. */
+    private static final List<Cidr> RESERVED = List.of(
+            Cidr.parse("127.0.0.0/8"), Cidr.parse("169.254.0.0/16"), Cidr.parse("224.0.0.0/4"),
+            Cidr.parse("::1/128"), Cidr.parse("fe80::/10"), Cidr.parse("ff00::/8"));
+
+    @Override
+    public IPPool withMetadata(ObjectMeta m) {
+        return new IPPool(m, spec);
+    }
+
+    @Override
+    public IPPool validated(Problems p) {
+        if (spec == null) {
+            p.error("is required: an IPPool needs at least spec.cidr");
+            return this;
+        }
+        Check.required(p.at("cidr"), spec.cidr);
+        String cidr = Check.cidr(p.at("cidr"), spec.cidr);
+        Cidr pool = p.at("cidr").hasErrors() ? null : Cidr.parse(cidr);
+        int version = pool == null ? 0 : pool.version();
+
+        Integer blockSize = spec.blockSize;
+        if (blockSize == null && pool != null) {
+            blockSize = pool.isV4() ? 26 : 122;
+        }
+        if (pool != null) {
+            checkPool(p, pool, blockSize);
+        }
+
+        Check.oneOf(p.at("vxlanMode"), spec.vxlanMode, ENCAP_MODES);
+        Check.oneOf(p.at("ipipMode"), spec.ipipMode, ENCAP_MODES);
+        String vxlan = spec.vxlanMode == null ? "Never" : spec.vxlanMode;
+        String ipip = spec.ipipMode == null ? "Never" : spec.ipipMode;
+        if (!vxlan.equals("Never") && !ipip.equals("Never")) {
+            p.error("ipipMode " + ipip + " and vxlanMode " + vxlan
+                    + " are both enabled; a pool uses one encapsulation: set the other to Never");
+        }
+        if (version == 6 && !ipip.equals("Never")) {
+            p.at("ipipMode").error(ipip + " is not allowed on an IPv6 pool; IP-in-IP carries IPv4 only: use Never");
+        }
+        if (version == 6 && !vxlan.equals("Never")) {
+            p.at("vxlanMode").error(vxlan + " is not allowed on an IPv6 pool in Calico v3.18: use Never");
+        }
+
+        String nodeSelector = spec.nodeSelector == null || spec.nodeSelector.isBlank() ? "all()" : spec.nodeSelector;
+        Check.selector(p.at("nodeSelector"), nodeSelector);
+        return new IPPool(metadata, new Spec(cidr, vxlan, ipip,
+                spec.natOutgoing == null ? Boolean.FALSE : spec.natOutgoing,
+                spec.disabled == null ? Boolean.FALSE : spec.disabled,
+                blockSize, nodeSelector));
+    }
+
+    private static void checkPool(Problems p, Cidr pool, Integer blockSize) {
+        for (Cidr reserved : RESERVED) {
+            if (reserved.overlaps(pool)) {
+                p.at("cidr").error(pool + " overlaps " + reserved + ", which is reserved (loopback, link-local or multicast)");
+            }
+        }
+        int min = pool.isV4() ? 20 : 116;
+        int max = pool.isV4() ? 32 : 128;
+        if (blockSize < min || blockSize > max) {
+            p.at("blockSize").error(blockSize + " is not allowed; IPv" + pool.version() + " block size must be "
+                    + min + ".." + max);
+        } else if (blockSize < pool.prefixLength()) {
+            p.at("blockSize").error("/" + blockSize + " blocks do not fit in the /" + pool.prefixLength()
+                    + " pool; use a block size of at least " + pool.prefixLength());
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.tabby.model.v3;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * A rule port as Calico writes it: a number ({@code 80}), a range ({@code "8000:8080"}) or a named port
+ * ({@code "http"}, resolved against the endpoint's named ports).
+ */
+public record Port(int min, int max, String name) {
+
+    public static Port number(int port) {
+        return new Port(port, port, null);
+    }
+
+    public static Port range(int min, int max) {
+        return new Port(min, max, null);
+    }
+
+    public static Port named(String name) {
+        return new Port(0, 0, name);
+    }
+
+    public boolean isNamed() {
+        return name != null;
+    }
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    public static Port from(Object raw) {
+        if (raw instanceof Integer i) {
+            return number(checkPort(i, String.valueOf(i)));
+        }
+        if (raw instanceof String s) {
+            return parse(s);
+        }
+        throw new IllegalArgumentException(AsNumber.describe(raw) + " is not a port; " + ALLOWED);
+    }
+
+    private static final String ALLOWED = "allowed: 1..65535, a range \"min:max\", or a named port";
+
+    public static Port parse(String s) {
+        if (!s.isEmpty() && s.chars().allMatch(Character::isDigit)) {
+            return number(checkPort(parseInt(s), s));
+        }
+        int colon = s.indexOf(':');
+        if (colon > 0 && s.substring(0, colon).chars().allMatch(Character::isDigit)) {
+            String lo = s.substring(0, colon);
+            String hi = s.substring(colon + 1);
+            if (hi.isEmpty() || !hi.chars().allMatch(Character::isDigit)) {
+                throw new IllegalArgumentException("\"" + s + "\" is not a port range; expected \"min:max\", e.g. \"8000:8080\"");
+            }
+            int min = checkPort(parseInt(lo), s);
+            int max = checkPort(parseInt(hi), s);
+            if (min > max) {
+                throw new IllegalArgumentException("\"" + s + "\": range start " + min + " is above its end " + max);
+            }
+            return range(min, max);
+        }
+        if (!Names.isPortName(s)) {
+            throw new IllegalArgumentException("\"" + s + "\" is not a port; " + ALLOWED
+                    + " (lower-case letters, digits and '-', at most 15 characters, at least one letter)");
+        }
+        return named(s);
+    }
+
+    private static int parseInt(String digits) {
+        // More than 6 digits cannot be a port; keep Integer.parseInt away from overflow.
+        return digits.length() > 6 ? Integer.MAX_VALUE : Integer.parseInt(digits);
+    }
+
+    private static int checkPort(int p, String text) {
+        if (p < 1 || p > 65535) {
+            throw new IllegalArgumentException(text + " is not a valid port; " + ALLOWED);
+        }
+        return p;
+    }
+
+    @JsonValue
+    public Object json() {
+        if (name != null) {
+            return name;
+        }
+        return min == max ? (Object) min : min + ":" + max;
+    }
+
+    @Override
+    public String toString() {
+        return String.valueOf(json());
+    }
+}

@@ -1,0 +1,68 @@
+package dev.tabby.model.v3;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.List;
+
+/**
+ * An IP protocol as Calico writes it: by name (TCP, UDP, ICMP, ICMPv6, SCTP, UDPLite) or by number 1..255.
+ * Names are matched without regard to case and kept in Calico's spelling.
+ */
+public record Protocol(String name, int number) {
+    public static final List<String> NAMES = List.of("TCP", "UDP", "ICMP", "ICMPv6", "SCTP", "UDPLite");
+    private static final int[] NUMBERS = {6, 17, 1, 58, 132, 136};
+
+    public static final Protocol TCP = new Protocol("TCP", 6);
+    public static final Protocol UDP = new Protocol("UDP", 17);
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    public static Protocol from(Object raw) {
+        if (raw instanceof Integer i) {
+            if (i < 1 || i > 255) {
+                throw new IllegalArgumentException(i + " is not a protocol number; " + ALLOWED);
+            }
+            return new Protocol(null, i);
+        }
+        if (raw instanceof String s) {
+            return parse(s);
+        }
+        throw new IllegalArgumentException(AsNumber.describe(raw) + " is not a protocol; " + ALLOWED);
+    }
+
+    private static final String ALLOWED = "allowed: TCP, UDP, ICMP, ICMPv6, SCTP, UDPLite or a number 1..255";
+
+    public static Protocol parse(String s) {
+        for (int i = 0; i < NAMES.size(); i++) {
+            if (NAMES.get(i).equalsIgnoreCase(s)) {
+                return new Protocol(NAMES.get(i), NUMBERS[i]);
+            }
+        }
+        if (!s.isEmpty() && s.length() <= 3 && s.chars().allMatch(Character::isDigit)) {
+            return from(Integer.parseInt(s));
+        }
+        throw new IllegalArgumentException("\"" + s + "\" is not a protocol; " + ALLOWED);
+    }
+
+    /** Ports may only be given with protocols that have them. */
+    public boolean hasPorts() {
+        return number == 6 || number == 17 || number == 132 || number == 136;
+    }
+
+    public boolean isIcmpV4() {
+        return number == 1;
+    }
+
+    public boolean isIcmpV6() {
+        return number == 58;
+    }
+
+    @JsonValue
+    public Object json() {
+        return name != null ? name : (Object) number;
+    }
+
+    @Override
+    public String toString() {
+        return String.valueOf(json());
+    }
+}

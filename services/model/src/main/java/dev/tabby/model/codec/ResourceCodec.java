@@ -237,7 +237,7 @@ public final class ResourceCodec {
 
     public static String toJson(JsonNode tree) {
         try {
-            return Mappers.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(tree) + "\n";
+            return Mappers.JSON.writer(Mappers.GO_STYLE_PRETTY).writeValueAsString(tree) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
         }

@@ -1,5 +1,6 @@
 package dev.tabby.model.v3;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.tabby.model.validation.Problems;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,12 +13,18 @@ import java.util.regex.PatternSyntaxException;
  *
  * Every field is optional: null means "not set here", and Felix then falls back to its own default (or to a
  * less specific FelixConfiguration). validated() never fills those defaults in. Calico writes these fields with
- * omitempty, so an empty string is treated like an unset one and is not checked.
+ * omitempty, so an empty string is treated like an unset one: it is not checked, and validated() turns it into
+ * null. An empty list is different: Calico's lists are pointers to slices, so "failsafeInboundHostPorts: []" (no
+ * failsafe ports at all) is kept and written out, unlike an unset list (Felix's default ports).
  *
  * Fields deliberately left out: none of the v3.18 FelixConfigurationSpec. Fields that appeared in later releases
  * (dataplaneWatchdogTimeout, featureGates, bpfMapSize*, bpfPSNATPorts, vxlanMTUV6, routeTableRanges,
  * wireguardHostEncryptionEnabled, floatingIPs, healthTimeoutOverrides, logDebugFilenameRegex, ...) are not part
  * of v3.18 and are rejected as unknown fields by the codec, as calicoctl v3.18 rejects them.
+ *
+ * iptablesBackend allows Legacy and NFT only, the two values the v3.18 validator accepts ("Auto" came later). The
+ * failsafe protocol must be upper case (TCP, UDP, SCTP), although the reference page lists "tcp, udp, sctp": the
+ * validator compares exactly.
  *
  * Where the v3.18 validator has no rule but Felix refuses the value when it parses its configuration (and then
  * ignores it or exits), the check below follows Felix, so that a value Felix cannot use is caught on write:
@@ -133,10 +140,10 @@ public record FelixConfiguration(ObjectMeta metadata, Spec spec) implements Reso
             Boolean prometheusGoMetricsEnabled,
             Boolean prometheusProcessMetricsEnabled,
 
-            List<ProtoPort> failsafeInboundHostPorts,
-            List<ProtoPort> failsafeOutboundHostPorts,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<ProtoPort> failsafeInboundHostPorts,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<ProtoPort> failsafeOutboundHostPorts,
 
-            List<Port> kubeNodePortRanges,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<Port> kubeNodePortRanges,
 
             String policySyncPathPrefix,
 
@@ -153,7 +160,7 @@ public record FelixConfiguration(ObjectMeta metadata, Spec spec) implements Reso
             Integer deviceRouteProtocol,
             Boolean removeExternalRoutes,
 
-            List<String> externalNodesList,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<String> externalNodesList,
 
             String debugMemoryProfilePath,
             Boolean debugDisableLogDropping,
@@ -319,35 +326,35 @@ public record FelixConfiguration(ObjectMeta metadata, Spec spec) implements Reso
 
         Spec normalised = new Spec(
                 s.useInternalDataplaneDriver,
-                s.dataplaneDriver,
+                unsetIfEmpty(s.dataplaneDriver),
                 s.ipv6Support,
-                s.routeRefreshInterval,
-                s.interfaceRefreshInterval,
-                s.iptablesRefreshInterval,
-                s.iptablesPostWriteCheckInterval,
-                s.iptablesLockFilePath,
-                s.iptablesLockTimeout,
-                s.iptablesLockProbeInterval,
-                s.featureDetectOverride,
-                s.ipsetsRefreshInterval,
+                unsetIfEmpty(s.routeRefreshInterval),
+                unsetIfEmpty(s.interfaceRefreshInterval),
+                unsetIfEmpty(s.iptablesRefreshInterval),
+                unsetIfEmpty(s.iptablesPostWriteCheckInterval),
+                unsetIfEmpty(s.iptablesLockFilePath),
+                unsetIfEmpty(s.iptablesLockTimeout),
+                unsetIfEmpty(s.iptablesLockProbeInterval),
+                unsetIfEmpty(s.featureDetectOverride),
+                unsetIfEmpty(s.ipsetsRefreshInterval),
                 s.maxIpsetSize,
-                s.iptablesBackend,
-                s.xdpRefreshInterval,
-                s.netlinkTimeout,
-                s.metadataAddr,
+                unsetIfEmpty(s.iptablesBackend),
+                unsetIfEmpty(s.xdpRefreshInterval),
+                unsetIfEmpty(s.netlinkTimeout),
+                unsetIfEmpty(s.metadataAddr),
                 s.metadataPort,
-                s.openstackRegion,
-                s.interfacePrefix,
-                s.interfaceExclude,
-                chainInsertMode,
-                s.defaultEndpointToHostAction,
-                s.iptablesFilterAllowAction,
-                s.iptablesMangleAllowAction,
-                s.logPrefix,
-                s.logFilePath,
-                s.logSeverityFile,
-                s.logSeverityScreen,
-                s.logSeveritySys,
+                unsetIfEmpty(s.openstackRegion),
+                unsetIfEmpty(s.interfacePrefix),
+                unsetIfEmpty(s.interfaceExclude),
+                unsetIfEmpty(chainInsertMode),
+                unsetIfEmpty(s.defaultEndpointToHostAction),
+                unsetIfEmpty(s.iptablesFilterAllowAction),
+                unsetIfEmpty(s.iptablesMangleAllowAction),
+                unsetIfEmpty(s.logPrefix),
+                unsetIfEmpty(s.logFilePath),
+                unsetIfEmpty(s.logSeverityFile),
+                unsetIfEmpty(s.logSeverityScreen),
+                unsetIfEmpty(s.logSeveritySys),
                 s.ipipEnabled,
                 s.ipipMTU,
                 s.vxlanEnabled,
@@ -356,61 +363,61 @@ public record FelixConfiguration(ObjectMeta metadata, Spec spec) implements Reso
                 s.vxlanVNI,
                 s.allowVXLANPacketsFromWorkloads,
                 s.allowIPIPPacketsFromWorkloads,
-                s.reportingInterval,
-                s.reportingTTL,
+                unsetIfEmpty(s.reportingInterval),
+                unsetIfEmpty(s.reportingTTL),
                 s.endpointReportingEnabled,
-                s.endpointReportingDelay,
+                unsetIfEmpty(s.endpointReportingDelay),
                 s.iptablesMarkMask,
                 s.disableConntrackInvalidCheck,
                 s.healthEnabled,
-                s.healthHost,
+                unsetIfEmpty(s.healthHost),
                 s.healthPort,
                 s.prometheusMetricsEnabled,
-                s.prometheusMetricsHost,
+                unsetIfEmpty(s.prometheusMetricsHost),
                 s.prometheusMetricsPort,
                 s.prometheusGoMetricsEnabled,
                 s.prometheusProcessMetricsEnabled,
                 inbound,
                 outbound,
                 s.kubeNodePortRanges == null ? null : List.copyOf(s.kubeNodePortRanges),
-                s.policySyncPathPrefix,
+                unsetIfEmpty(s.policySyncPathPrefix),
                 s.usageReportingEnabled,
-                s.usageReportingInitialDelay,
-                s.usageReportingInterval,
+                unsetIfEmpty(s.usageReportingInitialDelay),
+                unsetIfEmpty(s.usageReportingInterval),
                 s.natPortRange,
-                natOutgoingAddress,
-                deviceRouteSourceAddress,
+                unsetIfEmpty(natOutgoingAddress),
+                unsetIfEmpty(deviceRouteSourceAddress),
                 s.deviceRouteProtocol,
                 s.removeExternalRoutes,
                 externalNodes,
-                s.debugMemoryProfilePath,
+                unsetIfEmpty(s.debugMemoryProfilePath),
                 s.debugDisableLogDropping,
-                s.debugSimulateCalcGraphHangAfter,
-                s.debugSimulateDataplaneHangAfter,
-                s.iptablesNATOutgoingInterfaceFilter,
+                unsetIfEmpty(s.debugSimulateCalcGraphHangAfter),
+                unsetIfEmpty(s.debugSimulateDataplaneHangAfter),
+                unsetIfEmpty(s.iptablesNATOutgoingInterfaceFilter),
                 s.sidecarAccelerationEnabled,
                 s.xdpEnabled,
                 s.genericXDPEnabled,
                 s.bpfEnabled,
                 s.bpfDisableUnprivileged,
-                s.bpfLogLevel,
-                s.bpfDataIfacePattern,
+                unsetIfEmpty(s.bpfLogLevel),
+                unsetIfEmpty(s.bpfDataIfacePattern),
                 s.bpfConnectTimeLoadBalancingEnabled,
-                s.bpfExternalServiceMode,
+                unsetIfEmpty(s.bpfExternalServiceMode),
                 s.bpfExtToServiceConnmark,
                 s.bpfKubeProxyIptablesCleanupEnabled,
-                s.bpfKubeProxyMinSyncPeriod,
+                unsetIfEmpty(s.bpfKubeProxyMinSyncPeriod),
                 s.bpfKubeProxyEndpointSlicesEnabled,
-                routeSource,
+                unsetIfEmpty(routeSource),
                 s.routeTableRange,
                 s.wireguardEnabled,
                 s.wireguardListeningPort,
                 s.wireguardRoutingRulePriority,
-                s.wireguardInterfaceName,
+                unsetIfEmpty(s.wireguardInterfaceName),
                 s.wireguardMTU,
-                s.awsSrcDstCheck,
-                s.serviceLoopPrevention,
-                s.mtuIfacePattern);
+                unsetIfEmpty(s.awsSrcDstCheck),
+                unsetIfEmpty(s.serviceLoopPrevention),
+                unsetIfEmpty(s.mtuIfacePattern));
         return new FelixConfiguration(metadata, normalised);
     }
 
@@ -418,6 +425,11 @@ public record FelixConfiguration(ObjectMeta metadata, Spec spec) implements Reso
 
     private static boolean unset(String value) {
         return value == null || value.isEmpty();
+    }
+
+    /** "" and null mean the same to Calico (omitempty); keep one form so that round trips are stable. */
+    private static String unsetIfEmpty(String value) {
+        return unset(value) ? null : value;
     }
 
     private static void duration(Problems p, String field, String value) {
@@ -535,7 +547,7 @@ public record FelixConfiguration(ObjectMeta metadata, Spec spec) implements Reso
             } else {
                 Check.range(at.at("port"), pp.port, 0, 65535);
             }
-            String net = unset(pp.net) ? pp.net : Check.cidrOrIp(at.at("net"), pp.net);
+            String net = unset(pp.net) ? null : Check.cidrOrIp(at.at("net"), pp.net);
             out.add(new ProtoPort(pp.protocol, pp.port, net));
         }
         return out;

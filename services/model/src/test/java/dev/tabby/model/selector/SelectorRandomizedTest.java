@@ -28,7 +28,7 @@ class SelectorRandomizedTest {
 
             Selector parsed = parse(text, seed);
             assertEquals(tree, parsed.root(), () -> "tree differs for " + text);
-            assertEquals(built, parsed, () -> "seed " + null);
+            assertEquals(built, parsed, () -> "selector differs for " + text);
             assertEquals(text, parsed.toString());
             assertEquals(built.hashCode(), parsed.hashCode());
 

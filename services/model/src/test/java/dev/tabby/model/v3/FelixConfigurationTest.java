@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabby.model.codec.Manifest;
+import dev.tabby.model.codec.ManifestException;
 import dev.tabby.model.codec.ResourceCodec;
 import dev.tabby.model.validation.Problem;
 import dev.tabby.model.validation.Problems;
@@ -246,8 +247,8 @@ class FelixConfigurationTest {
                 {"bpfLogLevel": "", "logSeverityScreen": "", "routeRefreshInterval": "", "natOutgoingAddress": ""}
                 """)).validated(problems.at("spec"));
         assertEquals(List.of(), describe(problems.all()));
-        assertEquals("", out.spec().bpfLogLevel());
-        assertEquals("", out.spec().natOutgoingAddress());
+        // "" and unset mean the same to Calico; the validated form keeps one of them.
+        assertEquals(FelixConfiguration.Spec.empty(), out.spec());
     }
 
     @Test
@@ -457,7 +458,7 @@ class FelixConfigurationTest {
     }
 
     @Test
-    void readsThroughTheStrictCodecAndRoundTrips() {
+    void readsThroughTheStrictCodecAndRoundTrips() throws Exception {
         String yaml = """
                 apiVersion: projectcalico.org/v3
                 kind: FelixConfiguration
@@ -475,15 +476,40 @@ class FelixConfigurationTest {
                   - protocol: UDP
                     port: 68
                     net: 10.0.0.0/8
+                  failsafeOutboundHostPorts: []
                   kubeNodePortRanges: ["30000:32767"]
                   routeTableRange: {min: 10, max: 20}
                 """;
         Manifest m = ResourceCodec.read(yaml);
         assertEquals(1, m.resources().size(), m.warnings().toString());
         FelixConfiguration fc = (FelixConfiguration) m.resources().get(0);
-        System.out.println(fc);
-        System.out.println(ResourceCodec.toYaml(fc));
+        assertEquals(4294901760L, fc.spec().iptablesMarkMask());
+        assertEquals("0s", fc.spec().reportingInterval());
+        assertNull(fc.spec().bpfLogLevel());
+        assertEquals(new FelixConfiguration.RouteTableRange(10, 20), fc.spec().routeTableRange());
+        assertEquals(List.of(), fc.spec().failsafeOutboundHostPorts());
         assertEquals(fc, ResourceCodec.read(ResourceCodec.toYaml(fc)).resources().get(0));
         assertEquals(fc, ResourceCodec.read(ResourceCodec.toJson(fc)).resources().get(0));
+        // An empty failsafe list (no failsafe ports at all) is written, not dropped as if unset.
+        JsonNode written = JSON.readTree(ResourceCodec.toJson(fc)).get("spec");
+        assertTrue(written.get("failsafeOutboundHostPorts").isArray(), written.toString());
+        assertEquals(0, written.get("failsafeOutboundHostPorts").size());
+        assertNull(written.get("bpfLogLevel"));
+    }
+
+    @Test
+    void codecReportsBadValuesAtTheirPaths() {
+        String yaml = """
+                apiVersion: projectcalico.org/v3
+                kind: FelixConfiguration
+                metadata:
+                  name: default
+                spec:
+                  logSeverityScreen: Verbose
+                """;
+        ManifestException e = assertThrows(ManifestException.class, () -> ResourceCodec.read(yaml));
+        assertTrue(e.getMessage().contains("spec.logSeverityScreen"), e.getMessage());
+        assertTrue(e.getMessage().contains("\"Verbose\" is not allowed; allowed: Debug, Info, Warning, Error, Fatal"),
+                e.getMessage());
     }
 }

@@ -1,0 +1,73 @@
+package dev.tabby.ctl.commands;
+
+import dev.tabby.ctl.output.Printer;
+import dev.tabby.datastore.resource.ResourceId;
+import dev.tabby.datastore.resource.ResourceList;
+import dev.tabby.datastore.resource.ResourceNotFoundException;
+import dev.tabby.model.v3.Kind;
+import dev.tabby.model.v3.Resource;
+import dev.tabby.model.validation.ResourceValidator;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import dev.tabby.ctl.Main;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "get", description = "Show resources of a kind, or one by name.")
+public final class GetCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "KIND", description = "e.g. ippool, node, bgppeer, globalnetworkpolicy, networkpolicy")
+    String kind;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "NAME")
+    String name;
+
+    @Option(names = {"-n", "--namespace"}, description = "namespace of a namespaced kind (default: default)")
+    String namespace;
+
+    @Option(names = {"-A", "--all-namespaces"}, description = "every namespace of a namespaced kind")
+    boolean allNamespaces;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "ps", paramLabel = "FORMAT", description = "ps (default), wide, yaml, json or name")
+    String output;
+
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Kind k = KindArgument.parse(kind);
+        Printer.Format format = Printer.parseFormat(output);
+        if (allNamespaces && namespace != null) {
+            throw new IllegalArgumentException("give either -n NAMESPACE or -A, not both");
+        }
+        if (allNamespaces && name != null) {
+            throw new IllegalArgumentException("-A lists a whole kind; leave out NAME or give -n NAMESPACE");
+        }
+        String ns = !k.namespaced() || allNamespaces ? null
+                : namespace == null ? ResourceValidator.DEFAULT_NAMESPACE : namespace;
+        PrintWriter out = spec.commandLine().getOut();
+        try (Connection.Session session = main.connection().open()) {
+            if (name != null) {
+                ResourceId id = new ResourceId(k, ns, name);
+                Resource r = session.store().get(id).orElseThrow(() -> new ResourceNotFoundException(id, null));
+                Printer.print(out, k, List.of(r), format, true, false, 0);
+                return 0;
+            }
+            ResourceList list = session.store().list(k, ns);
+            Printer.print(out, k, list.items(), format, false, allNamespaces, list.revision());
+            if (!list.unreadable().isEmpty()) {
+                list.unreadable().forEach(u -> spec.commandLine().getErr().println("tabbyctl: unreadable: " + u));
+                return 1;
+            }
+        }
+        return 0;
+    }
+}

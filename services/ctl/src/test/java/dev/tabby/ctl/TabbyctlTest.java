@@ -1,0 +1,206 @@
+package dev.tabby.ctl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tabby.datastore.testing.EtcdExtension;
+import dev.tabby.model.codec.ResourceCodec;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** tabbyctl end to end against a real etcd: exit codes, messages, all-or-nothing manifests, output formats. */
+class TabbyctlTest {
+    @RegisterExtension
+    static final EtcdExtension ETCD = new EtcdExtension();
+
+    Tabbyctl ctl;
+    Path dir;
+
+    @BeforeEach
+    void setUp(TestInfo info) {
+        ctl = new Tabbyctl(ETCD.config().endpointsText());
+        dir = ETCD.scratchDir(info.getTestMethod().orElseThrow().getName());
+    }
+
+    private Path manifest(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
+    }
+
+    private static String pool(String name, String cidr) {
+        return "apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata:\n  name: " + name + "\nspec:\n  cidr: " + cidr + "\n";
+    }
+
+    private String etcdKeys(String prefix) {
+        return String.join("\n", ETCD.etcdctl().getPrefix(prefix).keySet());
+    }
+
+    @Test
+    void createGetReplaceDelete() throws IOException {
+        Path f = manifest("pools.yaml", pool("pool-a", "10.10.0.0/16") + "---\n" + pool("pool-b", "10.20.0.0/16"));
+        Tabbyctl.Result created = ctl.run("create", "-f", f.toString());
+        assertEquals(0, created.exitCode(), created::toString);
+        assertEquals("Successfully created 2 resource(s): IPPool \"pool-a\", IPPool \"pool-b\"\n", created.out());
+
+        Tabbyctl.Result again = ctl.run("create", "-f", f.toString());
+        assertEquals(1, again.exitCode());
+        assertEquals("tabbyctl: IPPool \"pool-a\" already exists; use apply or replace to change it\n", again.err());
+
+        Tabbyctl.Result table = ctl.run("get", "ippools");
+        assertEquals("""
+                NAME     CIDR           SELECTOR
+                pool-a   10.10.0.0/16   all()
+                pool-b   10.20.0.0/16   all()
+                """, table.out());
+        Tabbyctl.Result wide = ctl.run("get", "ipp", "-o", "wide");
+        assertTrue(wide.out().startsWith("NAME     CIDR           NAT     IPIPMODE   VXLANMODE   DISABLED   SELECTOR\n"), wide::toString);
+
+        Path changed = manifest("replace.yaml", pool("pool-a", "10.11.0.0/16"));
+        assertEquals(0, ctl.run("replace", "-f", changed.toString()).exitCode());
+        Tabbyctl.Result yaml = ctl.run("get", "ippool", "pool-a", "-o", "yaml");
+        assertTrue(yaml.out().contains("cidr: 10.11.0.0/16"), yaml::toString);
+        assertEquals("pool-a", ResourceCodec.read(yaml.out()).resources().get(0).name(), "get -o yaml output is a valid manifest");
+
+        Tabbyctl.Result missing = ctl.run("replace", "-f", manifest("nope.yaml", pool("pool-z", "10.99.0.0/16")).toString());
+        assertEquals("tabbyctl: IPPool \"pool-z\" does not exist; use create or apply to add it\n", missing.err());
+
+        assertEquals(0, ctl.run("delete", "ippool", "pool-b").exitCode());
+        assertEquals(0, ctl.run("delete", "-f", changed.toString()).exitCode());
+        assertEquals("", etcdKeys("/calico/resources/v3/projectcalico.org/ippools/"));
+        Tabbyctl.Result gone = ctl.run("delete", "ippool", "pool-b");
+        assertEquals(1, gone.exitCode());
+        assertEquals("tabbyctl: IPPool \"pool-b\" does not exist\n", gone.err());
+        assertEquals(0, ctl.run("delete", "ippool", "pool-b", "--skip-not-exists").exitCode());
+    }
+
+    @Test
+    void oneBadDocumentMeansNothingIsWritten() throws IOException {
+        Path f = manifest("mixed.yaml", pool("good-1", "10.30.0.0/16") + "---\n" + pool("good-2", "10.31.0.0/16")
+                + "---\n" + pool("bad", "10.32.0.0/16").replace("spec:\n", "spec:\n  blockSize: 40\n"));
+        Tabbyctl.Result r = ctl.run("apply", "-f", f.toString());
+        assertEquals(1, r.exitCode());
+        assertEquals("tabbyctl: document 3 (IPPool \"bad\") at line 15: spec.blockSize: 40 is not allowed; "
+                + "IPv4 block size must be 20..32\n", r.err());
+        assertEquals("", r.out());
+        assertEquals("", etcdKeys("/calico/resources/v3/projectcalico.org/ippools/good"));
+    }
+
+    @Test
+    void createFailsWholeWhenOneAlreadyExists() throws IOException {
+        assertEquals(0, ctl.run("create", "-f", manifest("one.yaml", pool("exists-1", "10.40.0.0/16")).toString()).exitCode());
+        Path both = manifest("two.yaml", pool("new-1", "10.41.0.0/16") + "---\n" + pool("exists-1", "10.40.0.0/16"));
+        Tabbyctl.Result r = ctl.run("create", "-f", both.toString());
+        assertEquals(1, r.exitCode());
+        assertEquals("", etcdKeys("/calico/resources/v3/projectcalico.org/ippools/new-1"), "nothing written when any exists");
+    }
+
+    @Test
+    void warningsForNormalisedValues() throws IOException {
+        Tabbyctl.Result r = ctl.run("apply", "-f", manifest("hostbits.yaml", pool("hostbits", "10.50.0.1/16")).toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals("tabbyctl: warning: document 1 (IPPool \"hostbits\") at line 1: spec.cidr: \"10.50.0.1/16\" normalised to 10.50.0.0/16\n", r.err());
+    }
+
+    @Test
+    void namespacesAndOutputFormats() throws IOException {
+        String np = """
+                apiVersion: projectcalico.org/v3
+                kind: NetworkPolicy
+                metadata:
+                  name: allow-web
+                  namespace: %s
+                spec:
+                  order: 10
+                  selector: app == 'web'
+                  ingress:
+                  - action: Allow
+                    protocol: TCP
+                    destination:
+                      ports: [80, 443]
+                """;
+        Path f = manifest("np.yaml", np.formatted("shop") + "---\n" + np.formatted("blog"));
+        assertEquals(0, ctl.run("apply", "-f", f.toString()).exitCode());
+        assertEquals("NAME\nallow-web\n", ctl.run("get", "networkpolicy", "-n", "shop").out());
+        assertEquals("", ctl.run("get", "networkpolicy", "-o", "name").out(), "the default namespace holds none");
+        assertEquals("""
+                NAMESPACE   NAME        ORDER   SELECTOR
+                blog        allow-web   10      app == "web"
+                shop        allow-web   10      app == "web"
+                """.replace("app == \"web\"", "app == 'web'"), ctl.run("get", "np", "-A", "-o", "wide").out());
+        assertEquals("networkpolicy/blog/allow-web\nnetworkpolicy/shop/allow-web\n", ctl.run("get", "np", "-A", "-o", "name").out());
+        Tabbyctl.Result json = ctl.run("get", "networkpolicies", "-A", "-o", "json");
+        assertEquals(2, ResourceCodec.read(json.out()).resources().size(), json::toString);
+        assertTrue(json.out().contains("\"kind\": \"NetworkPolicyList\""), json::toString);
+    }
+
+    @Test
+    void labelSetOverwriteRemove() throws IOException {
+        ctl.run("apply", "-f", manifest("p.yaml", pool("labelled", "10.60.0.0/16")).toString());
+        assertEquals(0, ctl.run("label", "ippool", "labelled", "env=prod").exitCode());
+        Tabbyctl.Result clash = ctl.run("label", "ippool", "labelled", "env=dev");
+        assertEquals("tabbyctl: IPPool \"labelled\" already has label env=prod; add --overwrite to change it\n", clash.err());
+        assertEquals(0, ctl.run("label", "ippool", "labelled", "env=dev", "--overwrite").exitCode());
+        assertTrue(ctl.run("get", "ippool", "labelled", "-o", "yaml").out().contains("env: dev"));
+        assertEquals(0, ctl.run("label", "ippool", "labelled", "env", "--remove").exitCode());
+        assertEquals("tabbyctl: IPPool \"labelled\" has no label \"env\"\n", ctl.run("label", "ippool", "labelled", "env", "--remove").err());
+        assertEquals(1, ctl.run("label", "ippool", "labelled", "bad key=x").exitCode());
+    }
+
+    @Test
+    void readsStandardInput() {
+        InputStream saved = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream(pool("from-stdin", "10.70.0.0/16").getBytes(StandardCharsets.UTF_8)));
+            Tabbyctl.Result r = ctl.run("apply", "-f", "-");
+            assertEquals(0, r.exitCode(), r::toString);
+        } finally {
+            System.setIn(saved);
+        }
+        assertEquals("/calico/resources/v3/projectcalico.org/ippools/from-stdin", etcdKeys("/calico/resources/v3/projectcalico.org/ippools/from-stdin"));
+    }
+
+    @Test
+    void configFileAndFlagsChooseTheEndpoint() throws IOException {
+        Path cfg = manifest("tabbyctl.cfg", """
+                apiVersion: projectcalico.org/v3
+                kind: CalicoAPIConfig
+                metadata: {}
+                spec:
+                  datastoreType: etcdv3
+                  etcdEndpoints: %s
+                """.formatted(ETCD.config().endpointsText()));
+        Tabbyctl noEnv = new Tabbyctl("http://127.0.0.1:1");
+        assertEquals(0, noEnv.run("get", "ippools", "--etcd-endpoints", ETCD.config().endpointsText()).exitCode());
+        assertEquals(0, noEnv.run("--etcd-endpoints", ETCD.config().endpointsText(), "get", "ippools").exitCode(),
+                "connection options may stand before the subcommand");
+        Tabbyctl.Result down = noEnv.run("get", "ippools");
+        assertEquals(1, down.exitCode());
+        assertTrue(down.err().startsWith("tabbyctl: etcd at http://127.0.0.1:1 is unavailable"), down::toString);
+        assertEquals(1, down.err().lines().count(), "one line");
+        Path badCfg = manifest("bad.cfg", "kind: CalicoAPIConfig\nspec:\n  etcdEndpoint: http://x\n");
+        Tabbyctl.Result bad = ctl.run("get", "ippools", "--config", badCfg.toString());
+        assertEquals("tabbyctl: config file " + badCfg + ": unknown field spec.etcdEndpoint; allowed: datastoreType, "
+                + "etcdCACertFile, etcdCertFile, etcdEndpoints, etcdKeyFile, etcdPassword, etcdUsername\n", bad.err());
+        assertEquals(0, new Tabbyctl(ETCD.config().endpointsText()).run("get", "ippools", "-c", cfg.toString()).exitCode());
+    }
+
+    @Test
+    void usageErrorsAreOneLineAndExitOne() {
+        Tabbyctl.Result r = ctl.run("get", "gadgets");
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().startsWith("tabbyctl: \"gadgets\" is not a resource kind; one of IPPool,"), r::toString);
+        Tabbyctl.Result noFile = ctl.run("apply", "-f", "/nonexistent/x.yaml");
+        assertEquals("tabbyctl: manifest /nonexistent/x.yaml does not exist\n", noFile.err());
+        Tabbyctl.Result badOpt = ctl.run("get", "ippools", "--frobnicate");
+        assertEquals(1, badOpt.exitCode());
+        assertEquals(1, badOpt.err().lines().count(), badOpt::toString);
+        assertEquals(0, ctl.run("version", "--client").exitCode());
+    }
+}

@@ -1,0 +1,250 @@
+package dev.tabby.datastore;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.DeleteResponse;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Raw keys and byte values in etcd with compare-and-swap writes.
+ *
+ * <p>Every call waits at most {@link EtcdConfig#timeout()} and then fails with
+ * {@link DatastoreUnavailableException}; nothing here can hang forever. Writes return the new
+ * etcd revision, which is the written key's mod revision (for deletes: the revision at which
+ * the key disappeared).
+ */
+public final class KeyValueStore implements AutoCloseable {
+
+    /** Keys per list page: ~0.5 MB for Calico-sized values, far below gRPC's message limit. */
+    public static final int DEFAULT_PAGE_SIZE = 1000;
+
+    private final Client client;
+    private final KV kv;
+    private final EtcdConfig config;
+    private final boolean ownsClient;
+    private final Duration timeout;
+    private final String endpoints;
+
+    private KeyValueStore(Client client, EtcdConfig config, boolean ownsClient) {
+        this.client = client;
+        this.kv = client.getKVClient();
+        this.config = config;
+        this.ownsClient = ownsClient;
+        this.timeout = config.timeout();
+        this.endpoints = config.endpointsText();
+    }
+
+    /** Connects to etcd; {@link #close()} closes the underlying client. */
+    public static KeyValueStore connect(EtcdConfig config) {
+        return new KeyValueStore(EtcdClients.build(config), config, true);
+    }
+
+    /** Uses a client the caller owns; {@link #close()} leaves it open. */
+    public static KeyValueStore using(Client client, EtcdConfig config) {
+        return new KeyValueStore(client, config, false);
+    }
+
+    public Client client() {
+        return client;
+    }
+
+    public EtcdConfig config() {
+        return config;
+    }
+
+    public Optional<KvEntry> get(String key) {
+        GetResponse response = await(kv.get(EtcdKeys.bytes(key)), "get " + key);
+        return response.getKvs().isEmpty() ? Optional.empty() : Optional.of(toEntry(response.getKvs().get(0)));
+    }
+
+    /** Everything under {@code prefix} as of the latest revision. */
+    public ListResult list(String prefix) {
+        return list(prefix, 0);
+    }
+
+    /**
+     * Everything under {@code prefix} as of {@code atRevision} (0 = latest), fetched in pages that
+     * all read the same revision, so the result is one consistent snapshot however large.
+     *
+     * @throws RevisionCompactedException if {@code atRevision} (or, for a long list, the
+     *         revision of its first page) has been compacted meanwhile
+     */
+    public ListResult list(String prefix, long atRevision) {
+        return list(prefix, atRevision, DEFAULT_PAGE_SIZE);
+    }
+
+    public ListResult list(String prefix, long atRevision, int pageSize) {
+        ByteSequence end = EtcdKeys.prefixEnd(prefix);
+        ByteSequence from = EtcdKeys.bytes(prefix);
+        long revision = atRevision;
+        List<KvEntry> entries = new ArrayList<>();
+        while (true) {
+            GetOption option = GetOption.builder().withRange(end).withLimit(pageSize).withRevision(revision).build();
+            GetResponse page = await(kv.get(from, option), "list " + prefix);
+            if (revision == 0) {
+                revision = page.getHeader().getRevision();
+            }
+            List<KeyValue> kvs = page.getKvs();
+            for (KeyValue keyValue : kvs) {
+                entries.add(toEntry(keyValue));
+            }
+            if (!page.isMore() || kvs.isEmpty()) {
+                return new ListResult(entries, revision);
+            }
+            from = EtcdKeys.successor(kvs.get(kvs.size() - 1).getKey());
+        }
+    }
+
+    /** Creates the key only if it does not exist. */
+    public long create(String key, byte[] value) {
+        ByteSequence k = EtcdKeys.bytes(key);
+        TxnResponse response = await(kv.txn()
+                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)))
+                .Then(Op.put(k, ByteSequence.from(value), PutOption.DEFAULT))
+                .Else(Op.get(k, GetOption.DEFAULT))
+                .commit(), "create " + key);
+        if (response.isSucceeded()) {
+            return response.getHeader().getRevision();
+        }
+        long current = currentFrom(response).map(KvEntry::modRevision).orElse(0L);
+        throw new AlreadyExistsException(key, current);
+    }
+
+    /** Replaces the value only if the key's mod revision is still {@code expectedModRevision}. */
+    public long update(String key, byte[] value, long expectedModRevision) {
+        requirePositive(expectedModRevision, "update", key);
+        ByteSequence k = EtcdKeys.bytes(key);
+        TxnResponse response = await(kv.txn()
+                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)))
+                .Then(Op.put(k, ByteSequence.from(value), PutOption.DEFAULT))
+                .Else(Op.get(k, GetOption.DEFAULT))
+                .commit(), "update " + key);
+        if (response.isSucceeded()) {
+            return response.getHeader().getRevision();
+        }
+        throw casFailure("update", key, expectedModRevision, response);
+    }
+
+    /** Deletes the key only if its mod revision is still {@code expectedModRevision}. */
+    public long delete(String key, long expectedModRevision) {
+        requirePositive(expectedModRevision, "delete", key);
+        ByteSequence k = EtcdKeys.bytes(key);
+        TxnResponse response = await(kv.txn()
+                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)))
+                .Then(Op.delete(k, DeleteOption.DEFAULT))
+                .Else(Op.get(k, GetOption.DEFAULT))
+                .commit(), "delete " + key);
+        if (response.isSucceeded()) {
+            return response.getHeader().getRevision();
+        }
+        throw casFailure("delete", key, expectedModRevision, response);
+    }
+
+    /** Deletes the key whatever its revision. */
+    public long delete(String key) {
+        DeleteResponse response = await(kv.delete(EtcdKeys.bytes(key)), "delete " + key);
+        if (response.getDeleted() == 0) {
+            throw new NotFoundException("delete", key);
+        }
+        return response.getHeader().getRevision();
+    }
+
+    /** Writes the value whatever was there before (no compare-and-swap). */
+    public long put(String key, byte[] value) {
+        return await(putAsync(key, value), "put " + key);
+    }
+
+    /**
+     * Fire-and-forget flavour of {@link #put} for callers that must not block (the syncer's
+     * canary). The future fails with the raw jetcd error; pass it to {@link EtcdErrors}.
+     */
+    public CompletableFuture<Long> putAsync(String key, byte[] value) {
+        return kv.put(EtcdKeys.bytes(key), ByteSequence.from(value)).thenApply(r -> r.getHeader().getRevision());
+    }
+
+    /** Several puts in one transaction, applied atomically at one revision (bulk loading). */
+    public long putAll(List<KvEntry> entries) {
+        Op[] ops = entries.stream()
+                .map(e -> Op.put(EtcdKeys.bytes(e.key()), ByteSequence.from(e.value()), PutOption.DEFAULT))
+                .toArray(Op[]::new);
+        TxnResponse response = await(kv.txn().Then(ops).commit(), "put " + entries.size() + " keys");
+        return response.getHeader().getRevision();
+    }
+
+    /** The latest revision of the whole keyspace. */
+    public long currentRevision() {
+        GetResponse response = await(kv.get(EtcdKeys.bytes("\0"), GetOption.builder().withCountOnly(true).build()),
+                "read current revision");
+        return response.getHeader().getRevision();
+    }
+
+    @Override
+    public void close() {
+        if (ownsClient) {
+            client.close();
+        }
+    }
+
+    private DatastoreException casFailure(String operation, String key, long expected, TxnResponse response) {
+        Optional<KvEntry> current = currentFrom(response);
+        if (current.isEmpty()) {
+            return new NotFoundException(operation, key);
+        }
+        return new ConflictException(operation, key, expected, current.get().modRevision());
+    }
+
+    private static Optional<KvEntry> currentFrom(TxnResponse response) {
+        List<GetResponse> gets = response.getGetResponses();
+        if (gets.isEmpty() || gets.get(0).getKvs().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(toEntry(gets.get(0).getKvs().get(0)));
+    }
+
+    private static void requirePositive(long expectedModRevision, String operation, String key) {
+        // etcd compares a missing key's mod revision as 0, so 0 would quietly turn a CAS
+        // update into a create; refuse it instead.
+        if (expectedModRevision <= 0) {
+            throw new IllegalArgumentException(operation + " of key " + key + ": expected mod revision must be > 0, got "
+                    + expectedModRevision + "; use create() for new keys");
+        }
+    }
+
+    static KvEntry toEntry(KeyValue kv) {
+        return new KvEntry(EtcdKeys.string(kv.getKey()), kv.getValue().getBytes(), kv.getCreateRevision(),
+                kv.getModRevision());
+    }
+
+    private <T> T await(CompletableFuture<T> future, String operation) {
+        try {
+            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new DatastoreUnavailableException("etcd at " + endpoints + " did not answer " + operation + " within "
+                    + timeout.toMillis() + " ms; check that etcd is running and reachable", e);
+        } catch (ExecutionException e) {
+            throw EtcdErrors.translate(e.getCause(), endpoints, operation);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new DatastoreException("interrupted while waiting for etcd: " + operation, e);
+        }
+    }
+}

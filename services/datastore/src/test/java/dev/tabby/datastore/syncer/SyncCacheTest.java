@@ -1,0 +1,66 @@
+package dev.tabby.datastore.syncer;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tabby.datastore.KvEntry;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SyncCacheTest {
+
+    private final SyncCache cache = new SyncCache("/tabby/canary/me");
+
+    @Test
+    void relistDeliversExactlyTheDifference() {
+        cache.replaceWith(List.of(entry("/a", "1", 5), entry("/b", "1", 6), entry("/c", "1", 7)), 10);
+        List<Update> diff = cache.replaceWith(List.of(entry("/a", "1", 5), entry("/b", "2", 12),
+                entry("/d", "1", 13)), 20);
+        diff.sort(Comparator.comparing(Update::key));
+        assertEquals(3, diff.size(), diff.toString());
+        assertEquals(Update.Kind.MODIFIED, diff.get(0).kind());
+        assertEquals("/b", diff.get(0).key());
+        assertEquals("1", new String(diff.get(0).previousValue(), UTF_8));
+        assertEquals(Update.Kind.DELETED, diff.get(1).kind());
+        assertEquals("/c", diff.get(1).key());
+        assertEquals(20, diff.get(1).modRevision(), "a synthetic delete carries the list revision");
+        assertTrue(diff.get(1).fromList());
+        assertEquals(Update.Kind.CREATED, diff.get(2).kind());
+        assertEquals("/d", diff.get(2).key());
+    }
+
+    @Test
+    void dropsEventsTheConsumerAlreadyHas() {
+        cache.replaceWith(List.of(entry("/a", "1", 5)), 10);
+        assertNull(cache.apply(put("/a", "old", 5)), "covered by the list");
+        assertNull(cache.apply(put("/b", "old", 9)), "older than the list");
+        Update fresh = cache.apply(put("/a", "2", 11));
+        assertEquals(Update.Kind.MODIFIED, fresh.kind());
+        assertNull(cache.apply(put("/a", "2", 11)), "same event twice");
+        assertNull(cache.apply(delete("/zzz", 12)), "delete of a key the consumer never saw");
+        assertEquals(Update.Kind.DELETED, cache.apply(delete("/a", 13)).kind());
+        assertNull(cache.apply(delete("/a", 13)));
+        assertEquals(Update.Kind.CREATED, cache.apply(put("/a", "3", 14)).kind());
+    }
+
+    @Test
+    void neverReportsTheCanaryKey() {
+        assertTrue(cache.replaceWith(List.of(entry("/tabby/canary/me", "x", 3)), 10).isEmpty());
+        assertNull(cache.apply(put("/tabby/canary/me", "y", 11)));
+    }
+
+    private static KvEntry entry(String key, String value, long rev) {
+        return new KvEntry(key, value.getBytes(UTF_8), rev, rev);
+    }
+
+    private static WatchedChange put(String key, String value, long rev) {
+        return new WatchedChange(false, key, value.getBytes(UTF_8), null, rev, rev);
+    }
+
+    private static WatchedChange delete(String key, long rev) {
+        return new WatchedChange(true, key, null, null, 0, rev);
+    }
+}

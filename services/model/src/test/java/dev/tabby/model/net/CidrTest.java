@@ -1,0 +1,66 @@
+package dev.tabby.model.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CidrTest {
+
+    @ParameterizedTest
+    @CsvSource({
+            "10.0.0.1/24, 10.0.0.0/24",
+            "10.0.0.0/8, 10.0.0.0/8",
+            "192.168.255.255/16, 192.168.0.0/16",
+            "0.0.0.0/0, 0.0.0.0/0",
+            "FD00:0:0:0::1/64, fd00::/64",
+            "2001:db8:0:0:1:0:0:1/128, 2001:db8::1:0:0:1/128",
+            "2001:0db8:0000:0000:0000:ff00:0042:8329/48, 2001:db8::/48",
+            "::ffff:10.0.0.1/128, ::ffff:a00:1/128",
+    })
+    void normalisesToTheNetwork(String in, String canonical) {
+        assertEquals(canonical, Cidr.parse(in).network().toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10.0.0.0", "10.0.0.0/", "10.0.0.0/33", "10.0.0/8", "010.0.0.0/8", "10.0.0.256/8",
+            "fd00::/129", "fd00:::1/64", "host.example/24", "10.0.0.0/-1", "10.0.0.0/ 8", ""})
+    void refusesWhatIsNotACidr(String in) {
+        assertThrows(IllegalArgumentException.class, () -> Cidr.parse(in));
+    }
+
+    @Test
+    void neverResolvesNames() {
+        // A name that looks hexadecimal must still not be taken for an address.
+        assertThrows(IllegalArgumentException.class, () -> IpAddress.parse("localhost"));
+        assertThrows(IllegalArgumentException.class, () -> IpAddress.parse("cafe"));
+    }
+
+    @Test
+    void printsIpv6AsRfc5952() {
+        assertEquals("::", IpAddress.parse("0:0:0:0:0:0:0:0").toString());
+        assertEquals("::1", IpAddress.parse("0:0:0:0:0:0:0:1").toString());
+        assertEquals("2001:db8::1", IpAddress.parse("2001:DB8:0:0:0:0:0:1").toString());
+        assertEquals("2001:db8:0:1:1:1:1:1", IpAddress.parse("2001:db8:0:1:1:1:1:1").toString(), "a single zero group is not compressed");
+        assertEquals("2001:0:0:1::1", IpAddress.parse("2001:0:0:1:0:0:0:1").toString(), "the longest run is compressed");
+        assertEquals("1::1:0:0:1:1", IpAddress.parse("1:0:0:1:0:0:1:1").toString(), "on a tie the first run is compressed");
+    }
+
+    @Test
+    void overlapAndContainment() {
+        Cidr big = Cidr.parse("10.0.0.0/8");
+        assertTrue(big.overlaps(Cidr.parse("10.1.0.0/16")));
+        assertTrue(Cidr.parse("10.1.0.0/16").overlaps(big));
+        assertFalse(big.overlaps(Cidr.parse("11.0.0.0/8")));
+        assertFalse(big.overlaps(Cidr.parse("fd00::/8")));
+        assertTrue(big.contains(IpAddress.parse("10.255.0.1")));
+        assertFalse(big.contains(IpAddress.parse("::1")));
+        assertEquals("10.0.0.5/32", Cidr.parseCidrOrIp("10.0.0.5").toString());
+        assertEquals("fd00::5/128", Cidr.parseCidrOrIp("fd00::5").toString());
+    }
+}

@@ -5,9 +5,9 @@ import dev.tabby.datastore.resource.ResourceId;
 import dev.tabby.datastore.resource.ResourceNotFoundException;
 import dev.tabby.model.v3.Kind;
 import dev.tabby.model.v3.Resource;
-import dev.tabby.model.validation.ResourceValidator;
 import java.io.IOException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -19,8 +19,8 @@ public final class DeleteCommand extends ManifestCommand {
     @Parameters(index = "1", arity = "0..1", paramLabel = "NAME")
     String name;
 
-    @Option(names = {"-n", "--namespace"}, description = "namespace of a namespaced kind (default: default)")
-    String namespace;
+    @Mixin
+    NamespaceOption namespace;
 
     @Option(names = "--skip-not-exists", description = "do not fail for resources that do not exist")
     boolean skipNotExists;
@@ -63,7 +63,7 @@ public final class DeleteCommand extends ManifestCommand {
             throw new IllegalArgumentException("say what to delete: -f FILE, or KIND NAME");
         }
         Kind k = KindArgument.parse(kind);
-        String ns = k.namespaced() ? (namespace == null ? ResourceValidator.DEFAULT_NAMESPACE : namespace) : null;
+        String ns = namespace.resolve(k);
         ResourceId id = new ResourceId(k, ns, name);
         try (Connection.Session session = main.connection().open()) {
             session.store().delete(id, null);

@@ -6,12 +6,12 @@ import dev.tabby.datastore.resource.ResourceList;
 import dev.tabby.datastore.resource.ResourceNotFoundException;
 import dev.tabby.model.v3.Kind;
 import dev.tabby.model.v3.Resource;
-import dev.tabby.model.validation.ResourceValidator;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import dev.tabby.ctl.Main;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
@@ -26,8 +26,8 @@ public final class GetCommand implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", paramLabel = "NAME")
     String name;
 
-    @Option(names = {"-n", "--namespace"}, description = "namespace of a namespaced kind (default: default)")
-    String namespace;
+    @Mixin
+    NamespaceOption namespace;
 
     @Option(names = {"-A", "--all-namespaces"}, description = "every namespace of a namespaced kind")
     boolean allNamespaces;
@@ -45,14 +45,13 @@ public final class GetCommand implements Callable<Integer> {
     public Integer call() {
         Kind k = KindArgument.parse(kind);
         Printer.Format format = Printer.parseFormat(output);
-        if (allNamespaces && namespace != null) {
+        if (allNamespaces && namespace.namespace != null) {
             throw new IllegalArgumentException("give either -n NAMESPACE or -A, not both");
         }
         if (allNamespaces && name != null) {
             throw new IllegalArgumentException("-A lists a whole kind; leave out NAME or give -n NAMESPACE");
         }
-        String ns = !k.namespaced() || allNamespaces ? null
-                : namespace == null ? ResourceValidator.DEFAULT_NAMESPACE : namespace;
+        String ns = allNamespaces ? null : namespace.resolve(k);
         PrintWriter out = spec.commandLine().getOut();
         try (Connection.Session session = main.connection().open()) {
             if (name != null) {

@@ -6,12 +6,12 @@ import dev.tabby.datastore.resource.ResourceNotFoundException;
 import dev.tabby.model.v3.Kind;
 import dev.tabby.model.v3.Names;
 import dev.tabby.model.v3.Resource;
-import dev.tabby.model.validation.ResourceValidator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import dev.tabby.ctl.Main;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
@@ -38,8 +38,8 @@ public final class LabelCommand implements Callable<Integer> {
     @Option(names = "--remove", description = "remove the label KEY")
     boolean remove;
 
-    @Option(names = {"-n", "--namespace"}, description = "namespace of a namespaced kind (default: default)")
-    String namespace;
+    @Mixin
+    NamespaceOption namespace;
 
     @ParentCommand
     Main main;
@@ -71,7 +71,7 @@ public final class LabelCommand implements Callable<Integer> {
         if (keyWhy != null) {
             throw new IllegalArgumentException("label key \"" + key + "\" " + keyWhy);
         }
-        String ns = k.namespaced() ? (namespace == null ? ResourceValidator.DEFAULT_NAMESPACE : namespace) : null;
+        String ns = namespace.resolve(k);
         ResourceId id = new ResourceId(k, ns, name);
         try (Connection.Session session = main.connection().open()) {
             for (int attempt = 1; ; attempt++) {

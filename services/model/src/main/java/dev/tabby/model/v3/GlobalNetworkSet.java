@@ -1,13 +1,9 @@
 package dev.tabby.model.v3;
 
 import dev.tabby.model.validation.Problems;
-import java.util.List;
 
 /** Named networks for the whole cluster, selectable by label in policy rules like endpoints. */
-public record GlobalNetworkSet(ObjectMeta metadata, Spec spec) implements Resource {
-
-    public record Spec(List<String> nets) {
-    }
+public record GlobalNetworkSet(ObjectMeta metadata, NetworkSetSpec spec) implements Resource {
 
     @Override
     public GlobalNetworkSet withMetadata(ObjectMeta m) {
@@ -16,6 +12,6 @@ public record GlobalNetworkSet(ObjectMeta metadata, Spec spec) implements Resour
 
     @Override
     public GlobalNetworkSet validated(Problems p) {
-        return spec == null ? this : new GlobalNetworkSet(metadata, new Spec(Check.cidrs(p.at("nets"), spec.nets, true)));
+        return spec == null ? this : new GlobalNetworkSet(metadata, spec.validated(p));
     }
 }

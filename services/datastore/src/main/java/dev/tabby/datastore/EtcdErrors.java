@@ -102,6 +102,22 @@ public final class EtcdErrors {
                 || all.contains("user name not found");
     }
 
+    /**
+     * True when the call failed because no connection could be opened (refused, unreachable),
+     * which means the request never reached etcd and is safe to send again.
+     */
+    public static boolean neverConnected(Throwable t) {
+        Throwable current = t;
+        int guard = 0;
+        while (current != null && guard++ < 20) {
+            if (current instanceof java.net.ConnectException || current instanceof java.net.NoRouteToHostException) {
+                return true;
+            }
+            current = current.getCause();
+        }
+        return false;
+    }
+
     /** gRPC reports a connection dropped mid-call as UNKNOWN "channel closed". */
     private static boolean causedByConnectionLoss(Throwable t) {
         Throwable current = t;

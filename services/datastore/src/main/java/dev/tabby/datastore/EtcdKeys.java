@@ -35,6 +35,14 @@ public final class EtcdKeys {
         return ByteSequence.from(new byte[] {0});
     }
 
+    /**
+     * Where a range over {@code prefix} starts. etcd rejects an empty key, so "everything"
+     * (the empty prefix) starts at "\0", the smallest non-empty key.
+     */
+    public static ByteSequence rangeStart(String prefix) {
+        return prefix.isEmpty() ? ByteSequence.from(new byte[] {0}) : bytes(prefix);
+    }
+
     /** The smallest key strictly greater than {@code key}: where the next page of a list starts. */
     static ByteSequence successor(ByteSequence key) {
         byte[] bytes = key.getBytes();

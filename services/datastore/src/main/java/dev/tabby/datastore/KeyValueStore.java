@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Raw keys and byte values in etcd with compare-and-swap writes.
@@ -34,6 +35,7 @@ public final class KeyValueStore implements AutoCloseable {
 
     /** Keys per list page: ~0.5 MB for Calico-sized values, far below gRPC's message limit. */
     public static final int DEFAULT_PAGE_SIZE = 1000;
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
 
     private final Client client;
     private final KV kv;
@@ -70,7 +72,7 @@ public final class KeyValueStore implements AutoCloseable {
     }
 
     public Optional<KvEntry> get(String key) {
-        GetResponse response = await(kv.get(EtcdKeys.bytes(key)), "get " + key);
+        GetResponse response = read(() -> kv.get(EtcdKeys.bytes(key)), "get " + key);
         return response.getKvs().isEmpty() ? Optional.empty() : Optional.of(toEntry(response.getKvs().get(0)));
     }
 
@@ -92,12 +94,13 @@ public final class KeyValueStore implements AutoCloseable {
 
     public ListResult list(String prefix, long atRevision, int pageSize) {
         ByteSequence end = EtcdKeys.prefixEnd(prefix);
-        ByteSequence from = EtcdKeys.bytes(prefix);
+        ByteSequence from = EtcdKeys.rangeStart(prefix);
         long revision = atRevision;
         List<KvEntry> entries = new ArrayList<>();
         while (true) {
             GetOption option = GetOption.builder().withRange(end).withLimit(pageSize).withRevision(revision).build();
-            GetResponse page = await(kv.get(from, option), "list " + prefix);
+            ByteSequence start = from;
+            GetResponse page = read(() -> kv.get(start, option), "list " + prefix);
             if (revision == 0) {
                 revision = page.getHeader().getRevision();
             }
@@ -115,7 +118,7 @@ public final class KeyValueStore implements AutoCloseable {
     /** Creates the key only if it does not exist. */
     public long create(String key, byte[] value) {
         ByteSequence k = EtcdKeys.bytes(key);
-        TxnResponse response = await(kv.txn()
+        TxnResponse response = write(() -> kv.txn()
                 .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)))
                 .Then(Op.put(k, ByteSequence.from(value), PutOption.DEFAULT))
                 .Else(Op.get(k, GetOption.DEFAULT))
@@ -131,7 +134,7 @@ public final class KeyValueStore implements AutoCloseable {
     public long update(String key, byte[] value, long expectedModRevision) {
         requirePositive(expectedModRevision, "update", key);
         ByteSequence k = EtcdKeys.bytes(key);
-        TxnResponse response = await(kv.txn()
+        TxnResponse response = write(() -> kv.txn()
                 .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)))
                 .Then(Op.put(k, ByteSequence.from(value), PutOption.DEFAULT))
                 .Else(Op.get(k, GetOption.DEFAULT))
@@ -146,7 +149,7 @@ public final class KeyValueStore implements AutoCloseable {
     public long delete(String key, long expectedModRevision) {
         requirePositive(expectedModRevision, "delete", key);
         ByteSequence k = EtcdKeys.bytes(key);
-        TxnResponse response = await(kv.txn()
+        TxnResponse response = write(() -> kv.txn()
                 .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)))
                 .Then(Op.delete(k, DeleteOption.DEFAULT))
                 .Else(Op.get(k, GetOption.DEFAULT))
@@ -159,7 +162,7 @@ public final class KeyValueStore implements AutoCloseable {
 
     /** Deletes the key whatever its revision. */
     public long delete(String key) {
-        DeleteResponse response = await(kv.delete(EtcdKeys.bytes(key)), "delete " + key);
+        DeleteResponse response = write(() -> kv.delete(EtcdKeys.bytes(key)), "delete " + key);
         if (response.getDeleted() == 0) {
             throw new NotFoundException("delete", key);
         }
@@ -168,7 +171,7 @@ public final class KeyValueStore implements AutoCloseable {
 
     /** Writes the value whatever was there before (no compare-and-swap). */
     public long put(String key, byte[] value) {
-        return await(putAsync(key, value), "put " + key);
+        return write(() -> putAsync(key, value), "put " + key);
     }
 
     /**
@@ -179,19 +182,22 @@ public final class KeyValueStore implements AutoCloseable {
         return kv.put(EtcdKeys.bytes(key), ByteSequence.from(value)).thenApply(r -> r.getHeader().getRevision());
     }
 
-    /** Several puts in one transaction, applied atomically at one revision (bulk loading). */
+    /**
+     * Several puts in one transaction, applied atomically at one revision (bulk loading). etcd
+     * caps a transaction at 128 operations by default (--max-txn-ops).
+     */
     public long putAll(List<KvEntry> entries) {
         Op[] ops = entries.stream()
                 .map(e -> Op.put(EtcdKeys.bytes(e.key()), ByteSequence.from(e.value()), PutOption.DEFAULT))
                 .toArray(Op[]::new);
-        TxnResponse response = await(kv.txn().Then(ops).commit(), "put " + entries.size() + " keys");
+        TxnResponse response = write(() -> kv.txn().Then(ops).commit(), "put " + entries.size() + " keys");
         return response.getHeader().getRevision();
     }
 
     /** The latest revision of the whole keyspace. */
     public long currentRevision() {
-        GetResponse response = await(kv.get(EtcdKeys.bytes("\0"), GetOption.builder().withCountOnly(true).build()),
-                "read current revision");
+        GetResponse response = read(() -> kv.get(EtcdKeys.bytes("\0"),
+                GetOption.builder().withCountOnly(true).build()), "read current revision");
         return response.getHeader().getRevision();
     }
 
@@ -232,19 +238,72 @@ public final class KeyValueStore implements AutoCloseable {
                 kv.getModRevision());
     }
 
-    private <T> T await(CompletableFuture<T> future, String operation) {
+    /** Reads are idempotent: retried on any outage until the timeout. */
+    private <T> T read(Supplier<CompletableFuture<T>> call, String operation) {
+        return call(call, operation, true);
+    }
+
+    /**
+     * Writes are retried only when the connection could not even be opened, so the request
+     * cannot have reached etcd; a retry after a lost reply could otherwise report a spurious
+     * conflict for a write that in fact succeeded.
+     */
+    private <T> T write(Supplier<CompletableFuture<T>> call, String operation) {
+        return call(call, operation, false);
+    }
+
+    /**
+     * Runs the call, waiting at most the configured timeout in total. While etcd is
+     * unreachable gRPC fails calls at once (and holds off reconnecting for a growing back-off),
+     * so failed attempts are repeated until the deadline: a call made just after etcd comes
+     * back succeeds instead of failing, and a call against a broken setup still fails with
+     * the real cause rather than a bare timeout.
+     */
+    private <T> T call(Supplier<CompletableFuture<T>> call, String operation, boolean idempotent) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        DatastoreException lastFailure = null;
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw lastFailure != null ? lastFailure : timedOut(operation, null);
+            }
+            CompletableFuture<T> future = call.get();
+            try {
+                return future.get(left, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                future.cancel(true);
+                throw timedOut(operation, lastFailure);
+            } catch (ExecutionException e) {
+                DatastoreException failure = EtcdErrors.translate(e.getCause(), endpoints, operation);
+                boolean retry = failure instanceof DatastoreUnavailableException
+                        && (idempotent || EtcdErrors.neverConnected(e.getCause()));
+                if (!retry) {
+                    throw failure;
+                }
+                lastFailure = failure;
+                sleepBeforeRetry(deadline);
+            } catch (InterruptedException e) {
+                future.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new DatastoreException("interrupted while waiting for etcd: " + operation, e);
+            }
+        }
+    }
+
+    private DatastoreUnavailableException timedOut(String operation, DatastoreException lastFailure) {
+        String message = "etcd at " + endpoints + " did not answer " + operation + " within " + timeout.toMillis()
+                + " ms; check that etcd is running and reachable";
+        return lastFailure == null ? new DatastoreUnavailableException(message)
+                : new DatastoreUnavailableException(lastFailure.getMessage(), lastFailure);
+    }
+
+    private static void sleepBeforeRetry(long deadline) {
+        long pause = Math.min(RETRY_PAUSE.toNanos(), Math.max(0, deadline - System.nanoTime()));
         try {
-            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new DatastoreUnavailableException("etcd at " + endpoints + " did not answer " + operation + " within "
-                    + timeout.toMillis() + " ms; check that etcd is running and reachable", e);
-        } catch (ExecutionException e) {
-            throw EtcdErrors.translate(e.getCause(), endpoints, operation);
+            TimeUnit.NANOSECONDS.sleep(pause);
         } catch (InterruptedException e) {
-            future.cancel(true);
             Thread.currentThread().interrupt();
-            throw new DatastoreException("interrupted while waiting for etcd: " + operation, e);
+            throw new DatastoreException("interrupted while waiting to retry etcd", e);
         }
     }
 }

@@ -169,6 +169,7 @@ public final class LocalEtcd implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dataDir.getParent(), e);
         }
+        boolean freshDataDir = !Files.exists(dataDir);
         IllegalStateException last = null;
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
             clientPort = FreePorts.pick();
@@ -180,10 +181,15 @@ public final class LocalEtcd implements AutoCloseable {
                 launchAndWait();
                 return;
             } catch (IllegalStateException e) {
-                // Most likely another process took the port between our probe and etcd's bind.
-                last = e;
                 kill();
-                deleteQuietly(dataDir);
+                // Only a lost race for a port is worth another try; anything else is reported.
+                if (!e.getMessage().contains("address already in use")) {
+                    throw e;
+                }
+                last = e;
+                if (freshDataDir) {
+                    deleteQuietly(dataDir); // never delete data we were handed
+                }
             }
         }
         throw last != null ? last : new IllegalStateException("could not pick free ports for etcd");
@@ -284,7 +290,7 @@ public final class LocalEtcd implements AutoCloseable {
     private static String tail(Path file) {
         try {
             List<String> lines = Files.readAllLines(file);
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
         } catch (IOException e) {
             return "(log unreadable: " + e.getMessage() + ")";
         }

@@ -62,7 +62,7 @@ final class PrefixWatch implements Watch.Listener {
         if (!singleKey) {
             option.withRange(EtcdKeys.prefixEnd(prefix));
         }
-        ByteSequence key = EtcdKeys.bytes(prefix);
+        ByteSequence key = singleKey ? EtcdKeys.bytes(prefix) : EtcdKeys.rangeStart(prefix);
         watch.watcher = client.getWatchClient().watch(key, option.build(), watch);
         return watch;
     }

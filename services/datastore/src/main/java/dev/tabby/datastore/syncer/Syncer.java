@@ -1,8 +1,8 @@
 package dev.tabby.datastore.syncer;
 
+import dev.tabby.datastore.AccessDeniedException;
 import dev.tabby.datastore.DatastoreException;
 import dev.tabby.datastore.DatastoreUnavailableException;
-import dev.tabby.datastore.AccessDeniedException;
 import dev.tabby.datastore.EtcdErrors;
 import dev.tabby.datastore.KeyValueStore;
 import dev.tabby.datastore.KvEntry;
@@ -278,10 +278,13 @@ public final class Syncer implements AutoCloseable {
             }
             try {
                 SyncerSignal signal = signals.poll(left, TimeUnit.NANOSECONDS);
-                if (signal instanceof SyncerSignal.Command c && c.kind() == SyncerSignal.Command.Kind.STOP) {
-                    return false;
+                if (signal instanceof SyncerSignal.Command c) {
+                    if (c.kind() == SyncerSignal.Command.Kind.STOP) {
+                        return false;
+                    }
+                    c.done().complete(null); // pause/resume/mute are moot: we are about to re-list
                 }
-                // Anything else is from watches we are about to replace: the re-list covers it.
+                // Watch signals are from watches we are about to replace: the re-list covers them.
             } catch (InterruptedException e) {
                 return false;
             }

@@ -6,6 +6,7 @@ import dev.tabby.ctl.commands.CreateCommand;
 import dev.tabby.ctl.commands.DeleteCommand;
 import dev.tabby.ctl.commands.GetCommand;
 import dev.tabby.ctl.commands.LabelCommand;
+import dev.tabby.ctl.commands.NodeCommand;
 import dev.tabby.ctl.commands.ReplaceCommand;
 import dev.tabby.ctl.commands.VersionCommand;
 import java.io.PrintWriter;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tabbyctl", mixinStandardHelpOptions = false,
         description = "Manage Tabby (Calico v3) resources in etcd.",
         subcommands = {CreateCommand.class, ApplyCommand.class, ReplaceCommand.class, DeleteCommand.class,
-                GetCommand.class, LabelCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+                GetCommand.class, LabelCommand.class, NodeCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

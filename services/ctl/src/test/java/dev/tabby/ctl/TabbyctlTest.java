@@ -192,6 +192,32 @@ class TabbyctlTest {
     }
 
     @Test
+    void nodeChecksystemShowsThePublishedVerdict() {
+        String report = """
+                {"node":"node-7","time":"2026-11-29T16:00:00Z","checks":[
+                 {"id":"arch","status":"pass","observed":"x86_64","required":"x86-64, arm64, ppc64le or s390x","remedy":""},
+                 {"id":"module-ipip","status":"fail","observed":"missing","required":"ipip for IP-in-IP pools","remedy":"use VXLAN"}],
+                 "summary":{"pass":1,"warn":0,"fail":1,"skip":0}}""";
+        try (var kv = dev.tabby.datastore.KeyValueStore.connect(ETCD.config())) {
+            kv.put("/tabby/status/node-7/requirements-probe", report.getBytes(StandardCharsets.UTF_8));
+            kv.put("/tabby/status/node-8/requirements-probe", "not json".getBytes(StandardCharsets.UTF_8));
+        }
+        Tabbyctl.Result r = ctl.run("node", "checksystem", "node-7");
+        assertEquals(1, r.exitCode(), "a failed check makes the command fail");
+        assertEquals("""
+                Node node-7, probed 2026-11-29T16:00:00Z
+                CHECK         STATUS   OBSERVED   REMEDY
+                arch          pass     x86_64
+                module-ipip   fail     missing    use VXLAN
+                """, r.out());
+        assertTrue(ctl.run("node", "checksystem", "node-7", "-o", "json").out().contains("\"module-ipip\""));
+        assertEquals("tabbyctl: /tabby/status/node-8/requirements-probe does not hold a probe report (not JSON)\n",
+                ctl.run("node", "checksystem", "node-8").err());
+        Tabbyctl.Result none = ctl.run("node", "checksystem", "node-9");
+        assertTrue(none.err().startsWith("tabbyctl: node node-9 has no requirements-probe report at /tabby/status/node-9/requirements-probe"), none::toString);
+    }
+
+    @Test
     void usageErrorsAreOneLineAndExitOne() {
         Tabbyctl.Result r = ctl.run("get", "gadgets");
         assertEquals(1, r.exitCode());

@@ -1,0 +1,8 @@
+package dev.tabby.ctl.commands;
+
+import picocli.CommandLine.Command;
+
+/** {@code tabbyctl node ...}: per-node operations. */
+@Command(name = "node", description = "Per-node operations.", subcommands = {NodeCheckSystemCommand.class})
+public final class NodeCommand {
+}

@@ -25,6 +25,11 @@ public record LinkAttrs(int index, String name, int mtu, MacAddress mac, boolean
         return new LinkAttrs(index, name, newMtu, mac, up, masterIndex, parentIndex, operState);
     }
 
+    /** For {@code linkAdd}: create the link already up. */
+    public LinkAttrs withUp(boolean newUp) {
+        return new LinkAttrs(index, name, mtu, mac, newUp, masterIndex, parentIndex, operState);
+    }
+
     public LinkAttrs withMac(MacAddress newMac) {
         return new LinkAttrs(index, name, mtu, newMac, up, masterIndex, parentIndex, operState);
     }

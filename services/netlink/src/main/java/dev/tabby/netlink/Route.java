@@ -31,9 +31,12 @@ public record Route(Cidr destination, IpAddress gateway, int linkIndex, IpAddres
     public record NextHop(IpAddress gateway, int linkIndex, int weight, boolean onlink) {
     }
 
-    /** A unicast route in the main table; scope link when there is no gateway, as iproute2 chooses. */
+    /**
+     * A unicast route in the main table; scope link when there is no gateway, as iproute2 chooses for IPv4. IPv6
+     * routes have no scope (the kernel stores universe whatever is sent), so they get universe and read back equal.
+     */
     public static Route via(Cidr destination, IpAddress gateway, int linkIndex, int protocol) {
-        int scope = gateway == null ? Scope.LINK : Scope.UNIVERSE;
+        int scope = gateway == null && destination.isV4() ? Scope.LINK : Scope.UNIVERSE;
         return new Route(destination, gateway, linkIndex, null, MAIN_TABLE, protocol, scope, RouteType.UNICAST, 0, false, List.of());
     }
 

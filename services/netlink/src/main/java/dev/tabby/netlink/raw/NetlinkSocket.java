@@ -1,0 +1,332 @@
+package dev.tabby.netlink.raw;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import jnr.ffi.byref.IntByReference;
+
+/**
+ * One NETLINK_ROUTE socket: requests matched to replies by sequence number and port id, multi-part dumps,
+ * ACKs with the kernel's extended-ACK text. It belongs to the network namespace of the thread that opened it,
+ * whichever thread uses it later. Not thread-safe.
+ */
+public final class NetlinkSocket implements AutoCloseable {
+    /** The kernel caps one dump datagram near 32 KiB; twice that leaves room for any single reply. */
+    private static final int RECV_BUFFER = 64 * 1024;
+    /** A dump that races with changes is flagged NLM_F_DUMP_INTR; it is redone this many times before giving up. */
+    private static final int DUMP_ATTEMPTS = 10;
+    /** Requests must not hang forever if the kernel never answers; it always does, so this is generous. */
+    private static final int REPLY_TIMEOUT_SECONDS = 30;
+
+    /** Turns one reply message's payload (after nlmsghdr) into a value, or null to skip it. */
+    @FunctionalInterface
+    public interface Decoder<T> {
+        T decode(int type, ByteBuffer payload);
+    }
+
+    private final LibC libc = Sys.libc();
+    private final int fd;
+    private final int portId;
+    private final ByteBuffer recvBuf = ByteBuffer.allocateDirect(RECV_BUFFER).order(ByteOrder.nativeOrder());
+    private final ByteBuffer sendBuf = ByteBuffer.allocateDirect(4096).order(ByteOrder.nativeOrder());
+    private final ByteBuffer kernelAddr = sockaddr(0, 0);
+    private final ByteBuffer pollFds = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+    private int seq;
+    private boolean closed;
+
+    private NetlinkSocket(int fd, int portId) {
+        this.fd = fd;
+        this.portId = portId;
+        this.seq = 1;
+    }
+
+    /**
+     * Opens a socket in the calling thread's network namespace.
+     *
+     * @param groups        multicast group bits to join (0 for a request socket)
+     * @param receiveBuffer SO_RCVBUF in bytes, 0 for the kernel default; listeners want more so bursts of events fit
+     */
+    public static NetlinkSocket open(int groups, int receiveBuffer) throws ErrnoException {
+        LibC libc = Sys.libc();
+        int fd = libc.socket(Sys.AF_NETLINK, Sys.SOCK_RAW | Sys.SOCK_CLOEXEC, Sys.NETLINK_ROUTE);
+        if (fd < 0) {
+            throw new ErrnoException(Sys.errno(), "socket(AF_NETLINK, NETLINK_ROUTE)");
+        }
+        try {
+            // Best effort: older kernels lack these and still work, only with terser errors.
+            setIntOption(libc, fd, Nl.SOL_NETLINK, Nl.NETLINK_EXT_ACK, 1);
+            setIntOption(libc, fd, Nl.SOL_NETLINK, Nl.NETLINK_CAP_ACK, 1);
+            if (receiveBuffer > 0) {
+                setIntOption(libc, fd, Sys.SOL_SOCKET, Sys.SO_RCVBUF, receiveBuffer);
+            }
+            setReceiveTimeout(libc, fd, REPLY_TIMEOUT_SECONDS);
+            ByteBuffer local = sockaddr(0, groups);
+            if (libc.bind(fd, local, local.capacity()) < 0) {
+                throw new ErrnoException(Sys.errno(), "bind(AF_NETLINK)");
+            }
+            ByteBuffer bound = ByteBuffer.allocateDirect(12).order(ByteOrder.nativeOrder());
+            IntByReference len = new IntByReference(12);
+            if (libc.getsockname(fd, bound, len) < 0) {
+                throw new ErrnoException(Sys.errno(), "getsockname(AF_NETLINK)");
+            }
+            return new NetlinkSocket(fd, bound.getInt(4));
+        } catch (ErrnoException | RuntimeException e) {
+            libc.close(fd);
+            throw e;
+        }
+    }
+
+    public int portId() {
+        return portId;
+    }
+
+    /** Sends a change (NEW/DEL/SET) and waits for the kernel's ACK; throws the kernel's errno on refusal. */
+    public void execute(MessageBuilder request) throws ErrnoException {
+        request(request, (type, payload) -> null);
+    }
+
+    /**
+     * Sends a non-dump request with NLM_F_ACK and returns what the kernel answered before the ACK (e.g. the one
+     * link of a GETLINK by name).
+     */
+    public <T> List<T> request(MessageBuilder request, Decoder<T> decoder) throws ErrnoException {
+        List<T> out = new ArrayList<>();
+        int s = send(request);
+        receiveUntilEnd(s, decoder, out);
+        return out;
+    }
+
+    /** Sends a NLM_F_DUMP request and collects the whole multi-part answer, redoing it if the kernel flags it interrupted. */
+    public <T> List<T> dump(MessageBuilder request, Decoder<T> decoder) throws ErrnoException {
+        for (int attempt = 1; ; attempt++) {
+            List<T> out = new ArrayList<>();
+            int s = send(request);
+            boolean interrupted;
+            try {
+                interrupted = receiveUntilEnd(s, decoder, out);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.EINTR) {
+                    throw e;
+                }
+                interrupted = true; // some dumps end an inconsistent walk with EINTR rather than the flag
+            } catch (RuntimeException e) {
+                drain(s); // else the kernel keeps the dump open and the next one on this socket gets EBUSY
+                throw e;
+            }
+            if (!interrupted) {
+                return out;
+            }
+            if (attempt == DUMP_ATTEMPTS) {
+                throw new ErrnoException(Errno.EINTR,
+                        "dump interrupted by concurrent changes " + DUMP_ATTEMPTS + " times in a row");
+            }
+        }
+    }
+
+    private void drain(int s) {
+        try {
+            receiveUntilEnd(s, (type, payload) -> null, new ArrayList<>());
+        } catch (ErrnoException | RuntimeException e) {
+            // the socket is still usable; a later request skips anything left by its sequence number
+        }
+    }
+
+    /**
+     * Waits for a datagram of unsolicited messages (multicast events) and hands each message to {@code handler}.
+     *
+     * @return false once {@code waker} has been signalled; the caller should stop
+     */
+    public boolean receiveEvents(Waker waker, Decoder<?> handler) throws ErrnoException {
+        while (true) {
+            if (!awaitReadable(waker)) {
+                return false;
+            }
+            int n = receive(Sys.MSG_DONTWAIT);
+            if (n >= 0) {
+                dispatchEvents(n, handler);
+                return true;
+            }
+        }
+    }
+
+    private void dispatchEvents(int n, Decoder<?> handler) {
+        int pos = 0;
+        while (pos + Nl.HEADER_LEN <= n) {
+            int len = recvBuf.getInt(pos);
+            int type = recvBuf.getShort(pos + 4) & 0xffff;
+            if (len < Nl.HEADER_LEN || pos + len > n) {
+                break;
+            }
+            if (type > Nl.NLMSG_OVERRUN) {
+                handler.decode(type, Attrs.slice(recvBuf, pos + Nl.HEADER_LEN, len - Nl.HEADER_LEN));
+            }
+            pos += Nl.align(len);
+        }
+    }
+
+    /** poll() on this socket and the waker: true when the socket has data, false when woken. */
+    private boolean awaitReadable(Waker waker) throws ErrnoException {
+        pollFds.putInt(0, fd).putShort(4, Sys.POLLIN).putShort(6, (short) 0);
+        pollFds.putInt(8, waker.fd()).putShort(12, Sys.POLLIN).putShort(14, (short) 0);
+        while (true) {
+            int ready = libc.poll(pollFds, 2, -1);
+            if (ready >= 0) {
+                break;
+            }
+            int errno = Sys.errno();
+            if (errno != Errno.EINTR) {
+                throw new ErrnoException(errno, "poll(netlink)");
+            }
+        }
+        if (pollFds.getShort(14) != 0) {
+            return false;
+        }
+        return pollFds.getShort(6) != 0;
+    }
+
+    private int send(MessageBuilder request) throws ErrnoException {
+        int s = nextSeq();
+        ByteBuffer msg = request.finish(s, portId);
+        int len = msg.remaining();
+        ByteBuffer out = len <= sendBuf.capacity() ? sendBuf : ByteBuffer.allocateDirect(len);
+        out.put(0, msg, msg.position(), len); // absolute: jnr-ffi passes a direct buffer from its position
+        while (true) {
+            long sent = libc.sendto(fd, out, len, 0, kernelAddr, kernelAddr.capacity());
+            if (sent >= 0) {
+                return s;
+            }
+            int errno = Sys.errno();
+            if (errno != Errno.EINTR) {
+                throw new ErrnoException(errno, "sendto(netlink)");
+            }
+        }
+    }
+
+    /** Reads replies to {@code s} until ACK/DONE/error; returns whether the dump was flagged NLM_F_DUMP_INTR. */
+    private <T> boolean receiveUntilEnd(int s, Decoder<T> decoder, List<T> out) throws ErrnoException {
+        boolean interrupted = false;
+        while (true) {
+            int n = receive(0);
+            if (n < 0) {
+                throw new ErrnoException(Errno.ETIMEDOUT, "no reply from the kernel within " + REPLY_TIMEOUT_SECONDS + " s");
+            }
+            int pos = 0;
+            while (pos + Nl.HEADER_LEN <= n) {
+                int len = recvBuf.getInt(pos);
+                int type = recvBuf.getShort(pos + 4) & 0xffff;
+                int flags = recvBuf.getShort(pos + 6) & 0xffff;
+                int mseq = recvBuf.getInt(pos + 8);
+                int mport = recvBuf.getInt(pos + 12);
+                if (len < Nl.HEADER_LEN || pos + len > n) {
+                    throw new ErrnoException(Errno.EBADMSG, "malformed netlink message of length " + len);
+                }
+                int at = pos;
+                pos += Nl.align(len);
+                if (mseq != s || mport != portId) {
+                    continue; // the tail of an earlier request that was abandoned on an exception
+                }
+                if ((flags & Nl.F_DUMP_INTR) != 0) {
+                    interrupted = true;
+                }
+                ByteBuffer payload = Attrs.slice(recvBuf, at + Nl.HEADER_LEN, len - Nl.HEADER_LEN);
+                switch (type) {
+                    case Nl.NLMSG_NOOP:
+                        break;
+                    case Nl.NLMSG_ERROR:
+                        checkError(payload, flags, false);
+                        return interrupted; // error 0 is the ACK
+                    case Nl.NLMSG_DONE:
+                        if (payload.limit() >= 4 && payload.getInt(0) < 0) {
+                            checkError(payload, flags, true);
+                        }
+                        return interrupted;
+                    case Nl.NLMSG_OVERRUN:
+                        throw new ErrnoException(Errno.ENOBUFS, "netlink overrun");
+                    default:
+                        T value = decoder.decode(type, payload);
+                        if (value != null) {
+                            out.add(value);
+                        }
+                }
+            }
+        }
+    }
+
+    /**
+     * NLMSG_ERROR payload: int error, the echoed request (only its header when NLM_F_CAPPED), then extended-ACK
+     * attributes if NLM_F_ACK_TLVS. NLMSG_DONE of a failed dump: int error, then the attributes directly.
+     */
+    private static void checkError(ByteBuffer payload, int flags, boolean done) throws ErrnoException {
+        int error = payload.limit() >= 4 ? payload.getInt(0) : -Errno.EBADMSG;
+        if (error == 0) {
+            return;
+        }
+        String kernelMessage = null;
+        if ((flags & Nl.F_ACK_TLVS) != 0) {
+            int attrsAt = 4;
+            if (!done) {
+                attrsAt = (flags & Nl.F_CAPPED) != 0 || payload.limit() < 4 + Nl.HEADER_LEN
+                        ? 4 + Nl.HEADER_LEN : 4 + Nl.align(payload.getInt(4));
+            }
+            if (attrsAt <= payload.limit()) {
+                kernelMessage = Attrs.parse(payload, attrsAt).string(Nl.NLMSGERR_ATTR_MSG);
+            }
+        }
+        throw new ErrnoException(-error, kernelMessage);
+    }
+
+    /** One recv(); -1 on timeout or, with MSG_DONTWAIT, when nothing is queued. The kernel never splits a message. */
+    private int receive(int flags) throws ErrnoException {
+        while (true) {
+            long n = libc.recv(fd, recvBuf, recvBuf.capacity(), Sys.MSG_TRUNC | flags);
+            if (n >= 0) {
+                if (n > recvBuf.capacity()) {
+                    throw new ErrnoException(Errno.EMSGSIZE, "netlink datagram of " + n + " bytes exceeds the "
+                            + recvBuf.capacity() + "-byte receive buffer");
+                }
+                return (int) n;
+            }
+            int errno = Sys.errno();
+            if (errno == Errno.EAGAIN) {
+                return -1;
+            }
+            if (errno != Errno.EINTR) {
+                throw new ErrnoException(errno, "recv(netlink)");
+            }
+        }
+    }
+
+    private int nextSeq() {
+        seq = seq == Integer.MAX_VALUE ? 1 : seq + 1; // 0 is what unsolicited events carry
+        return seq;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            libc.close(fd);
+        }
+    }
+
+    /** struct sockaddr_nl: family, pad, port id, groups. */
+    private static ByteBuffer sockaddr(int pid, int groups) {
+        ByteBuffer b = ByteBuffer.allocateDirect(12).order(ByteOrder.nativeOrder());
+        b.putShort(0, (short) Sys.AF_NETLINK).putInt(4, pid).putInt(8, groups);
+        return b;
+    }
+
+    private static void setIntOption(LibC libc, int fd, int level, int option, int value) {
+        ByteBuffer v = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
+        v.putInt(0, value);
+        libc.setsockopt(fd, level, option, v, 4);
+    }
+
+    /** struct timeval on 64-bit Linux: long seconds, long microseconds. */
+    private static void setReceiveTimeout(LibC libc, int fd, int seconds) {
+        ByteBuffer tv = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+        tv.putLong(0, seconds).putLong(8, 0);
+        libc.setsockopt(fd, Sys.SOL_SOCKET, Sys.SO_RCVTIMEO, tv, 16);
+    }
+}

@@ -40,6 +40,7 @@ build() {
   touch "$stamp"
 }
 
-ctl_classpath() {
-  echo "$TABBY_ROOT/services/ctl/target/classes:$TABBY_ROOT/services/ctl/target/lib/*"
+# module_classpath DIR: a module's classes and its runtime jars (copied to target/lib by the build).
+module_classpath() {
+  echo "$TABBY_ROOT/$1/target/classes:$TABBY_ROOT/$1/target/lib/*"
 }

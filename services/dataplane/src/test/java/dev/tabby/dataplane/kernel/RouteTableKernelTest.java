@@ -1,0 +1,207 @@
+package dev.tabby.dataplane.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tabby.dataplane.ApplyResult;
+import dev.tabby.dataplane.route.IpFamilies;
+import dev.tabby.dataplane.route.RouteKernel;
+import dev.tabby.dataplane.route.RouteTable;
+import dev.tabby.dataplane.testing.VxlanNamespace;
+import dev.tabby.model.net.Cidr;
+import dev.tabby.model.net.IpAddress;
+import dev.tabby.netlink.Route;
+import dev.tabby.netlink.RouteProtocol;
+import dev.tabby.netlink.testing.IpOracle;
+import dev.tabby.netlink.testing.NamespaceExtension;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** RouteTable against a real kernel, in a namespace of its own; {@code ip -j} is the oracle. */
+class RouteTableKernelTest {
+    private static final String PROTO_VXLAN = String.valueOf(RouteProtocol.VXLAN);
+    private static final String PROTO_STATIC = String.valueOf(RouteProtocol.STATIC);
+
+    @RegisterExtension
+    final NamespaceExtension netns = new NamespaceExtension();
+
+    private VxlanNamespace node;
+    private IpOracle oracle;
+
+    @BeforeEach
+    void node() {
+        node = VxlanNamespace.create(netns);
+        oracle = node.ns.oracle();
+    }
+
+    private RouteTable table() {
+        return new RouteTable(RouteKernel.of(node.netlink), Route.MAIN_TABLE, RouteProtocol.VXLAN, IpFamilies.BOTH);
+    }
+
+    /** A route to a remote block through its VTEP, as vxlan-manager writes it. */
+    private Route viaVtep(String block, String vtep) {
+        return Route.via(Cidr.parse(block), IpAddress.parse(vtep), node.vxlanIndex, RouteProtocol.VXLAN)
+                .withOnlink(true);
+    }
+
+    private static void assertOk(ApplyResult r) {
+        assertTrue(r.ok(), r.summary());
+    }
+
+    private Optional<Map<String, Object>> route(String dst) {
+        return oracle.route("main", dst);
+    }
+
+    private List<String> routesOf(String protocol) {
+        return Stream.concat(oracle.routes("main").stream(), oracle.routes6("main").stream())
+                .filter(r -> protocol.equals(r.get("protocol")))
+                .map(r -> r.get("dst") + (r.containsKey("gateway") ? " via " + r.get("gateway") : ""))
+                .sorted()
+                .collect(Collectors.toList());
+    }
+
+    @Test
+    void routesAppearAsProgrammedAndAnUnchangedTableResyncsWithoutWrites() {
+        RouteTable t = table();
+        t.setRoute(viaVtep("10.65.1.0/26", "10.244.0.1"));
+        t.setRoute(Route.via(Cidr.parse("10.65.2.7/32"), null, node.vxlanIndex, 0));
+        t.setRoute(Route.blackhole(Cidr.parse("10.65.3.0/26"), 0));
+        t.setRoute(viaVtep("fd00:65:1::/64", "fd00:244::1"));
+        t.setRoute(Route.blackhole(Cidr.parse("fd00:65:3::/64"), 0));
+        ApplyResult first = t.apply();
+        assertOk(first);
+        assertEquals(5, first.writes());
+
+        Map<String, Object> v4 = route("10.65.1.0/26").orElseThrow();
+        assertEquals("10.244.0.1", v4.get("gateway"));
+        assertEquals(PROTO_VXLAN, v4.get("protocol"));
+        assertEquals(List.of("onlink"), v4.get("flags"));
+        assertEquals("fd00:244::1", route("fd00:65:1::/64").orElseThrow().get("gateway"));
+        assertEquals(List.of("10.65.1.0/26 via 10.244.0.1", "10.65.2.7", "10.65.3.0/26", "fd00:65:1::/64 via fd00:244::1",
+                "fd00:65:3::/64"), routesOf(PROTO_VXLAN));
+
+        t.queueResync();
+        ApplyResult resync = t.apply();
+        assertOk(resync);
+        assertEquals(0, resync.writes(), "what we wrote reads back equal, so nothing is rewritten");
+    }
+
+    @Test
+    void aRouteDeletedByHandComesBackOnResync() {
+        RouteTable t = table();
+        t.setRoute(viaVtep("10.65.1.0/26", "10.244.0.1"));
+        t.setRoute(viaVtep("fd00:65:1::/64", "fd00:244::1"));
+        assertOk(t.apply());
+
+        node.ip("route", "del", "10.65.1.0/26", "proto", PROTO_VXLAN);
+        node.ip("-6", "route", "del", "fd00:65:1::/64", "proto", PROTO_VXLAN);
+        assertEquals(List.of(), routesOf(PROTO_VXLAN));
+
+        t.queueResync();
+        ApplyResult repair = t.apply();
+        assertOk(repair);
+        assertEquals(2, repair.writes());
+        assertEquals(List.of("10.65.1.0/26 via 10.244.0.1", "fd00:65:1::/64 via fd00:244::1"), routesOf(PROTO_VXLAN));
+    }
+
+    @Test
+    void aRouteOfOursChangedByHandIsPutBack() {
+        RouteTable t = table();
+        t.setRoute(viaVtep("10.65.1.0/26", "10.244.0.1"));
+        t.setRoute(viaVtep("fd00:65:1::/64", "fd00:244::1"));
+        assertOk(t.apply());
+
+        node.ip("route", "replace", "10.65.1.0/26", "via", "10.244.9.9", "dev", VxlanNamespace.VXLAN, "onlink",
+                "proto", PROTO_VXLAN);
+        node.ip("-6", "route", "replace", "fd00:65:1::/64", "via", "fd00:244::99", "dev", VxlanNamespace.VXLAN,
+                "onlink", "proto", PROTO_VXLAN);
+        t.queueResync();
+        assertOk(t.apply());
+        assertEquals(List.of("10.65.1.0/26 via 10.244.0.1", "fd00:65:1::/64 via fd00:244::1"), routesOf(PROTO_VXLAN));
+    }
+
+    @Test
+    void foreignRoutesInTheSameTableAreLeftAlone() {
+        String dev = VxlanNamespace.VXLAN;
+        node.ip("route", "add", "10.65.9.0/26", "dev", dev, "proto", "static");
+        node.ip("route", "add", "10.65.1.0/26", "dev", dev, "proto", "static", "metric", "100");
+        node.ip("route", "add", "10.65.2.0/26", "dev", dev, "proto", "static");
+        node.ip("-6", "route", "add", "fd00:65:9::/64", "dev", dev, "proto", "static");
+        node.ip("-6", "route", "add", "fd00:65:1::/64", "dev", dev, "proto", "static", "metric", "100");
+        List<String> foreign = routesOf(PROTO_STATIC);
+
+        RouteTable t = table();
+        t.setRoute(viaVtep("10.65.1.0/26", "10.244.0.1"));
+        t.setRoute(viaVtep("fd00:65:1::/64", "fd00:244::1"));
+        // Same destination and metric as a static route: ours must not take its place.
+        t.setRoute(viaVtep("10.65.2.0/26", "10.244.0.2"));
+        ApplyResult r = t.apply();
+        assertEquals(2, r.writes());
+        assertEquals(1, r.failures().size(), r.summary());
+        assertTrue(r.failures().get(0).error().contains("installed by proto 4"), r.summary());
+        assertEquals(foreign, routesOf(PROTO_STATIC));
+
+        // Letting go of every route of ours still leaves the static ones, even at the same destinations.
+        t.replaceAllRoutes(List.of());
+        t.queueResync();
+        assertOk(t.apply());
+        assertEquals(List.of(), routesOf(PROTO_VXLAN));
+        assertEquals(foreign, routesOf(PROTO_STATIC));
+    }
+
+    @Test
+    void aRestartedDriverAdoptsItsRoutesAndRemovesStaleOnes() {
+        RouteTable before = table();
+        before.setRoute(viaVtep("10.65.1.0/26", "10.244.0.1"));
+        before.setRoute(viaVtep("10.65.2.0/26", "10.244.0.2"));
+        before.setRoute(viaVtep("10.65.3.0/26", "10.244.0.3"));
+        before.setRoute(viaVtep("fd00:65:1::/64", "fd00:244::1"));
+        before.setRoute(viaVtep("fd00:65:2::/64", "fd00:244::2"));
+        assertOk(before.apply());
+        node.ip("route", "add", "10.65.9.0/26", "dev", VxlanNamespace.VXLAN, "proto", "static");
+
+        RouteTable after = table();
+        after.setRoute(viaVtep("10.65.1.0/26", "10.244.0.1"));
+        after.setRoute(viaVtep("10.65.2.0/26", "10.244.0.22"));
+        after.setRoute(viaVtep("fd00:65:1::/64", "fd00:244::1"));
+        ApplyResult r = after.apply();
+        assertOk(r);
+        assertEquals(3, r.writes(), "one replace, two deletes; the unchanged routes are adopted as they are");
+        assertEquals(List.of("10.65.1.0/26 via 10.244.0.1", "10.65.2.0/26 via 10.244.0.22",
+                "fd00:65:1::/64 via fd00:244::1"), routesOf(PROTO_VXLAN));
+        assertEquals(List.of("10.65.9.0/26"), routesOf(PROTO_STATIC));
+    }
+
+    @Test
+    void aRouteTheKernelRefusesFailsAloneWithTheKernelsReason() {
+        RouteTable t = table();
+        t.setRoute(viaVtep("10.65.1.0/26", "10.244.0.1"));
+        t.setRoute(Route.via(Cidr.parse("10.65.2.0/26"), null, 9999, 0));
+        t.setRoute(viaVtep("fd00:65:1::/64", "fd00:244::1"));
+        ApplyResult r = t.apply();
+        assertEquals(2, r.writes());
+        assertEquals(1, r.failures().size());
+        assertTrue(r.failures().get(0).error().contains("ENODEV"), r.summary());
+        assertEquals(1, t.pendingCount());
+    }
+
+    @Test
+    void aSecondTableOfAnotherProtocolDoesNotSeeOurs() {
+        RouteTable vxlan = table();
+        vxlan.setRoute(viaVtep("10.65.1.0/26", "10.244.0.1"));
+        assertOk(vxlan.apply());
+
+        RouteTable bgp = new RouteTable(RouteKernel.of(node.netlink), Route.MAIN_TABLE, RouteProtocol.BGP,
+                IpFamilies.IPV4);
+        bgp.setRoute(Route.blackhole(Cidr.parse("10.65.8.0/26"), 0));
+        assertOk(bgp.apply());
+        assertEquals(List.of("10.65.1.0/26 via 10.244.0.1"), routesOf(PROTO_VXLAN));
+        assertEquals(List.of("10.65.8.0/26"), routesOf(String.valueOf(RouteProtocol.BGP)));
+    }
+}

@@ -1,0 +1,110 @@
+package dev.tabby.probe.service;
+
+import dev.tabby.datastore.DatastoreException;
+import dev.tabby.datastore.EtcdConfig;
+import dev.tabby.datastore.KeyValueStore;
+import dev.tabby.datastore.status.NodeName;
+import dev.tabby.datastore.status.StatusPublisher;
+import dev.tabby.probe.Mode;
+import dev.tabby.probe.Probe;
+import dev.tabby.probe.ProbeContext;
+import dev.tabby.probe.Report;
+import dev.tabby.probe.ReportJson;
+import dev.tabby.probe.host.HostRoot;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * Probes the host on a schedule, keeps the latest report for the HTTP surface and publishes it under the node's
+ * status in etcd, where {@code tabbyctl node checksystem} reads it.
+ */
+@ApplicationScoped
+public class ProbeRunner {
+    public static final String SERVICE = "requirements-probe";
+    private static final Logger LOG = Logger.getLogger(ProbeRunner.class);
+
+    private final ProbeSettings settings;
+    private final KeyValueStore store;
+    private final EtcdConfig etcdConfig;
+    private final Set<Mode> modes;
+    private final String node;
+    private final Probe probe = new Probe();
+    private volatile Report latest;
+    private volatile String publishError;
+    private volatile Instant lastRun;
+
+    @Inject
+    public ProbeRunner(ProbeSettings settings, KeyValueStore store, EtcdConfig etcdConfig) {
+        this.settings = settings;
+        this.store = store;
+        this.etcdConfig = etcdConfig;
+        this.modes = Mode.parseList(settings.modes());
+        this.node = settings.node().orElseGet(() -> NodeName.resolve(System.getenv()));
+    }
+
+    @Scheduled(every = "${tabby.probe.interval:60s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void probeNow() {
+        runOnce();
+    }
+
+    /** One probe and one publish; returns the report. */
+    public Report runOnce() {
+        ProbeContext ctx = ProbeContext.builder(HostRoot.at(Path.of(settings.hostRoot())))
+                .modes(modes).peers(settings.peers()).env(probeEnvironment()).node(node).build();
+        Report report = probe.run(ctx);
+        latest = report;
+        lastRun = Instant.now();
+        try {
+            new StatusPublisher(store, node, SERVICE).publish(ReportJson.write(report));
+            publishError = null;
+        } catch (DatastoreException e) {
+            publishError = e.getMessage();
+            LOG.warnf("event=publish_failed node=%s error=\"%s\"", node, e.getMessage());
+        }
+        LOG.infof("event=probed node=%s pass=%d warn=%d fail=%d skip=%d", node, report.count(dev.tabby.probe.Status.PASS),
+                report.count(dev.tabby.probe.Status.WARN), report.count(dev.tabby.probe.Status.FAIL),
+                report.count(dev.tabby.probe.Status.SKIP));
+        return report;
+    }
+
+    /** The environment the checks see, with the service's own etcd settings so the datastore check tests those. */
+    private Map<String, String> probeEnvironment() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put(EtcdConfig.ENDPOINTS_VAR, etcdConfig.endpointsText());
+        etcdConfig.caFile().ifPresent(p -> env.put(EtcdConfig.CA_FILE_VAR, p.toString()));
+        etcdConfig.certFile().ifPresent(p -> env.put(EtcdConfig.CERT_FILE_VAR, p.toString()));
+        etcdConfig.keyFile().ifPresent(p -> env.put(EtcdConfig.KEY_FILE_VAR, p.toString()));
+        etcdConfig.username().ifPresent(u -> env.put(EtcdConfig.USERNAME_VAR, u));
+        etcdConfig.password().ifPresent(p -> env.put(EtcdConfig.PASSWORD_VAR, p));
+        env.put(NodeName.VARIABLE, node);
+        return env;
+    }
+
+    public Optional<Report> latest() {
+        return Optional.ofNullable(latest);
+    }
+
+    public Optional<String> publishError() {
+        return Optional.ofNullable(publishError);
+    }
+
+    public Optional<Instant> lastRun() {
+        return Optional.ofNullable(lastRun);
+    }
+
+    public String node() {
+        return node;
+    }
+
+    public ProbeSettings settings() {
+        return settings;
+    }
+}

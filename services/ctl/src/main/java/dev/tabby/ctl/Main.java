@@ -4,6 +4,7 @@ import dev.tabby.ctl.commands.ApplyCommand;
 import dev.tabby.ctl.commands.Connection;
 import dev.tabby.ctl.commands.CreateCommand;
 import dev.tabby.ctl.commands.DeleteCommand;
+import dev.tabby.ctl.commands.IpamCommand;
 import dev.tabby.ctl.commands.GetCommand;
 import dev.tabby.ctl.commands.LabelCommand;
 import dev.tabby.ctl.commands.NodeCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tabbyctl", mixinStandardHelpOptions = false,
         description = "Manage Tabby (Calico v3) resources in etcd.",
         subcommands = {CreateCommand.class, ApplyCommand.class, ReplaceCommand.class, DeleteCommand.class,
-                GetCommand.class, LabelCommand.class, NodeCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+                GetCommand.class, LabelCommand.class, NodeCommand.class, IpamCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,68 @@
+package dev.tabby.ipam;
+
+import dev.tabby.datastore.KeyValueStore;
+import dev.tabby.ipam.model.AllocationBlock;
+import dev.tabby.ipam.model.Blocks;
+import dev.tabby.model.net.Cidr;
+import dev.tabby.model.net.IpAddress;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/** How full the pools and blocks are, and which addresses nodes borrowed: what {@code tabbyctl ipam show} prints. */
+public record IpamUsage(long revision, List<PoolUsage> pools, List<BlockUsage> blocks, List<BorrowedAddress> borrowed) {
+
+    public record PoolUsage(String name, Cidr cidr, boolean disabled, BigInteger total, long inUse) {
+        public BigInteger free() {
+            return total.subtract(BigInteger.valueOf(inUse));
+        }
+    }
+
+    /** {@code node} is null for a block no node holds. */
+    public record BlockUsage(Cidr cidr, String node, int total, int inUse) {
+        public int free() {
+            return total - inUse;
+        }
+    }
+
+    /** An address allocated for {@code borrowingNode} from a block that is not that node's. */
+    public record BorrowedAddress(IpAddress address, String borrowingNode, Cidr block, String blockNode, String type,
+            String allocatedTo) {
+    }
+
+    public static IpamUsage read(KeyValueStore kv) {
+        return of(IpamDump.read(kv));
+    }
+
+    static IpamUsage of(IpamDump dump) {
+        List<AllocationBlock> blocks = new ArrayList<>(dump.blocks());
+        blocks.sort(Comparator.comparing((AllocationBlock b) -> b.cidr().version())
+                .thenComparing(b -> Blocks.toNumber(b.cidr().address())));
+        List<PoolUsage> pools = new ArrayList<>();
+        for (Pool p : dump.pools()) {
+            long inUse = blocks.stream().filter(b -> Blocks.within(b.cidr(), p.cidr())).mapToLong(AllocationBlock::allocatedCount).sum();
+            pools.add(new PoolUsage(p.name(), p.cidr(), p.disabled(), p.addressCount(), inUse));
+        }
+        List<BlockUsage> blockUsage = new ArrayList<>();
+        List<BorrowedAddress> borrowed = new ArrayList<>();
+        for (AllocationBlock b : blocks) {
+            String owner = b.host().orElse(null);
+            blockUsage.add(new BlockUsage(b.cidr(), owner, b.size(), b.allocatedCount()));
+            for (int o : b.allocatedOrdinals()) {
+                Map<String, String> attrs = b.attributeAt(o).map(a -> a.secondaryOrEmpty()).orElse(Map.of());
+                String node = attrs.get(AutoAssignRequest.ATTRIBUTE_NODE);
+                if (node == null || node.equals(owner)) {
+                    continue;
+                }
+                String pod = attrs.get(AutoAssignRequest.ATTRIBUTE_POD);
+                String namespace = attrs.get(AutoAssignRequest.ATTRIBUTE_NAMESPACE);
+                String type = attrs.getOrDefault(AutoAssignRequest.ATTRIBUTE_TYPE, pod != null ? "pod" : "");
+                String to = pod != null ? (namespace == null ? pod : namespace + "/" + pod) : b.handleAt(o).orElse("");
+                borrowed.add(new BorrowedAddress(b.addressAt(o), node, b.cidr(), owner, type, to));
+            }
+        }
+        return new IpamUsage(dump.revision(), pools, blockUsage, borrowed);
+    }
+}

@@ -1,0 +1,332 @@
+package dev.tabby.cni;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabby.cni.daemon.CniDaemon;
+import dev.tabby.cni.plugin.Datastores;
+import dev.tabby.cni.plugin.PluginContext;
+import dev.tabby.cni.plugin.Plugins;
+import dev.tabby.datastore.testing.EtcdExtension;
+import dev.tabby.model.v3.WorkloadEndpoint;
+import dev.tabby.netlink.testing.NamespaceExtension;
+import dev.tabby.netlink.testing.TestNamespace;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * ADD, DEL, CHECK and VERSION through the daemon's socket, each checked against the kernel ({@code ip -j} in the
+ * node's and the container's namespaces) and etcd.
+ */
+class CniPluginTest {
+    @RegisterExtension
+    static final EtcdExtension ETCD = new EtcdExtension();
+    @RegisterExtension
+    final NamespaceExtension netns = new NamespaceExtension();
+
+    private static Datastores datastores;
+    private static CniDaemon daemon;
+    private static CniRuntime.Transport plugin;
+    private CniFixture f;
+
+    @BeforeAll
+    static void startDaemon() throws Exception {
+        Path socket = ETCD.scratchDir("daemon").resolve("cni.sock");
+        datastores = new Datastores();
+        daemon = CniDaemon.start(socket, new Plugins(new PluginContext(datastores, Map.of())));
+        plugin = CniRuntime.daemon(socket);
+    }
+
+    @AfterAll
+    static void stopDaemon() {
+        if (daemon != null) {
+            daemon.close();
+        }
+        if (datastores != null) {
+            datastores.close();
+        }
+    }
+
+    @BeforeEach
+    void node() {
+        f = new CniFixture(ETCD, netns);
+        f.pool("pool-v4", "10.65.0.0/16", 26);
+    }
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    private CniRuntime.Outcome cni(CniRuntime.Call c) {
+        return plugin.call(Plugins.CNI, c);
+    }
+
+    @Test
+    void addSetsUpBothSidesAndWritesTheEndpoint() throws Exception {
+        TestNamespace c = f.container();
+        String id = CniFixture.containerId();
+        CniRuntime.Call add = CniRuntime.Call.of("ADD", id, c.path().toString(), f.config()).withPod("shop", "web-1");
+
+        JsonNode result = cni(add).requireOk().json();
+
+        String veth = "cali" + sha1Hex("shop.web-1").substring(0, 11);
+        assertEquals("1.0.0", result.path("cniVersion").asText());
+        assertEquals(veth, result.path("interfaces").get(0).path("name").asText());
+        assertEquals("ee:ee:ee:ee:ee:ee", result.path("interfaces").get(0).path("mac").asText());
+        assertEquals("eth0", result.path("interfaces").get(1).path("name").asText());
+        assertEquals(c.path().toString(), result.path("interfaces").get(1).path("sandbox").asText());
+        String address = result.path("ips").get(0).path("address").asText();
+        assertTrue(address.startsWith("10.65.") && address.endsWith("/32"), address);
+        assertEquals(1, result.path("ips").get(0).path("interface").asInt());
+        String ip = address.substring(0, address.indexOf('/'));
+
+        // Host side, as iproute2 sees it.
+        Map<String, Object> hostLink = f.host.oracle().link(veth).orElseThrow();
+        assertEquals("ee:ee:ee:ee:ee:ee", hostLink.get("address"));
+        assertTrue(((List<?>) hostLink.get("flags")).contains("UP"), hostLink.toString());
+        assertEquals("veth", ((Map<?, ?>) hostLink.get("linkinfo")).get("info_kind"));
+        assertEquals(1500, hostLink.get("mtu"));
+        assertEquals("1", f.host.oracle().sysctl("net.ipv4.conf." + veth + ".proxy_arp"));
+        assertEquals("0", f.host.oracle().sysctl("net.ipv4.neigh." + veth + ".proxy_delay"));
+        assertEquals("1", f.host.oracle().sysctl("net.ipv4.conf." + veth + ".forwarding"));
+        Map<String, Object> hostRoute = f.host.oracle().route("main", address).orElseThrow();
+        assertEquals(veth, hostRoute.get("dev"));
+        assertEquals("80", String.valueOf(hostRoute.get("protocol")));
+        assertEquals("253", String.valueOf(hostRoute.get("scope")));
+
+        // Workload side.
+        Map<String, Object> eth0 = c.oracle().link("eth0").orElseThrow();
+        assertTrue(((List<?>) eth0.get("flags")).contains("UP"));
+        assertEquals(result.path("interfaces").get(1).path("mac").asText(), eth0.get("address"));
+        assertEquals(1500, eth0.get("mtu"));
+        List<Map<String, Object>> addrs = c.oracle().addrs("eth0").stream().filter(a -> "inet".equals(a.get("family"))).toList();
+        assertEquals(1, addrs.size());
+        assertEquals(ip, addrs.get(0).get("local"));
+        assertEquals(32, addrs.get(0).get("prefixlen"));
+        Map<String, Object> gw = c.oracle().route("main", "169.254.1.1/32").orElseThrow();
+        assertEquals("eth0", gw.get("dev"));
+        assertEquals("253", String.valueOf(gw.get("scope")));
+        Map<String, Object> def = c.oracle().route("main", "default").orElseThrow();
+        assertEquals("169.254.1.1", def.get("gateway"));
+        assertEquals("eth0", def.get("dev"));
+
+        // The WorkloadEndpoint, named and labelled as Calico names and labels it.
+        WorkloadEndpoint wep = single(f.endpoints());
+        assertEquals(f.node.replace("-", "--") + "-k8s-web--1-eth0", wep.name());
+        assertEquals("shop", wep.namespace());
+        assertEquals(Map.of("projectcalico.org/namespace", "shop", "projectcalico.org/orchestrator", "k8s",
+                "projectcalico.org/serviceaccount", "default"), wep.metadata().labels());
+        assertEquals(List.of("kns.shop", "ksa.shop.default"), wep.spec().profiles());
+        assertEquals("k8s", wep.spec().orchestrator());
+        assertEquals("web-1", wep.spec().pod());
+        assertEquals(id, wep.spec().containerID());
+        assertEquals("eth0", wep.spec().endpoint());
+        assertEquals(veth, wep.spec().interfaceName());
+        assertEquals(eth0.get("address"), wep.spec().mac());
+        assertEquals(List.of(address), wep.spec().ipNetworks());
+        assertEquals(f.node, wep.spec().node());
+        assertEquals("default", wep.spec().serviceAccountName());
+
+        // IPAM holds it under Calico's handle.
+        assertEquals(List.of(ip), f.ipam.addressesOf(CniFixture.NETWORK + "." + id).stream()
+                .map(a -> a.address().toString()).toList());
+    }
+
+    @Test
+    void addTwiceGivesTheSameResultAndHoldsOneAddress() {
+        TestNamespace c = f.container();
+        String id = CniFixture.containerId();
+        CniRuntime.Call add = CniRuntime.Call.of("ADD", id, c.path().toString(), f.config()).withPod("shop", "twice");
+
+        String first = cni(add).requireOk().stdout();
+        String second = cni(add).requireOk().stdout();
+
+        assertEquals(first, second);
+        assertEquals(1, f.ipam.addressesOf(CniFixture.NETWORK + "." + id).size());
+        assertEquals(1, f.endpoints().size());
+        assertEquals(1, c.oracle().addrs("eth0").stream().filter(a -> "inet".equals(a.get("family"))).count());
+    }
+
+    @Test
+    void delRemovesEverythingAndASecondDelSucceeds() {
+        TestNamespace c = f.container();
+        String id = CniFixture.containerId();
+        CniRuntime.Call add = CniRuntime.Call.of("ADD", id, c.path().toString(), f.config()).withPod("shop", "gone");
+        cni(add).requireOk();
+
+        CniRuntime.Outcome del = cni(add.withCommand("DEL"));
+        assertTrue(del.ok(), del.toString());
+        assertEquals("", del.stdout());
+
+        assertFalse(c.oracle().link("eth0").isPresent(), "eth0 left in the container");
+        f.assertNoLeftovers(List.of(id));
+        assertTrue(cni(add.withCommand("DEL")).ok(), "a repeated DEL succeeds");
+    }
+
+    @Test
+    void delOfAnUnknownContainerSucceeds() {
+        String id = CniFixture.containerId();
+        CniRuntime.Outcome withGoneNetns = cni(CniRuntime.Call.of("DEL", id, "/run/netns/tabby-t-never-made", f.config()));
+        assertTrue(withGoneNetns.ok(), withGoneNetns.toString());
+        CniRuntime.Outcome withoutNetns = cni(CniRuntime.Call.of("DEL", id, null, f.config()).withPod("shop", "never"));
+        assertTrue(withoutNetns.ok(), withoutNetns.toString());
+    }
+
+    @Test
+    void checkPassesAfterAddAndDetectsARemovedRoute() {
+        TestNamespace c = f.container();
+        String id = CniFixture.containerId();
+        CniRuntime.Call add = CniRuntime.Call.of("ADD", id, c.path().toString(), f.config()).withPod("shop", "checked");
+        JsonNode result = cni(add).requireOk().json();
+        String withPrev = f.config("1.0.0", "\"prevResult\":" + result);
+
+        CniRuntime.Outcome ok = cni(add.withCommand("CHECK").withConfig(withPrev));
+        assertTrue(ok.ok(), ok.toString());
+
+        String address = result.path("ips").get(0).path("address").asText();
+        f.host.ip("route", "del", address);
+        CniRuntime.Outcome broken = cni(add.withCommand("CHECK").withConfig(withPrev));
+        assertEquals(104, broken.code(), broken.toString());
+        assertTrue(broken.msg().contains("host route " + address), broken.msg());
+
+        c.ip("route", "del", "default");
+        CniRuntime.Outcome both = cni(add.withCommand("CHECK").withConfig(withPrev));
+        assertTrue(both.msg().contains("default route via 169.254.1.1"), both.msg());
+    }
+
+    @Test
+    void checkNeedsVersion040AndAPreviousResult() {
+        TestNamespace c = f.container();
+        String id = CniFixture.containerId();
+        CniRuntime.Call check = CniRuntime.Call.of("CHECK", id, c.path().toString(), f.config("0.3.1", "\"prevResult\":{}"));
+        assertEquals(1, cni(check).code());
+        assertEquals(7, cni(check.withConfig(f.config())).code());
+    }
+
+    @Test
+    void aWorkloadOutsideKubernetesIsNamedByItsContainer() {
+        TestNamespace c = f.container();
+        String id = "cid-" + CniFixture.hex(8);
+        JsonNode result = cni(CniRuntime.Call.of("ADD", id, c.path().toString(), f.config("0.3.1", "\"mtu\": 1400"))
+                .withIfName("net1")).requireOk().json();
+
+        String veth = "cali" + sha1Hex(id).substring(0, 11);
+        assertEquals(veth, result.path("interfaces").get(0).path("name").asText());
+        assertEquals("0.3.1", result.path("cniVersion").asText());
+        assertEquals("4", result.path("ips").get(0).path("version").asText(), "0.3.x results carry the IP version");
+        WorkloadEndpoint wep = single(f.endpoints());
+        assertEquals(f.node.replace("-", "--") + "-cni-" + id.replace("-", "--") + "-net1", wep.name());
+        assertEquals("default", wep.namespace());
+        assertEquals("cni", wep.spec().orchestrator());
+        assertEquals(List.of(CniFixture.NETWORK), wep.spec().profiles());
+        assertEquals(1400, f.host.oracle().link(veth).orElseThrow().get("mtu"));
+        assertEquals(1400, c.oracle().link("net1").orElseThrow().get("mtu"));
+
+        assertTrue(cni(CniRuntime.Call.of("DEL", id, c.path().toString(), f.config("0.3.1", null)).withIfName("net1")).ok());
+        f.assertNoLeftovers(List.of(id));
+    }
+
+    @Test
+    void dualStackWhenAnIpv6PoolServesTheNode() {
+        f.pool("pool-v6", "fd65:1::/112", 122);
+        TestNamespace c = f.container();
+        String id = CniFixture.containerId();
+        CniRuntime.Call add = CniRuntime.Call.of("ADD", id, c.path().toString(), f.config()).withPod("shop", "dual");
+        JsonNode result = cni(add).requireOk().json();
+
+        assertEquals(2, result.path("ips").size(), result.toString());
+        String v6 = result.path("ips").get(1).path("address").asText();
+        assertTrue(v6.startsWith("fd65:1::") && v6.endsWith("/128"), v6);
+        String veth = result.path("interfaces").get(0).path("name").asText();
+        assertEquals("1", f.host.oracle().sysctl("net.ipv6.conf." + veth + ".proxy_ndp"));
+        assertEquals("1", f.host.oracle().sysctl("net.ipv6.conf." + veth + ".forwarding"));
+        Map<String, Object> hostRoute = f.host.oracle().route("main", v6).orElseThrow();
+        assertEquals(veth, hostRoute.get("dev"));
+        assertEquals("80", String.valueOf(hostRoute.get("protocol")));
+        String v6ip = v6.substring(0, v6.indexOf('/'));
+        assertTrue(c.oracle().addrs("eth0").stream().anyMatch(a -> v6ip.equals(a.get("local"))), "v6 address in the container");
+        Map<String, Object> def6 = c.oracle().routes6("main").stream().filter(r -> "default".equals(r.get("dst"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no IPv6 default route in the container"));
+        String hostLinkLocal = f.host.oracle().addrs(veth).stream().filter(a -> "inet6".equals(a.get("family")))
+                .map(a -> (String) a.get("local")).filter(a -> a.startsWith("fe80:")).findFirst().orElseThrow();
+        assertEquals(hostLinkLocal, def6.get("gateway"));
+        assertEquals(List.of(result.path("ips").get(0).path("address").asText(), v6), single(f.endpoints()).spec().ipNetworks());
+
+        String withPrev = f.config("1.0.0", "\"prevResult\":" + result);
+        assertTrue(cni(add.withCommand("CHECK").withConfig(withPrev)).ok());
+        assertTrue(cni(add.withCommand("DEL")).ok());
+        f.assertNoLeftovers(List.of(id));
+    }
+
+    @Test
+    void versionListsTheSupportedVersions() {
+        CniRuntime.Outcome v = cni(CniRuntime.Call.of("VERSION", null, null, "{\"cniVersion\":\"0.4.0\"}"));
+        assertTrue(v.ok());
+        assertEquals("0.4.0", v.json().path("cniVersion").asText());
+        assertEquals("[\"0.3.0\",\"0.3.1\",\"0.4.0\",\"1.0.0\"]", v.json().path("supportedVersions").toString());
+    }
+
+    @Test
+    void theIpamPluginAloneAssignsAndReleasesByHandle() {
+        String id = CniFixture.containerId();
+        String conf = "{\"cniVersion\":\"1.0.0\",\"name\":\"other-net\",\"type\":\"ptp\",\"ipam\":{\"type\":\"tabby-ipam\","
+                + "\"nodename\":\"ignored\"},\"nodename\":\"" + f.node + "\",\"etcd_endpoints\":\"" + f.endpoint() + "\"}";
+        CniRuntime.Call add = CniRuntime.Call.of("ADD", id, "/run/netns/whatever", conf);
+        JsonNode r = plugin.call(Plugins.IPAM, add).requireOk().json();
+        String address = r.path("ips").get(0).path("address").asText();
+        assertTrue(address.startsWith("10.65.") && address.endsWith("/26"), "the block's prefix, as calico-ipam gives it: " + r);
+        assertFalse(r.has("interfaces"));
+        assertEquals(r.toString(), plugin.call(Plugins.IPAM, add).requireOk().json().toString(), "a repeated ADD gets the same address");
+        assertEquals(1, f.ipam.addressesOf("other-net." + id).size());
+        assertEquals(f.node, f.ipam.getAssignmentAttributes(dev.tabby.model.net.IpAddress.parse(address.replace("/26", "")))
+                .orElseThrow().attributes().get("node"));
+
+        String withPrev = conf.substring(0, conf.length() - 1) + ",\"prevResult\":" + r + "}";
+        assertTrue(plugin.call(Plugins.IPAM, add.withCommand("CHECK").withConfig(withPrev)).ok());
+        assertTrue(plugin.call(Plugins.IPAM, add.withCommand("DEL")).ok());
+        assertTrue(f.ipam.addressesOf("other-net." + id).isEmpty());
+        assertEquals(104, plugin.call(Plugins.IPAM, add.withCommand("CHECK").withConfig(withPrev)).code());
+    }
+
+    @Test
+    void theHandlerAnswersTheSameWithoutTheDaemon() {
+        TestNamespace c = f.container();
+        String id = CniFixture.containerId();
+        try (Datastores ds = new Datastores()) {
+            CniRuntime.Transport direct = CniRuntime.direct(new Plugins(new PluginContext(ds, Map.of())));
+            CniRuntime.Call add = CniRuntime.Call.of("ADD", id, c.path().toString(), f.config()).withPod("shop", "direct");
+            String viaDirect = direct.call(Plugins.CNI, add).requireOk().stdout();
+            assertEquals(viaDirect, cni(add).requireOk().stdout());
+            assertTrue(direct.call(Plugins.CNI, add.withCommand("DEL")).ok());
+        }
+        f.assertNoLeftovers(List.of(id));
+    }
+
+    static WorkloadEndpoint single(List<WorkloadEndpoint> weps) {
+        assertEquals(1, weps.size(), weps.toString());
+        assertNotNull(weps.get(0));
+        return weps.get(0);
+    }
+
+    static String sha1Hex(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.tabby.testbed;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Names and addresses of a testbed: an underlay namespace with a bridge that routes between the node subnets, one
+ * namespace per node, one per workload. Everything is named {@code tabby-*} so an operator sees at once what is ours.
+ */
+record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir) {
+    static final String UNDERLAY = "tabby-underlay";
+    static final String BRIDGE = "br0";
+    static final String POOL_CIDR = "192.168.0.0/16";
+
+    enum Mode {
+        VXLAN("vxlan", "Always"), VXLAN_CROSSSUBNET("vxlan-crosssubnet", "CrossSubnet");
+
+        final String label;
+        final String vxlanMode;
+
+        Mode(String label, String vxlanMode) {
+            this.label = label;
+            this.vxlanMode = vxlanMode;
+        }
+
+        static Mode parse(String text) {
+            for (Mode m : values()) {
+                if (m.label.equals(text)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("--mode \"" + text + "\" is not known; use vxlan or vxlan-crosssubnet");
+        }
+    }
+
+    Layout {
+        if (nodes < 1 || nodes > 20) {
+            throw new IllegalArgumentException("--nodes " + nodes + " is out of range; 1..20");
+        }
+        if (workloadsPerNode < 0 || workloadsPerNode > 20) {
+            throw new IllegalArgumentException("--workloads " + workloadsPerNode + " is out of range; 0..20");
+        }
+    }
+
+    static String nodeName(int i) {
+        return "node" + i;
+    }
+
+    static String nodeNamespace(String node) {
+        return "tabby-" + node;
+    }
+
+    static String workloadNamespace(String node, int k) {
+        return "tabby-wl-" + node + "-" + k;
+    }
+
+    static Path netnsPath(String namespace) {
+        return Path.of("/run/netns", namespace);
+    }
+
+    /** CrossSubnet puts odd nodes in one subnet and even nodes in another, so both kinds of pair exist. */
+    int subnetOf(int i) {
+        return mode == Mode.VXLAN_CROSSSUBNET && i % 2 == 0 ? 2 : 1;
+    }
+
+    String nodeAddress(int i) {
+        return "10.99." + subnetOf(i) + "." + (10 + i) + "/24";
+    }
+
+    String gateway(int i) {
+        return "10.99." + subnetOf(i) + ".1";
+    }
+
+    List<String> gatewayAddresses() {
+        List<String> out = new ArrayList<>(List.of("10.99.1.1/24"));
+        if (mode == Mode.VXLAN_CROSSSUBNET) {
+            out.add("10.99.2.1/24");
+        }
+        return out;
+    }
+
+    /** Each node's services get their own HTTP ports: 9182 (vxlan-manager) and 9184 (probe) plus 100 per node. */
+    static int vxlanPort(int i) {
+        return 9182 + 100 * i;
+    }
+
+    static int probePort(int i) {
+        return 9184 + 100 * i;
+    }
+
+    Path nodeDir(String node) {
+        return varDir.resolve(node);
+    }
+}

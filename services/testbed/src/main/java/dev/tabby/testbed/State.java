@@ -1,0 +1,76 @@
+package dev.tabby.testbed;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a testbed made, written as it is made (var/testbed/state.json), so {@code down} removes exactly that even
+ * after a half-finished {@code up}.
+ */
+final class State {
+    public String mode;
+    public int nodesWanted;
+    public int workloadsPerNode;
+    public List<String> namespaces = new ArrayList<>();
+    public List<NodeInfo> nodes = new ArrayList<>();
+    public List<ServiceProcess> processes = new ArrayList<>();
+    public List<WorkloadInfo> workloads = new ArrayList<>();
+
+    public static final class NodeInfo {
+        public String name;
+        public int index;
+        public String address;
+    }
+
+    public static final class ServiceProcess {
+        public String node;
+        public String service;
+        public long pid;
+        public int port;
+        public String log;
+    }
+
+    public static final class WorkloadInfo {
+        public String name;
+        public String node;
+        public String namespace;
+        public String containerId;
+        public String ip;
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    static Path file(Path varDir) {
+        return varDir.resolve("state.json");
+    }
+
+    static State load(Path varDir) {
+        Path f = file(varDir);
+        if (!Files.exists(f)) {
+            return null;
+        }
+        try {
+            return JSON.readValue(f.toFile(), State.class);
+        } catch (IOException e) {
+            throw new IllegalStateException(f + " is unreadable (" + e.getMessage().lines().findFirst().orElse("")
+                    + "); remove the testbed by hand: ip netns list | grep tabby-", e);
+        }
+    }
+
+    void save(Path varDir) {
+        try {
+            Files.createDirectories(varDir);
+            Path tmp = varDir.resolve("state.json.tmp");
+            JSON.writeValue(tmp.toFile(), this);
+            Files.move(tmp, file(varDir), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

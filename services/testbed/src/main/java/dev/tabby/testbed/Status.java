@@ -1,0 +1,163 @@
+package dev.tabby.testbed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** The testbed now: nodes, their services' readiness, their VXLAN tunnels, workloads and an all-pairs ping matrix. */
+final class Status {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Snapshot(State state, Map<String, String> readiness, Map<String, Integer> vteps, boolean[][] pings) {
+        boolean allPingsOk() {
+            for (boolean[] row : pings) {
+                for (boolean ok : row) {
+                    if (!ok) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        boolean allReady() {
+            return readiness.values().stream().allMatch(v -> v.equals("ready") || v.equals("running"));
+        }
+    }
+
+    private Status() {
+    }
+
+    static Snapshot take(State state) {
+        Map<String, String> readiness = new LinkedHashMap<>();
+        Map<String, Integer> vteps = new LinkedHashMap<>();
+        for (State.ServiceProcess p : state.processes) {
+            readiness.put(p.node + "/" + p.service, Services.readiness(p));
+            if (p.service.equals(Services.VXLAN)) {
+                vteps.put(p.node, countVteps(Services.get(p.port, "/v1/status")));
+            }
+        }
+        return new Snapshot(state, readiness, vteps, pingMatrix(state.workloads));
+    }
+
+    private static int countVteps(String statusJson) {
+        if (statusJson == null) {
+            return -1;
+        }
+        try {
+            JsonNode n = JSON.readTree(statusJson).path("vteps");
+            return n.isArray() ? n.size() : -1;
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    /** Every workload pings every other (in parallel: a failing ping waits its full second). */
+    static boolean[][] pingMatrix(List<State.WorkloadInfo> ws) {
+        int n = ws.size();
+        boolean[][] ok = new boolean[n][n];
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(8, n * n)));
+        try {
+            List<Future<Boolean>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    State.WorkloadInfo from = ws.get(i);
+                    State.WorkloadInfo to = ws.get(j);
+                    futures.add(pool.submit(() -> Shell.run("ip", "netns", "exec", from.namespace, "ping", "-c", "1", "-W", "1", to.ip).ok()));
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    ok[i][j] = futures.get(i * n + j).get();
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("ping matrix: " + e.getMessage(), e);
+        } finally {
+            pool.shutdownNow();
+        }
+        return ok;
+    }
+
+    static void printTable(PrintWriter out, Snapshot s) {
+        out.println("NODE     ADDRESS          VXLAN-MANAGER   PROBE       CNI        VTEPS");
+        for (State.NodeInfo n : s.state().nodes) {
+            out.printf("%-8s %-16s %-15s %-11s %-10s %s%n", n.name, n.address,
+                    s.readiness().getOrDefault(n.name + "/" + Services.VXLAN, "-"),
+                    s.readiness().getOrDefault(n.name + "/" + Services.PROBE, "-"),
+                    s.readiness().getOrDefault(n.name + "/" + Services.CNI, "-"),
+                    s.vteps().getOrDefault(n.name, -1) < 0 ? "?" : s.vteps().get(n.name));
+        }
+        out.println();
+        out.println("WORKLOAD         NODE     IP");
+        for (State.WorkloadInfo w : s.state().workloads) {
+            out.printf("%-16s %-8s %s%n", w.name, w.node, w.ip);
+        }
+        List<State.WorkloadInfo> ws = s.state().workloads;
+        if (!ws.isEmpty()) {
+            out.println();
+            out.println("PING (row pings column): ok = reply, -- = none");
+            StringBuilder header = new StringBuilder(String.format("%-16s", ""));
+            for (int j = 0; j < ws.size(); j++) {
+                header.append(String.format(" %4s", "w" + (j + 1)));
+            }
+            out.println(header);
+            for (int i = 0; i < ws.size(); i++) {
+                StringBuilder row = new StringBuilder(String.format("%-16s", "w" + (i + 1) + " " + ws.get(i).name.replace("wl-", "")));
+                for (int j = 0; j < ws.size(); j++) {
+                    row.append(String.format(" %4s", s.pings()[i][j] ? "ok" : "--"));
+                }
+                out.println(row);
+            }
+        }
+        out.flush();
+    }
+
+    static String json(Snapshot s) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("mode", s.state().mode);
+        ArrayNode nodes = root.putArray("nodes");
+        for (State.NodeInfo n : s.state().nodes) {
+            ObjectNode o = nodes.addObject();
+            o.put("name", n.name);
+            o.put("address", n.address);
+            ObjectNode services = o.putObject("services");
+            s.readiness().forEach((k, v) -> {
+                if (k.startsWith(n.name + "/")) {
+                    services.put(k.substring(n.name.length() + 1), v);
+                }
+            });
+            o.put("vteps", s.vteps().getOrDefault(n.name, -1));
+        }
+        ArrayNode ws = root.putArray("workloads");
+        List<State.WorkloadInfo> list = s.state().workloads;
+        for (int i = 0; i < list.size(); i++) {
+            ObjectNode o = ws.addObject();
+            o.put("name", list.get(i).name);
+            o.put("node", list.get(i).node);
+            o.put("ip", list.get(i).ip);
+            ArrayNode reach = o.putArray("reaches");
+            for (int j = 0; j < list.size(); j++) {
+                if (s.pings()[i][j]) {
+                    reach.add(list.get(j).name);
+                }
+            }
+        }
+        root.put("allPingsOk", s.allPingsOk());
+        root.put("allReady", s.allReady());
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

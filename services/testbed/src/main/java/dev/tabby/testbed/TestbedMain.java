@@ -1,0 +1,249 @@
+package dev.tabby.testbed;
+
+import dev.tabby.ctl.node.NodeRegistration;
+import dev.tabby.datastore.EtcdConfig;
+import dev.tabby.datastore.KeyValueStore;
+import dev.tabby.datastore.ResourceStore;
+import dev.tabby.datastore.resource.ResourceId;
+import dev.tabby.model.v3.Kind;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bin/tabby up | status | down}: a whole Tabby cluster on this machine, in network namespaces. */
+@Command(name = "testbed", subcommands = {TestbedMain.Up.class, TestbedMain.StatusCommand.class, TestbedMain.Down.class})
+public final class TestbedMain {
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    static final Duration CONVERGE_TIMEOUT = Duration.ofSeconds(60);
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new TestbedMain());
+        cli.setExecutionExceptionHandler((ex, c, parsed) -> {
+            System.err.println("tabby: error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage().lines().findFirst().orElse("")));
+            return 1;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    static Path root() {
+        return Path.of(System.getenv().getOrDefault("TABBY_ROOT", ".")).toAbsolutePath().normalize();
+    }
+
+    static Path varDir() {
+        return root().resolve("var/testbed");
+    }
+
+    static String etcdEndpoints() {
+        return System.getenv().getOrDefault(EtcdConfig.ENDPOINTS_VAR, EtcdConfig.DEFAULT_ENDPOINT);
+    }
+
+    @Command(name = "up", description = "Create the namespaces, register the nodes, start their services, attach workloads.")
+    static final class Up implements Callable<Integer> {
+        @Option(names = "--nodes", defaultValue = "3")
+        int nodes;
+
+        @Option(names = "--workloads", defaultValue = "2", description = "workloads per node")
+        int workloads;
+
+        @Option(names = "--mode", defaultValue = "vxlan", description = "vxlan or vxlan-crosssubnet")
+        String mode;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = new PrintWriter(System.out, true);
+            if (State.load(varDir()) != null) {
+                out.println("tabby: a testbed is already up; taking it down first");
+                new Teardown(varDir(), etcdEndpoints(), out).run();
+            }
+            Layout layout = new Layout(nodes, workloads, Layout.Mode.parse(mode), varDir());
+            State state = new State();
+            state.mode = layout.mode().label;
+            state.nodesWanted = nodes;
+            state.workloadsPerNode = workloads;
+            state.save(varDir());
+            Underlay underlay = new Underlay(layout, state);
+            out.println("tabby: creating the underlay and " + nodes + " node namespaces (" + layout.mode().label + ")");
+            underlay.build();
+            for (int i = 1; i <= nodes; i++) {
+                State.NodeInfo n = new State.NodeInfo();
+                n.index = i;
+                n.name = Layout.nodeName(i);
+                n.address = underlay.addNode(i);
+                state.nodes.add(n);
+                state.save(varDir());
+            }
+            try (KeyValueStore kv = KeyValueStore.connect(EtcdConfig.fromEnvironment(System.getenv()))) {
+                ResourceStore store = new ResourceStore(kv);
+                for (State.NodeInfo n : state.nodes) {
+                    NodeRegistration.register(store, new NodeRegistration.Request(n.name, "autodetect", "interface=eth0",
+                            "none", "first-found", null, Layout.netnsPath(Layout.nodeNamespace(n.name)),
+                            new NodeRegistration.DefaultPool(Layout.POOL_CIDR, 26, "Never", layout.mode().vxlanMode)))
+                            .forEach(line -> out.println("tabby: " + line));
+                }
+            }
+            Services services = new Services(root(), layout, state, etcdEndpoints());
+            out.println("tabby: starting vxlan-manager, requirements-probe and the CNI daemon on each node (logs in " + varDir() + ")");
+            for (State.NodeInfo n : state.nodes) {
+                services.startNode(n.index);
+            }
+            waitForServices(state, out);
+            Workloads wl = new Workloads(root(), layout, state, etcdEndpoints());
+            for (State.NodeInfo n : state.nodes) {
+                for (int k = 1; k <= workloads; k++) {
+                    wl.add(n.name, k, underlay);
+                }
+            }
+            out.println("tabby: attached " + state.workloads.size() + " workloads through tabby-cni; waiting for the tunnels");
+            Status.Snapshot s = waitForConvergence(state);
+            Status.printTable(out, s);
+            out.println();
+            out.println(s.allPingsOk() && s.allReady() ? "tabby: the cluster is up: every workload reaches every other"
+                    : "tabby: the cluster is up but not healthy; see the table and the logs in " + varDir());
+            out.println("tabby: bin/tabby status shows it again; bin/tabby down removes it");
+            return s.allPingsOk() && s.allReady() ? 0 : 1;
+        }
+
+        private static void waitForServices(State state, PrintWriter out) {
+            Instant deadline = Instant.now().plus(READY_TIMEOUT);
+            while (true) {
+                Status.Snapshot s = new Status.Snapshot(state, readinessOnly(state), java.util.Map.of(), new boolean[0][0]);
+                boolean cniUp = state.nodes.stream().allMatch(n -> Files.exists(varDir().resolve(n.name).resolve("cni.sock")));
+                if (cniUp && s.readiness().entrySet().stream().filter(e -> !e.getKey().endsWith("/" + Services.PROBE))
+                        .allMatch(e -> e.getValue().equals("ready") || e.getValue().equals("running"))) {
+                    return;
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("services not ready after " + READY_TIMEOUT.toSeconds() + " s: "
+                            + s.readiness() + "; see the logs in " + varDir());
+                }
+                sleep(1000);
+            }
+        }
+
+        private static java.util.Map<String, String> readinessOnly(State state) {
+            java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+            state.processes.forEach(p -> out.put(p.node + "/" + p.service, Services.readiness(p)));
+            return out;
+        }
+
+        private static Status.Snapshot waitForConvergence(State state) {
+            Instant deadline = Instant.now().plus(CONVERGE_TIMEOUT);
+            while (true) {
+                Status.Snapshot s = Status.take(state);
+                if (s.allPingsOk() || Instant.now().isAfter(deadline)) {
+                    return s;
+                }
+                sleep(1000);
+            }
+        }
+    }
+
+    @Command(name = "status", description = "The testbed's nodes, services, tunnels, workloads and ping matrix now.")
+    static final class StatusCommand implements Callable<Integer> {
+        @Option(names = {"-o", "--output"}, defaultValue = "table")
+        String output;
+
+        @Override
+        public Integer call() {
+            State state = State.load(varDir());
+            if (state == null) {
+                System.out.println("tabby: no testbed is up; start one with bin/tabby up");
+                return 3;
+            }
+            Status.Snapshot s = Status.take(state);
+            if (output.equals("json")) {
+                System.out.println(Status.json(s));
+            } else if (output.equals("table")) {
+                Status.printTable(new PrintWriter(System.out, true), s);
+            } else {
+                throw new IllegalArgumentException("-o " + output + " is not known; use table or json");
+            }
+            return s.allPingsOk() && s.allReady() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "down", description = "Remove every namespace, process and file the testbed made.")
+    static final class Down implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            PrintWriter out = new PrintWriter(System.out, true);
+            if (State.load(varDir()) == null) {
+                out.println("tabby: no testbed is up");
+                return 0;
+            }
+            return new Teardown(varDir(), etcdEndpoints(), out).run() ? 0 : 1;
+        }
+    }
+
+    /** Takes a testbed down in reverse order of making it, and checks that nothing is left. */
+    record Teardown(Path varDir, String etcdEndpoints, PrintWriter out) {
+        boolean run() {
+            State state = State.load(varDir);
+            Layout layout = new Layout(Math.max(1, state.nodesWanted), state.workloadsPerNode,
+                    state.mode == null ? Layout.Mode.VXLAN : Layout.Mode.parse(state.mode), varDir);
+            Workloads wl = new Workloads(root(), layout, state, etcdEndpoints);
+            for (State.WorkloadInfo w : state.workloads) {
+                Shell.Result r = wl.delete(w);
+                if (!r.ok()) {
+                    out.println("tabby: CNI DEL of " + w.name + " failed (" + Workloads.firstLine(r) + "); removing its namespace anyway");
+                }
+            }
+            state.processes.forEach(Services::stop);
+            try (KeyValueStore kv = KeyValueStore.connect(EtcdConfig.fromEnvironment(System.getenv()))) {
+                ResourceStore store = new ResourceStore(kv);
+                for (State.NodeInfo n : state.nodes) {
+                    try {
+                        store.delete(new ResourceId(Kind.NODE, null, n.name), null);
+                    } catch (RuntimeException e) {
+                        // already gone, or etcd down: nothing of ours to keep there
+                    }
+                }
+            } catch (RuntimeException e) {
+                out.println("tabby: etcd not reachable to remove the testbed's nodes: " + e.getMessage());
+            }
+            for (int i = state.namespaces.size() - 1; i >= 0; i--) {
+                Shell.run("ip", "netns", "del", state.namespaces.get(i));
+            }
+            deleteTree(varDir);
+            String left = Shell.run("ip", "netns", "list").out().lines().map(l -> l.split(" ")[0])
+                    .filter(state.namespaces::contains).reduce((a, b) -> a + " " + b).orElse("");
+            long alive = state.processes.stream().filter(p -> ProcessHandle.of(p.pid).map(ProcessHandle::isAlive).orElse(false)).count();
+            if (!left.isEmpty() || alive > 0) {
+                out.println("tabby: down left namespaces [" + left + "] and " + alive + " processes; remove them by hand");
+                return false;
+            }
+            out.println("tabby: testbed removed: " + state.namespaces.size() + " namespaces, " + state.processes.size()
+                    + " processes, " + state.workloads.size() + " workloads; nothing left");
+            return true;
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+}

@@ -8,8 +8,9 @@ import java.util.List;
  * Names and addresses of a testbed: an underlay namespace with a bridge that routes between the node subnets, one
  * namespace per node, one per workload. Everything is named {@code tabby-*} so an operator sees at once what is ours.
  */
-record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir) {
-    static final String UNDERLAY = "tabby-underlay";
+record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir, String prefix, int portBase) {
+    static final String DEFAULT_PREFIX = "tabby-";
+    static final int DEFAULT_PORT_BASE = 9000;
     static final String BRIDGE = "br0";
     static final String POOL_CIDR = "192.168.0.0/16";
 
@@ -38,6 +39,9 @@ record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir) {
         if (nodes < 1 || nodes > 20) {
             throw new IllegalArgumentException("--nodes " + nodes + " is out of range; 1..20");
         }
+        if (!prefix.matches("tabby-[a-z0-9-]{0,12}")) {
+            throw new IllegalArgumentException("--prefix \"" + prefix + "\" must start with tabby- and be short: namespace names are limited");
+        }
         if (workloadsPerNode < 0 || workloadsPerNode > 20) {
             throw new IllegalArgumentException("--workloads " + workloadsPerNode + " is out of range; 0..20");
         }
@@ -47,12 +51,16 @@ record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir) {
         return "node" + i;
     }
 
-    static String nodeNamespace(String node) {
-        return "tabby-" + node;
+    String underlay() {
+        return prefix + "underlay";
     }
 
-    static String workloadNamespace(String node, int k) {
-        return "tabby-wl-" + node + "-" + k;
+    String nodeNamespace(String node) {
+        return prefix + node;
+    }
+
+    String workloadNamespace(String node, int k) {
+        return prefix + "wl-" + node + "-" + k;
     }
 
     static Path netnsPath(String namespace) {
@@ -80,13 +88,13 @@ record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir) {
         return out;
     }
 
-    /** Each node's services get their own HTTP ports: 9182 (vxlan-manager) and 9184 (probe) plus 100 per node. */
-    static int vxlanPort(int i) {
-        return 9182 + 100 * i;
+    /** Each node's services get their own HTTP ports: base + 182 (vxlan-manager) and + 184 (probe), plus 100 per node. */
+    int vxlanPort(int i) {
+        return portBase + 182 + 100 * i;
     }
 
-    static int probePort(int i) {
-        return 9184 + 100 * i;
+    int probePort(int i) {
+        return portBase + 184 + 100 * i;
     }
 
     Path nodeDir(String node) {

@@ -43,12 +43,12 @@ final class Services {
 
     void startNode(int i) {
         String node = Layout.nodeName(i);
-        String netns = Layout.netnsPath(Layout.nodeNamespace(node)).toString();
+        String netns = Layout.netnsPath(layout.nodeNamespace(node)).toString();
         Map<String, String> common = Map.of("TABBY_NODENAME", node, "TABBY_ETCD_ENDPOINTS", etcdEndpoints);
-        start(node, VXLAN, Layout.vxlanPort(i), quarkusApp(VXLAN), merge(common, Map.of(
-                "QUARKUS_HTTP_PORT", Integer.toString(Layout.vxlanPort(i)), "TABBY_VXLAN_NETNS", netns)));
-        start(node, PROBE, Layout.probePort(i), quarkusApp(PROBE), merge(common, Map.of(
-                "QUARKUS_HTTP_PORT", Integer.toString(Layout.probePort(i)), "TABBY_PROBE_MODES", "vxlan")));
+        start(node, VXLAN, layout.vxlanPort(i), quarkusApp(VXLAN), merge(common, Map.of(
+                "QUARKUS_HTTP_PORT", Integer.toString(layout.vxlanPort(i)), "TABBY_VXLAN_NETNS", netns)));
+        start(node, PROBE, layout.probePort(i), quarkusApp(PROBE), merge(common, Map.of(
+                "QUARKUS_HTTP_PORT", Integer.toString(layout.probePort(i)), "TABBY_PROBE_MODES", "vxlan")));
         List<String> cni = new ArrayList<>(List.of("-cp", classpath("services/cni"), "dev.tabby.cni.daemon.CniDaemon",
                 cniSocket(layout, node).toString()));
         start(node, CNI, 0, cni, merge(common, Map.of("TABBY_CNI_HOST_NETNS", netns)));

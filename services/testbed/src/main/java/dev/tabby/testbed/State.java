@@ -15,6 +15,8 @@ import java.util.List;
  */
 final class State {
     public String mode;
+    public String prefix = Layout.DEFAULT_PREFIX;
+    public int portBase = Layout.DEFAULT_PORT_BASE;
     public int nodesWanted;
     public int workloadsPerNode;
     public List<String> namespaces = new ArrayList<>();

@@ -38,8 +38,10 @@ public final class TestbedMain {
         return Path.of(System.getenv().getOrDefault("TABBY_ROOT", ".")).toAbsolutePath().normalize();
     }
 
+    /** var/testbed, or TABBY_TESTBED_VAR (tests keep their testbed apart from an operator's). */
     static Path varDir() {
-        return root().resolve("var/testbed");
+        String override = System.getenv("TABBY_TESTBED_VAR");
+        return override != null ? Path.of(override) : root().resolve("var/testbed");
     }
 
     static String etcdEndpoints() {
@@ -57,6 +59,12 @@ public final class TestbedMain {
         @Option(names = "--mode", defaultValue = "vxlan", description = "vxlan or vxlan-crosssubnet")
         String mode;
 
+        @Option(names = "--prefix", defaultValue = Layout.DEFAULT_PREFIX, description = "namespace name prefix (tests use their own)")
+        String prefix;
+
+        @Option(names = "--port-base", defaultValue = "9000", description = "node i's services listen on base+182 and base+184, plus 100*i")
+        int portBase;
+
         @Override
         public Integer call() {
             PrintWriter out = new PrintWriter(System.out, true);
@@ -64,9 +72,11 @@ public final class TestbedMain {
                 out.println("tabby: a testbed is already up; taking it down first");
                 new Teardown(varDir(), etcdEndpoints(), out).run();
             }
-            Layout layout = new Layout(nodes, workloads, Layout.Mode.parse(mode), varDir());
+            Layout layout = new Layout(nodes, workloads, Layout.Mode.parse(mode), varDir(), prefix, portBase);
             State state = new State();
             state.mode = layout.mode().label;
+            state.prefix = prefix;
+            state.portBase = portBase;
             state.nodesWanted = nodes;
             state.workloadsPerNode = workloads;
             state.save(varDir());
@@ -85,7 +95,7 @@ public final class TestbedMain {
                 ResourceStore store = new ResourceStore(kv);
                 for (State.NodeInfo n : state.nodes) {
                     NodeRegistration.register(store, new NodeRegistration.Request(n.name, "autodetect", "interface=eth0",
-                            "none", "first-found", null, Layout.netnsPath(Layout.nodeNamespace(n.name)),
+                            "none", "first-found", null, Layout.netnsPath(layout.nodeNamespace(n.name)),
                             new NodeRegistration.DefaultPool(Layout.POOL_CIDR, 26, "Never", layout.mode().vxlanMode)))
                             .forEach(line -> out.println("tabby: " + line));
                 }
@@ -189,7 +199,7 @@ public final class TestbedMain {
         boolean run() {
             State state = State.load(varDir);
             Layout layout = new Layout(Math.max(1, state.nodesWanted), state.workloadsPerNode,
-                    state.mode == null ? Layout.Mode.VXLAN : Layout.Mode.parse(state.mode), varDir);
+                    state.mode == null ? Layout.Mode.VXLAN : Layout.Mode.parse(state.mode), varDir, state.prefix, state.portBase);
             Workloads wl = new Workloads(root(), layout, state, etcdEndpoints);
             for (State.WorkloadInfo w : state.workloads) {
                 Shell.Result r = wl.delete(w);

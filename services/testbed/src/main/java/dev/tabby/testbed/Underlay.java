@@ -32,8 +32,8 @@ final class Underlay {
     }
 
     void build() {
-        createNamespace(Layout.UNDERLAY);
-        try (Netlink u = Netlink.at(Layout.netnsPath(Layout.UNDERLAY))) {
+        createNamespace(layout.underlay());
+        try (Netlink u = Netlink.at(Layout.netnsPath(layout.underlay()))) {
             u.linkAdd(new Link.Bridge(LinkAttrs.named(Layout.BRIDGE)));
             for (String gw : layout.gatewayAddresses()) {
                 u.addrAdd(Addr.of(u.linkByName(Layout.BRIDGE).orElseThrow().index(), Cidr.parse(gw)));
@@ -46,10 +46,10 @@ final class Underlay {
     /** Creates node {@code i}'s namespace and plugs it into the bridge; returns its address. */
     String addNode(int i) {
         String node = Layout.nodeName(i);
-        String ns = Layout.nodeNamespace(node);
+        String ns = layout.nodeNamespace(node);
         createNamespace(ns);
         String port = "u-" + node;
-        try (Netlink u = Netlink.at(Layout.netnsPath(Layout.UNDERLAY))) {
+        try (Netlink u = Netlink.at(Layout.netnsPath(layout.underlay()))) {
             u.linkAdd(new Link.Veth(LinkAttrs.named(port), "eth0", Layout.netnsPath(ns)));
             u.linkSetMaster(port, Layout.BRIDGE);
             u.linkSetUp(port);

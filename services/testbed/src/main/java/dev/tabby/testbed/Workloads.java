@@ -30,11 +30,11 @@ final class Workloads {
         return """
                 {"cniVersion":"1.0.0","name":"k8s-pod-network","type":"tabby","log_level":"info",
                  "etcd_endpoints":"%s","nodename":"%s","host_netns":"%s","mtu":0,"ipam":{"type":"tabby-ipam"}}
-                """.formatted(etcdEndpoints, node, Layout.netnsPath(Layout.nodeNamespace(node)));
+                """.formatted(etcdEndpoints, node, Layout.netnsPath(layout.nodeNamespace(node)));
     }
 
     void add(String node, int k, Underlay underlay) {
-        String ns = Layout.workloadNamespace(node, k);
+        String ns = layout.workloadNamespace(node, k);
         underlay.createNamespace(ns);
         String name = "wl-" + node + "-" + k;
         String containerId = "testbed" + Integer.toHexString((node + "/" + k).hashCode() & 0x7fffffff);

@@ -38,7 +38,7 @@ build() {
     return 0
   fi
   say "building (mvn package, tests skipped)"
-  (cd "$TABBY_ROOT" && mvn -B -q -DskipTests install "$@") || die "build failed; run 'mvn -B -DskipTests install' to see why"
+  (cd "$TABBY_ROOT" && mvn -B -q -Dstyle.color=never -DskipTests install "$@") || die "build failed; run 'mvn -B -DskipTests install' to see why"
   touch "$stamp"
 }
 

@@ -46,7 +46,11 @@ final class Status {
         Map<String, String> readiness = new LinkedHashMap<>();
         Map<String, Integer> vteps = new LinkedHashMap<>();
         for (State.ServiceProcess p : state.processes) {
-            readiness.put(p.node + "/" + p.service, Services.readiness(p));
+            String ready = Services.readiness(p);
+            if (p.service.equals(Services.PROBE) && !ready.equals("ready")) {
+                ready = probeVerdict(Services.get(p.port, "/v1/report"), ready);
+            }
+            readiness.put(p.node + "/" + p.service, ready);
             if (p.service.equals(Services.VXLAN)) {
                 vteps.put(p.node, countVteps(Services.get(p.port, "/v1/status")));
             }
@@ -54,12 +58,25 @@ final class Status {
         return new Snapshot(state, readiness, vteps, pingMatrix(state.workloads));
     }
 
+    /** "2 fail" says more than "not ready": the probe is not ready exactly when checks fail. */
+    private static String probeVerdict(String reportJson, String otherwise) {
+        if (reportJson == null) {
+            return otherwise;
+        }
+        try {
+            int fails = JSON.readTree(reportJson).path("summary").path("fail").asInt(-1);
+            return fails > 0 ? fails + " fail" : otherwise;
+        } catch (java.io.IOException e) {
+            return otherwise;
+        }
+    }
+
     private static int countVteps(String statusJson) {
         if (statusJson == null) {
             return -1;
         }
         try {
-            JsonNode n = JSON.readTree(statusJson).path("vteps");
+            JsonNode n = JSON.readTree(statusJson).path("vxlan").path("vteps");
             return n.isArray() ? n.size() : -1;
         } catch (java.io.IOException e) {
             return -1;

@@ -42,16 +42,25 @@ final class Services {
     }
 
     void startNode(int i) {
+        for (String service : List.of(VXLAN, PROBE, CNI)) {
+            startService(i, service);
+        }
+    }
+
+    /** Starts one of node {@code i}'s services, each told its node, its namespace and its port. */
+    void startService(int i, String service) {
         String node = Layout.nodeName(i);
         String netns = Layout.netnsPath(layout.nodeNamespace(node)).toString();
         Map<String, String> common = Map.of("TABBY_NODENAME", node, "TABBY_ETCD_ENDPOINTS", etcdEndpoints);
-        start(node, VXLAN, layout.vxlanPort(i), quarkusApp(VXLAN), merge(common, Map.of(
-                "QUARKUS_HTTP_PORT", Integer.toString(layout.vxlanPort(i)), "TABBY_VXLAN_NETNS", netns)));
-        start(node, PROBE, layout.probePort(i), quarkusApp(PROBE), merge(common, Map.of(
-                "QUARKUS_HTTP_PORT", Integer.toString(layout.probePort(i)), "TABBY_PROBE_MODES", "vxlan")));
-        List<String> cni = new ArrayList<>(List.of("-cp", classpath("services/cni"), "dev.tabby.cni.daemon.CniDaemon",
-                cniSocket(layout, node).toString()));
-        start(node, CNI, 0, cni, merge(common, Map.of("TABBY_CNI_HOST_NETNS", netns)));
+        switch (service) {
+            case VXLAN -> start(node, VXLAN, layout.vxlanPort(i), quarkusApp(VXLAN), merge(common, Map.of(
+                    "QUARKUS_HTTP_PORT", Integer.toString(layout.vxlanPort(i)), "TABBY_VXLAN_NETNS", netns)));
+            case PROBE -> start(node, PROBE, layout.probePort(i), quarkusApp(PROBE), merge(common, Map.of(
+                    "QUARKUS_HTTP_PORT", Integer.toString(layout.probePort(i)), "TABBY_PROBE_MODES", "vxlan")));
+            case CNI -> start(node, CNI, 0, List.of("-cp", classpath("services/cni"), "dev.tabby.cni.daemon.CniDaemon",
+                    cniSocket(layout, node).toString()), merge(common, Map.of("TABBY_CNI_HOST_NETNS", netns)));
+            default -> throw new IllegalArgumentException("no service \"" + service + "\"; one of " + VXLAN + ", " + PROBE + ", " + CNI);
+        }
     }
 
     private List<String> quarkusApp(String module) {

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bin/tabby up | status | down}: a whole Tabby cluster on this machine, in network namespaces. */
-@Command(name = "testbed", subcommands = {TestbedMain.Up.class, TestbedMain.StatusCommand.class, TestbedMain.Down.class})
+@Command(name = "testbed", subcommands = {TestbedMain.Up.class, TestbedMain.StatusCommand.class, TestbedMain.Down.class,
+        TestbedMain.Restart.class})
 public final class TestbedMain {
     static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     static final Duration CONVERGE_TIMEOUT = Duration.ofSeconds(60);
@@ -178,6 +179,43 @@ public final class TestbedMain {
                 throw new IllegalArgumentException("-o " + output + " is not known; use table or json");
             }
             return s.allPingsOk() && s.allReady() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "restart", description = "Stop one node's service (TERM, or KILL with --kill) and start it again.")
+    static final class Restart implements Callable<Integer> {
+        @Option(names = "--node", required = true)
+        String node;
+
+        @Option(names = "--service", required = true, description = "vxlan-manager, requirements-probe or cni-daemon")
+        String service;
+
+        @Option(names = "--kill", description = "kill -9, as a crash would, instead of a clean stop")
+        boolean kill;
+
+        @Override
+        public Integer call() {
+            State state = State.load(varDir());
+            if (state == null) {
+                throw new IllegalStateException("no testbed is up; start one with bin/tabby up");
+            }
+            State.NodeInfo n = state.nodes.stream().filter(x -> x.name.equals(node)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no node \"" + node + "\" in the testbed"));
+            State.ServiceProcess old = state.processes.stream().filter(p -> p.node.equals(node) && p.service.equals(service))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException("no service \"" + service + "\" on " + node));
+            ProcessHandle.of(old.pid).ifPresent(h -> {
+                if (kill) {
+                    h.destroyForcibly();
+                }
+                Services.stop(old);
+            });
+            state.processes.remove(old);
+            state.save(varDir());
+            Layout layout = new Layout(state.nodesWanted, state.workloadsPerNode, Layout.Mode.parse(state.mode), varDir(),
+                    state.prefix, state.portBase);
+            new Services(root(), layout, state, etcdEndpoints()).startService(n.index, service);
+            System.out.println("tabby: " + service + " on " + node + (kill ? " killed" : " stopped") + " and started again");
+            return 0;
         }
     }
 

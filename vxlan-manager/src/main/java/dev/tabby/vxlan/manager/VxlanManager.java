@@ -1,0 +1,201 @@
+package dev.tabby.vxlan.manager;
+
+import dev.tabby.dataplane.ApplyResult;
+import dev.tabby.dataplane.fdb.FdbKernel;
+import dev.tabby.dataplane.fdb.FdbTable;
+import dev.tabby.dataplane.neigh.NeighKernel;
+import dev.tabby.dataplane.neigh.NeighTable;
+import dev.tabby.dataplane.route.IpFamilies;
+import dev.tabby.dataplane.route.RouteKernel;
+import dev.tabby.dataplane.route.RouteTable;
+import dev.tabby.model.net.Cidr;
+import dev.tabby.model.net.IpAddress;
+import dev.tabby.model.v3.FelixConfiguration;
+import dev.tabby.model.v3.IPPool;
+import dev.tabby.netlink.Addr;
+import dev.tabby.netlink.Family;
+import dev.tabby.netlink.Link;
+import dev.tabby.netlink.MacAddress;
+import dev.tabby.netlink.Netlink;
+import dev.tabby.netlink.NetlinkException;
+import dev.tabby.netlink.Route;
+import dev.tabby.netlink.RouteProtocol;
+import dev.tabby.vxlan.plan.DeviceSpec;
+import dev.tabby.vxlan.plan.FelixSettings;
+import dev.tabby.vxlan.plan.HostLink;
+import dev.tabby.vxlan.plan.NodeFacts;
+import dev.tabby.vxlan.plan.PlannedRoute;
+import dev.tabby.vxlan.plan.Vtep;
+import dev.tabby.vxlan.plan.VxlanInputs;
+import dev.tabby.vxlan.plan.VxlanPlan;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * The VXLAN manager of one node. {@link #onUpdate} records a datastore change (no I/O); {@link #apply} computes the
+ * {@link VxlanPlan} from everything recorded and the host's interfaces, makes vxlan.calico right, and hands the
+ * wanted FDB entries, ARP entries and routes to the drivers, which converge the kernel. Everything of ours is found
+ * again after a restart: the device by name, its permanent entries by device, the routes by protocol 81 in the main
+ * table; the drivers start with a resync, so the first apply adopts what is right and removes what is not.
+ *
+ * <p>Used from the apply loop's thread only, except {@link #status()}.
+ */
+public final class VxlanManager {
+    private static final Logger LOG = Logger.getLogger(VxlanManager.class);
+    public static final String DEFAULT_FELIX_CONFIG = "default";
+
+    private final String node;
+    private final Netlink netlink;
+    private final VxlanDevice device;
+    private final FdbTable fdb;
+    private final NeighTable arp;
+    private final RouteTable routes;
+
+    private final Map<String, IPPool> pools = new HashMap<>();
+    private final Map<String, NodeFacts> nodes = new HashMap<>();
+    private final Map<String, FelixConfiguration> felixConfigs = new HashMap<>();
+    private final Map<Cidr, String> blockHosts = new HashMap<>();
+
+    private volatile VxlanStatus status;
+    private VxlanPlan.State lastState;
+    private volatile int lastApplyWrites;
+
+    public VxlanManager(String node, Netlink netlink) {
+        this.node = node;
+        this.netlink = netlink;
+        this.device = new VxlanDevice(netlink);
+        this.fdb = new FdbTable(FdbKernel.of(netlink), DeviceSpec.NAME);
+        this.arp = new NeighTable(NeighKernel.of(netlink), DeviceSpec.NAME);
+        this.routes = new RouteTable(RouteKernel.of(netlink), Route.MAIN_TABLE, RouteProtocol.VXLAN, IpFamilies.IPV4);
+        this.status = VxlanStatus.starting(node);
+    }
+
+    public String node() {
+        return node;
+    }
+
+    /** Records one change; cheap, no kernel I/O. */
+    public void onUpdate(VxlanUpdate update) {
+        // Java 17 has no pattern switch; the sealed interface keeps this chain complete.
+        if (update instanceof VxlanUpdate.PoolChanged p) {
+            put(pools, p.name(), p.pool());
+        } else if (update instanceof VxlanUpdate.NodeChanged n) {
+            put(nodes, n.name(), n.node() == null ? null : NodeFacts.of(n.node()));
+        } else if (update instanceof VxlanUpdate.FelixConfigChanged f) {
+            put(felixConfigs, f.name(), f.config());
+        } else if (update instanceof VxlanUpdate.BlockChanged b) {
+            put(blockHosts, b.block().network(), b.host());
+        }
+    }
+
+    private static <K, V> void put(Map<K, V> map, K key, V value) {
+        if (value == null) {
+            map.remove(key);
+        } else {
+            map.put(key, value);
+        }
+    }
+
+    /** The drivers re-read the kernel on the next apply: the periodic resync that repairs drift. */
+    public void queueResync() {
+        fdb.queueResync();
+        arp.queueResync();
+        routes.queueResync();
+    }
+
+    /** Pure: the plan from what has been recorded and the given host interfaces. */
+    public VxlanPlan plan(List<HostLink> hostLinks) {
+        FelixSettings felix = FelixSettings.merge(felixConfigs.get(DEFAULT_FELIX_CONFIG), felixConfigs.get("node." + node));
+        return VxlanPlan.compute(new VxlanInputs(node, pools.values(), nodes, felix, blockHosts, hostLinks));
+    }
+
+    /** Every kernel write happens here. */
+    public ApplyResult apply() {
+        List<HostLink> hostLinks;
+        try {
+            hostLinks = hostLinks();
+        } catch (NetlinkException e) {
+            return ApplyResult.failed(VxlanDevice.DRIVER, "interface dump", e.getMessage());
+        }
+        VxlanPlan plan = plan(hostLinks);
+        if (plan.state() != lastState) {
+            LOG.infof("event=vxlan_state node=%s state=%s reason=\"%s\"", node, plan.state(), plan.reason());
+            lastState = plan.state();
+        }
+        status = VxlanStatus.of(node, plan);
+        ApplyResult result = switch (plan.state()) {
+            case INACTIVE -> tearDown();
+            case WAITING_FOR_NODE -> ApplyResult.NOTHING; // a datastore change ends the wait, and marks us dirty
+            case WAITING_FOR_INTERFACE -> ApplyResult.failed(VxlanDevice.DRIVER, "parent interface", plan.reason());
+            case ACTIVE -> program(plan);
+        };
+        lastApplyWrites = result.writes();
+        return result;
+    }
+
+    /** Kernel writes of the last apply: 0 once converged, whatever resyncs find. */
+    public int lastApplyWrites() {
+        return lastApplyWrites;
+    }
+
+    private ApplyResult program(VxlanPlan plan) {
+        DeviceSpec spec = plan.device();
+        VxlanDevice.Outcome dev = device.ensure(spec);
+        if (dev.recreated()) {
+            // The kernel dropped the old device's entries and routes with it; the drivers must look again.
+            queueResync();
+        }
+        if (dev.index() == 0) {
+            return dev.result();
+        }
+        Map<MacAddress, IpAddress> fdbWanted = new HashMap<>();
+        Map<IpAddress, MacAddress> arpWanted = new HashMap<>();
+        for (Vtep v : plan.vteps()) {
+            fdbWanted.put(v.mac(), v.underlayAddress());
+            arpWanted.put(v.tunnelAddress(), v.mac());
+        }
+        List<Route> routesWanted = new ArrayList<>(plan.routes().size());
+        for (PlannedRoute r : plan.routes()) {
+            routesWanted.add(r.encapsulated()
+                    ? Route.via(r.destination(), r.gateway(), dev.index(), RouteProtocol.VXLAN).withOnlink(true)
+                    : Route.via(r.destination(), r.gateway(), spec.parentIndex(), RouteProtocol.VXLAN));
+        }
+        fdb.replaceAllEntries(fdbWanted);
+        arp.replaceAllNeighbours(arpWanted);
+        routes.replaceAllRoutes(routesWanted);
+        // FDB and ARP before the routes that use them, so a new route never sends into a missing entry.
+        return ApplyResult.merge(dev.result(), fdb.apply(), arp.apply(), routes.apply());
+    }
+
+    private ApplyResult tearDown() {
+        routes.replaceAllRoutes(List.of());
+        ApplyResult routed = routes.apply();
+        ApplyResult removed = device.remove();
+        // The entries went with the device; the drivers look again should it come back.
+        fdb.replaceAllEntries(Map.of());
+        arp.replaceAllNeighbours(Map.of());
+        fdb.queueResync();
+        arp.queueResync();
+        return ApplyResult.merge(routed, removed);
+    }
+
+    private List<HostLink> hostLinks() {
+        Map<Integer, List<IpAddress>> byLink = new HashMap<>();
+        for (Addr a : netlink.addrList(0, Family.INET)) {
+            byLink.computeIfAbsent(a.linkIndex(), i -> new ArrayList<>()).add(a.address().address());
+        }
+        List<HostLink> out = new ArrayList<>();
+        for (Link l : netlink.linkList()) {
+            out.add(new HostLink(l.index(), l.name(), l.attrs().mtu(), byLink.getOrDefault(l.index(), List.of())));
+        }
+        return out;
+    }
+
+    /** As of the last apply; safe from any thread. */
+    public VxlanStatus status() {
+        return status;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.tabby.vxlan.manager;
+
+import dev.tabby.model.net.Cidr;
+import dev.tabby.model.v3.FelixConfiguration;
+import dev.tabby.model.v3.IPPool;
+import dev.tabby.model.v3.Node;
+
+/** What changed in the datastore, in the terms the VXLAN manager cares about. A null value means gone. */
+public sealed interface VxlanUpdate {
+
+    record PoolChanged(String name, IPPool pool) implements VxlanUpdate {
+    }
+
+    record NodeChanged(String name, Node node) implements VxlanUpdate {
+    }
+
+    /** {@code default} or {@code node.<nodename>}. */
+    record FelixConfigChanged(String name, FelixConfiguration config) implements VxlanUpdate {
+    }
+
+    /** An IPAM block and the node it is affine to; null when the block is gone or affine to no host. */
+    record BlockChanged(Cidr block, String host) implements VxlanUpdate {
+    }
+}

@@ -1,0 +1,211 @@
+package dev.tabby.vxlan.plan;
+
+import dev.tabby.model.net.Cidr;
+import dev.tabby.model.net.IpAddress;
+import dev.tabby.model.v3.IPPool;
+import dev.tabby.netlink.MacAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What vxlan.calico, its FDB and ARP entries and the routes via it must be on one node: a pure function of the
+ * datastore (pools, nodes, FelixConfiguration, IPAM blocks) and the host's interfaces, after Felix's VXLAN resolver,
+ * L3 route resolver and vxlan_mgr.go.
+ *
+ * <ul>
+ *   <li>Nothing is wanted unless some IPv4 pool has {@code vxlanMode} Always or CrossSubnet.</li>
+ *   <li>A remote node is a VTEP when it has {@code spec.bgp.ipv4Address} (the underlay address) and
+ *       {@code spec.ipv4VXLANTunnelAddr}; its MAC is {@link VtepMac#of}. Every VTEP gets an ARP entry and an FDB
+ *       entry, CrossSubnet or not, as in Felix.</li>
+ *   <li>Each block affine to a remote node and inside a VXLAN pool gets a route via that node's tunnel address,
+ *       onlink, on vxlan.calico. When the pool is CrossSubnet and this node's subnet (the prefix of its
+ *       {@code bgp.ipv4Address}) holds the remote node's address, the route goes directly via the remote node's
+ *       underlay address on the parent interface instead (Felix's "no-encap" route; it needs no VTEP).</li>
+ *   <li>Blocks affine to this node get nothing here: their blackhole routes belong to bgp-speaker.</li>
+ * </ul>
+ *
+ * @param state     whether anything is to be programmed, and if not, why
+ * @param reason    the state in an operator's words
+ * @param device    the device wanted ({@link State#ACTIVE} only)
+ * @param vteps     the remote VTEPs, by node name
+ * @param routes    the routes, by destination
+ * @param problems  datastore contents that were skipped, each naming the node and what is wrong
+ */
+public record VxlanPlan(State state, String reason, DeviceSpec device, List<Vtep> vteps, List<PlannedRoute> routes,
+                        List<String> problems) {
+
+    public enum State {
+        /** No pool uses VXLAN: vxlan.calico and everything via it must go. */
+        INACTIVE,
+        /** This node's own Node lacks what the device needs (typically its tunnel address, not yet assigned). */
+        WAITING_FOR_NODE,
+        /** No interface holds this node's address, so there is no parent for the device. */
+        WAITING_FOR_INTERFACE,
+        ACTIVE
+    }
+
+    public VxlanPlan {
+        vteps = List.copyOf(vteps);
+        routes = List.copyOf(routes);
+        problems = List.copyOf(problems);
+    }
+
+    private static VxlanPlan idle(State state, String reason) {
+        return new VxlanPlan(state, reason, null, List.of(), List.of(), List.of());
+    }
+
+    public static VxlanPlan compute(VxlanInputs in) {
+        List<IPPool> vxlanPools = in.pools().stream().filter(VxlanPlan::usesVxlan)
+                .sorted(Comparator.comparing(IPPool::name)).toList();
+        if (vxlanPools.isEmpty()) {
+            return idle(State.INACTIVE, "no IPv4 IP pool has vxlanMode Always or CrossSubnet");
+        }
+
+        String me = in.thisNode();
+        NodeFacts local = in.nodes().get(me);
+        if (local == null) {
+            return idle(State.WAITING_FOR_NODE, "there is no Node resource named " + me
+                    + "; register the node (tabbyctl node register) so it has an address and a tunnel address");
+        }
+        if (local.underlay() == null) {
+            return idle(State.WAITING_FOR_NODE, "Node " + me + " has no usable spec.bgp.ipv4Address (e.g. 10.0.0.5/24):"
+                    + " VXLAN needs the node's address as the tunnel's source");
+        }
+        if (local.tunnelAddress() == null) {
+            return idle(State.WAITING_FOR_NODE, "Node " + me + " has no spec.ipv4VXLANTunnelAddr yet; it is assigned"
+                    + " from a VXLAN pool by this service's tunnel address allocator");
+        }
+        if (local.mac() == null) {
+            return idle(State.WAITING_FOR_NODE, "Node " + me + ": spec.vxlanTunnelMACAddr: " + local.macProblem());
+        }
+        IpAddress localUnderlay = local.underlayAddress();
+        HostLink parent = in.hostLinks().stream().filter(l -> l.ipv4Addresses().contains(localUnderlay))
+                .filter(l -> !l.name().equals(DeviceSpec.NAME)).findFirst().orElse(null);
+        if (parent == null) {
+            return idle(State.WAITING_FOR_INTERFACE, "no interface holds this node's address " + localUnderlay
+                    + " (Node " + me + " spec.bgp.ipv4Address), so vxlan.calico has no parent to send through");
+        }
+        FelixSettings felix = in.felix();
+        DeviceSpec device = new DeviceSpec(felix.vxlanVni(), felix.vxlanPort(), local.tunnelAddress(), local.mac(),
+                parent.name(), parent.index(), localUnderlay, felix.deviceMtu(in.hostLinks(), parent));
+
+        List<String> problems = new ArrayList<>();
+        Map<String, Vtep> vtepByNode = remoteVteps(in, device, problems);
+        List<PlannedRoute> routes = routes(in, vxlanPools, local.underlay(), parent, vtepByNode);
+        return new VxlanPlan(State.ACTIVE, vxlanPools.size() + " VXLAN pool(s), " + vtepByNode.size()
+                + " remote VTEP(s), " + routes.size() + " route(s)", device, List.copyOf(vtepByNode.values()), routes,
+                problems);
+    }
+
+    /** An IPv4 pool with vxlanMode Always or CrossSubnet. */
+    public static boolean usesVxlan(IPPool pool) {
+        return pool.spec() != null && isEncapMode(pool.spec().vxlanMode()) && poolCidr(pool).map(Cidr::isV4).orElse(false);
+    }
+
+    private static boolean isEncapMode(String mode) {
+        return "Always".equals(mode) || "CrossSubnet".equals(mode);
+    }
+
+    private static Optional<Cidr> poolCidr(IPPool pool) {
+        try {
+            return Optional.of(Cidr.parse(pool.spec().cidr()).network());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Every other node that is a complete VTEP. Tunnel addresses and MACs must be unique (they key the ARP and FDB
+     * entries): of two nodes claiming one, the first by name keeps it and the other is reported and skipped.
+     */
+    private static Map<String, Vtep> remoteVteps(VxlanInputs in, DeviceSpec device, List<String> problems) {
+        Map<String, Vtep> out = new TreeMap<>();
+        Map<IpAddress, String> tunnelOwner = new HashMap<>();
+        Map<MacAddress, String> macOwner = new HashMap<>();
+        tunnelOwner.put(device.tunnelAddress(), in.thisNode());
+        macOwner.put(device.mac(), in.thisNode());
+        List<NodeFacts> sorted = new ArrayList<>(in.nodes().values());
+        sorted.sort(Comparator.comparing(NodeFacts::name));
+        for (NodeFacts node : sorted) {
+            String name = node.name();
+            if (name.equals(in.thisNode()) || node.tunnelAddress() == null || node.underlay() == null) {
+                continue; // not (yet) a VTEP: Felix waits for both, and so do we, quietly
+            }
+            if (node.mac() == null) {
+                problems.add("Node " + name + ": spec.vxlanTunnelMACAddr: " + node.macProblem() + "; its VTEP is skipped");
+                continue;
+            }
+            IpAddress tunnel = node.tunnelAddress();
+            MacAddress mac = node.mac();
+            String other = tunnelOwner.putIfAbsent(tunnel, name);
+            if (other != null) {
+                problems.add("Node " + name + ": spec.ipv4VXLANTunnelAddr " + tunnel + " is node " + other
+                        + "'s too; its VTEP is skipped until one of them changes");
+                continue;
+            }
+            other = macOwner.putIfAbsent(mac, name);
+            if (other != null) {
+                tunnelOwner.remove(tunnel);
+                problems.add("Node " + name + ": tunnel MAC " + mac + " is node " + other
+                        + "'s too; its VTEP is skipped until one of them sets another spec.vxlanTunnelMACAddr");
+                continue;
+            }
+            out.put(name, new Vtep(name, tunnel, mac, node.underlayAddress()));
+        }
+        return out;
+    }
+
+    private static List<PlannedRoute> routes(VxlanInputs in, List<IPPool> vxlanPools, Cidr localSubnet, HostLink parent,
+            Map<String, Vtep> vteps) {
+        List<Map.Entry<Cidr, IPPool>> pools = new ArrayList<>();
+        for (IPPool p : vxlanPools) {
+            poolCidr(p).ifPresent(c -> pools.add(Map.entry(c, p)));
+        }
+        // Most specific pool first, should pools nest.
+        pools.sort(Comparator.comparingInt((Map.Entry<Cidr, IPPool> e) -> e.getKey().prefixLength()).reversed());
+
+        TreeMap<Cidr, PlannedRoute> byDestination = new TreeMap<>(
+                Comparator.comparing(Cidr::address).thenComparingInt(Cidr::prefixLength));
+        for (Map.Entry<Cidr, String> block : in.blockHosts().entrySet()) {
+            Cidr cidr = block.getKey().network();
+            String host = block.getValue();
+            if (!cidr.isV4() || host == null || host.equals(in.thisNode())) {
+                continue;
+            }
+            IPPool pool = poolHolding(pools, cidr);
+            if (pool == null) {
+                continue; // not a VXLAN pool's block: IP-in-IP or BGP routes it
+            }
+            NodeFacts remote = in.nodes().get(host);
+            if (remote == null) {
+                continue;
+            }
+            boolean crossSubnet = "CrossSubnet".equals(pool.spec().vxlanMode());
+            if (crossSubnet && remote.underlay() != null && localSubnet.contains(remote.underlayAddress())) {
+                byDestination.put(cidr, new PlannedRoute(cidr, host, remote.underlayAddress(), parent.name(), false));
+                continue;
+            }
+            Vtep vtep = vteps.get(host);
+            if (vtep == null) {
+                continue; // the route waits for the node's VTEP, as in Felix
+            }
+            byDestination.put(cidr, new PlannedRoute(cidr, host, vtep.tunnelAddress(), DeviceSpec.NAME, true));
+        }
+        return List.copyOf(byDestination.values());
+    }
+
+    /** The most specific pool holding the block (the list is most specific first), or null. */
+    private static IPPool poolHolding(List<Map.Entry<Cidr, IPPool>> pools, Cidr block) {
+        for (Map.Entry<Cidr, IPPool> e : pools) {
+            if (e.getKey().prefixLength() <= block.prefixLength() && e.getKey().contains(block.address())) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+}

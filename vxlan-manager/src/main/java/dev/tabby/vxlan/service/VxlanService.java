@@ -1,0 +1,61 @@
+package dev.tabby.vxlan.service;
+
+import dev.tabby.datastore.KeyValueStore;
+import dev.tabby.datastore.status.NodeName;
+import dev.tabby.netlink.Netlink;
+import dev.tabby.vxlan.agent.AgentSettings;
+import dev.tabby.vxlan.agent.VxlanAgent;
+import dev.tabby.vxlan.config.VxlanSettings;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import org.jboss.logging.Logger;
+
+/** Starts this node's {@link VxlanAgent} with the service and stops it (leaving the kernel as it is) on shutdown. */
+@ApplicationScoped
+public class VxlanService {
+    private static final Logger LOG = Logger.getLogger(VxlanService.class);
+
+    @Inject
+    VxlanSettings settings;
+
+    @Inject
+    KeyValueStore store;
+
+    private Netlink netlink;
+    private VxlanAgent agent;
+
+    void start(@Observes StartupEvent event) {
+        String node = settings.node().filter(n -> !n.isBlank()).orElseGet(() -> NodeName.resolve(System.getenv()));
+        netlink = settings.netns().filter(p -> !p.isBlank()).map(p -> Netlink.at(Path.of(p))).orElseGet(Netlink::open);
+        AgentSettings agentSettings = AgentSettings.defaults(node).withResyncInterval(settings.resyncInterval())
+                .withAllocateTunnelAddress(settings.allocateTunnelAddress());
+        agent = new VxlanAgent(store, netlink, agentSettings).start();
+        LOG.infof("event=started node=%s netns=%s resync=%s allocate_tunnel_address=%s", node,
+                settings.netns().orElse("own"), settings.resyncInterval(), settings.allocateTunnelAddress());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (agent != null) {
+            agent.close();
+        }
+        if (netlink != null) {
+            netlink.close();
+        }
+    }
+
+    /** The agent, once started. */
+    public java.util.Optional<VxlanAgent> started() {
+        return java.util.Optional.ofNullable(agent);
+    }
+
+    public VxlanAgent agent() {
+        if (agent == null) {
+            throw new IllegalStateException("the VXLAN agent has not started");
+        }
+        return agent;
+    }
+}

@@ -1,0 +1,328 @@
+package dev.tabby.vxlan.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tabby.datastore.KeyValueStore;
+import dev.tabby.datastore.resource.ResourceId;
+import dev.tabby.datastore.testing.EtcdExtension;
+import dev.tabby.ipam.TunnelAddressType;
+import dev.tabby.model.net.Cidr;
+import dev.tabby.model.net.IpAddress;
+import dev.tabby.model.v3.Kind;
+import dev.tabby.netlink.testing.Cmd;
+import dev.tabby.netlink.testing.NamespaceExtension;
+import dev.tabby.vxlan.plan.VtepMac;
+import dev.tabby.vxlan.testing.Await;
+import dev.tabby.vxlan.testing.KernelView;
+import dev.tabby.vxlan.testing.TestCluster;
+import dev.tabby.vxlan.testing.TestCluster.NodeDef;
+import dev.tabby.vxlan.testing.TestCluster.Workload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Three nodes with two workloads each, in network namespaces, one VXLAN agent per node in this JVM, against a real
+ * etcd: traffic, the exact kernel entries, node removal, restarts, drift, MTU.
+ */
+class VxlanClusterTest {
+    @RegisterExtension
+    static final EtcdExtension ETCD = new EtcdExtension();
+
+    @RegisterExtension
+    final NamespaceExtension netns = new NamespaceExtension();
+
+    static final Duration CONVERGE = Duration.ofSeconds(30);
+    static final List<String> NODES = List.of("node-a", "node-b", "node-c");
+    static final NodeDef[] ONE_SUBNET = {
+            new NodeDef("node-a", "10.250.1.1/24"), new NodeDef("node-b", "10.250.1.2/24"),
+            new NodeDef("node-c", "10.250.1.3/24")};
+
+    static KeyValueStore kv;
+    TestCluster cluster;
+
+    @BeforeAll
+    static void connect() {
+        assumeTrue("root".equals(System.getProperty("user.name")), "namespaces need root");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ping")) || Files.isExecutable(Path.of("/bin/ping")),
+                "the traffic checks need ping (Debian package iputils-ping)");
+        kv = KeyValueStore.connect(ETCD.config());
+    }
+
+    @AfterAll
+    static void disconnect() {
+        if (kv != null) {
+            kv.close();
+        }
+    }
+
+    @AfterEach
+    void stopAgents() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    TestCluster alwaysCluster(Duration resync) {
+        cluster = TestCluster.build(kv, netns, "Always", 2, ONE_SUBNET);
+        cluster.startAgents(resync);
+        cluster.awaitConverged(NODES, false, CONVERGE);
+        return cluster;
+    }
+
+    static List<String> pingAllPairs(TestCluster c) {
+        List<String> failures = new ArrayList<>();
+        for (Workload from : c.workloads) {
+            for (Workload to : c.workloads) {
+                if (!from.node().equals(to.node())) {
+                    String bad = TestCluster.ping(from, to.ip());
+                    if (bad != null) {
+                        failures.add(bad);
+                    }
+                }
+            }
+        }
+        return failures;
+    }
+
+    @Test
+    void allPairsPingAcrossNodesAndEachNodeHoldsExactlyTheExpectedEntries() {
+        TestCluster c = alwaysCluster(Duration.ofSeconds(90));
+        assertEquals(List.of(), pingAllPairs(c));
+        for (String n : NODES) {
+            assertNull(c.expected(n, NODES, false).mismatchIn(c.ns(n)));
+            assertEquals(2, KernelView.fdb(c.ns(n)).size());
+            Map<String, Object> dev = KernelView.device(c.ns(n));
+            assertEquals(VtepMac.derived(n).toString(), dev.get("address"));
+            assertEquals(1450, ((Number) dev.get("mtu")).intValue());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> data = (Map<String, Object>) ((Map<String, Object>) dev.get("linkinfo")).get("info_data");
+            assertEquals(4096, ((Number) data.get("id")).intValue());
+            assertEquals(4789, ((Number) data.get("port")).intValue());
+            assertEquals(c.defs.get(n).ip().toString(), data.get("local"));
+            assertEquals(Boolean.FALSE, data.get("learning"));
+            assertTrue(c.agent(n).ready(), c.agent(n).reason());
+        }
+    }
+
+    @Test
+    void aResyncOfAConvergedNodeWritesNothing() {
+        TestCluster c = alwaysCluster(Duration.ofSeconds(90));
+        var agent = c.agent("node-a");
+        long resyncs = agent.counters().resyncs();
+        long applies = agent.counters().applies();
+        agent.requestResync();
+        Await.until(Duration.ofSeconds(10), "a resync and its apply", () -> agent.counters().resyncs() > resyncs
+                && agent.counters().applies() > applies ? null : agent.counters().toString());
+        assertEquals(0, agent.lastApplyWrites(), "a resync rewrote kernel objects that were already right");
+        assertTrue(agent.ready(), agent.reason());
+    }
+
+    @Test
+    void eachNodeGotATunnelAddressFromItsBlockAndPublishedItsMac() {
+        TestCluster c = alwaysCluster(Duration.ofSeconds(90));
+        for (String n : NODES) {
+            var spec = c.nodeResource(n).spec();
+            IpAddress tunnel = IpAddress.parse(spec.ipv4VXLANTunnelAddr());
+            assertTrue(c.blockOf(n).contains(tunnel), n + " tunnel " + tunnel + " outside its block " + c.blockOf(n));
+            assertEquals(VtepMac.derived(n).toString(), spec.vxlanTunnelMACAddr());
+            var assignment = c.ipam.getAssignmentAttributes(tunnel).orElseThrow();
+            assertEquals(TunnelAddressType.VXLAN.handleFor(n), assignment.handle());
+            assertEquals("vxlanTunnelAddress", assignment.attributes().get("type"));
+            var addrs = KernelView.device(c.ns(n));
+            assertNotNull(addrs);
+            String shown = Cmd.run("ip", "-n", c.ns(n), "-4", "-o", "addr", "show", "dev", "vxlan.calico");
+            assertTrue(shown.contains(tunnel + "/32"), shown);
+        }
+    }
+
+    @Test
+    void aNodeRemovedFromTheDatastoreVanishesFromTheOthers() {
+        TestCluster c = alwaysCluster(Duration.ofSeconds(90));
+        c.resources.delete(new ResourceId(Kind.NODE, null, "node-c"), null);
+        List<String> rest = List.of("node-a", "node-b");
+        c.awaitConverged(rest, false, CONVERGE);
+        String cTunnel = c.ipam.addressesOf(TunnelAddressType.VXLAN.handleFor("node-c")).get(0).address().toString();
+        for (String n : rest) {
+            assertTrue(KernelView.fdb(c.ns(n)).stream().noneMatch(e -> e.contains("10.250.1.3")));
+            assertTrue(KernelView.neigh(c.ns(n)).stream().noneMatch(e -> e.startsWith(cTunnel + " ")));
+            assertTrue(KernelView.routes(c.ns(n)).stream().noneMatch(e -> e.startsWith(c.blockOf("node-c").toString())));
+        }
+        Workload a = c.workloads.get(0);
+        Workload b = c.workloads.get(2);
+        assertNull(TestCluster.ping(a, b.ip()));
+    }
+
+    @Test
+    void aRestartedAgentAdoptsItsStateRemovesLeftoversAndTrafficNeverStops() throws Exception {
+        TestCluster c = alwaysCluster(Duration.ofSeconds(90));
+        String a = c.ns("node-a");
+        c.stopAgent("node-a"); // as kill -9 would: nothing cleaned up
+        // Leftovers of ours that a crashed run could leave behind, and one object that is not ours.
+        Cmd.run("ip", "-n", a, "route", "add", "10.65.200.0/26", "via", "10.65.200.1", "dev", "vxlan.calico", "onlink",
+                "proto", "81");
+        Cmd.run("ip", "-n", a, "neigh", "add", "10.65.200.1", "lladdr", "66:00:00:00:00:99", "dev", "vxlan.calico",
+                "nud", "permanent");
+        Cmd.run("bridge", "-n", a, "fdb", "add", "66:00:00:00:00:99", "dev", "vxlan.calico", "dst", "10.250.1.99",
+                "self", "permanent");
+        Cmd.run("ip", "-n", a, "route", "add", "10.65.201.0/26", "via", "10.65.201.1", "dev", "vxlan.calico", "onlink",
+                "proto", "static");
+
+        Workload onA = c.workloads.get(0);
+        Workload onB = c.workloads.get(2);
+        Workload onC = c.workloads.get(4);
+        // Pings through the restart: between the other nodes, and to and from the restarted one.
+        Process bc = startPing(onB, onC.ip());
+        Process ab = startPing(onA, onB.ip());
+        Thread.sleep(500);
+        c.startAgent("node-a", dev.tabby.vxlan.agent.AgentSettings.defaults("node-a"));
+        c.awaitConverged(NODES, false, CONVERGE);
+        Await.until(Duration.ofSeconds(10), "agent ready", () -> c.agent("node-a").ready() ? null : c.agent("node-a").reason());
+        String bcOut = output(bc);
+        String abOut = output(ab);
+        assertEquals(0, bc.waitFor(), "B -> C pings during A's restart: " + bcOut);
+        assertEquals(0, ab.waitFor(), "A -> B pings during A's restart: " + abOut);
+        assertTrue(lostNone(bcOut), "B -> C lost pings during A's restart: " + bcOut);
+        assertTrue(lostNone(abOut), "A -> B lost pings during A's restart: " + abOut);
+
+        assertTrue(Cmd.run("ip", "-n", a, "route", "show", "10.65.201.0/26").contains("10.65.201.0/26"),
+                "a route of another protocol is not ours to remove");
+        assertEquals(List.of(), pingAllPairs(c));
+        // No duplicates: the kernel holds each entry once (the sets above would hide duplicates; count raw lines).
+        assertEquals(2, Cmd.run("bridge", "-n", a, "fdb", "show", "dev", "vxlan.calico").strip().lines().count());
+        assertEquals(2, Cmd.run("ip", "-n", a, "neigh", "show", "dev", "vxlan.calico").strip().lines().count());
+        assertEquals(2, Cmd.run("ip", "-n", a, "route", "show", "proto", "81").strip().lines().count());
+    }
+
+    static Process startPing(Workload from, IpAddress to) throws Exception {
+        return new ProcessBuilder("ip", "netns", "exec", from.ns().name(), "ping", "-n", "-q", "-i", "0.05", "-c", "60",
+                "-W", "1", to.toString()).redirectErrorStream(true).start();
+    }
+
+    static String output(Process p) {
+        try {
+            return new String(p.getInputStream().readAllBytes()).strip();
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    static boolean lostNone(String pingSummary) {
+        return pingSummary.contains(" 0% packet loss");
+    }
+
+    @Test
+    void driftIsRepairedByThePeriodicResync() {
+        TestCluster c = alwaysCluster(Duration.ofSeconds(1));
+        String a = c.ns("node-a");
+        var want = c.expected("node-a", NODES, false);
+        String bMac = VtepMac.derived("node-b").toString();
+        Cmd.run("bridge", "-n", a, "fdb", "del", bMac, "dev", "vxlan.calico", "dst", "10.250.1.2", "self");
+        Cmd.run("ip", "-n", a, "neigh", "del", c.tunnelAddress("node-c"), "dev", "vxlan.calico");
+        Cmd.run("ip", "-n", a, "route", "del", c.blockOf("node-b").toString());
+        Cmd.run("ip", "-n", a, "route", "add", "10.65.200.0/26", "via", "10.65.200.1", "dev", "vxlan.calico", "onlink",
+                "proto", "81");
+        Cmd.run("ip", "-n", a, "link", "set", "vxlan.calico", "mtu", "1300");
+        Cmd.run("ip", "-n", a, "addr", "add", "192.0.2.1/32", "dev", "vxlan.calico");
+        Await.until(Duration.ofSeconds(15), "drift repaired", () -> {
+            String bad = want.mismatchIn(a);
+            if (bad != null) {
+                return bad;
+            }
+            int mtu = ((Number) KernelView.device(a).get("mtu")).intValue();
+            String addrs = Cmd.run("ip", "-n", a, "-4", "-o", "addr", "show", "dev", "vxlan.calico");
+            return mtu == 1450 && !addrs.contains("192.0.2.1") ? null : "mtu " + mtu + ", addresses " + addrs;
+        });
+        assertTrue(c.agent("node-a").counters().resyncs() > 0);
+        assertEquals(List.of(), pingAllPairs(c));
+    }
+
+    @Test
+    void aDontFragmentPingFitsTheComputedMtuAndOneByteMoreIsTooLong() {
+        TestCluster c = alwaysCluster(Duration.ofSeconds(90));
+        String a = c.ns("node-a");
+        int mtu = ((Number) KernelView.device(a).get("mtu")).intValue();
+        assertEquals(1500 - 50, mtu);
+        String target = c.workloads.get(2).ip().toString();
+        Cmd.Result fits = Cmd.exec("ip", "netns", "exec", a, "ping", "-n", "-c1", "-W1", "-M", "do", "-s",
+                Integer.toString(mtu - 28), target);
+        assertEquals(0, fits.exitCode(), fits.stdout() + fits.stderr());
+        Cmd.Result tooBig = Cmd.exec("ip", "netns", "exec", a, "ping", "-n", "-c1", "-W1", "-M", "do", "-s",
+                Integer.toString(mtu - 27), target);
+        assertTrue(tooBig.exitCode() != 0, tooBig.stdout());
+        assertTrue((tooBig.stdout() + tooBig.stderr()).contains("message too long"), tooBig.stdout() + tooBig.stderr());
+    }
+
+    @Test
+    void noVxlanPoolLeftMeansTheTunnelAddressIsReleasedAndEverythingRemoved() {
+        TestCluster c = alwaysCluster(Duration.ofSeconds(90));
+        var pool = c.resources.get(new ResourceId(Kind.IP_POOL, null, "vxlan-pool")).orElseThrow();
+        var p = (dev.tabby.model.v3.IPPool) pool;
+        var s = p.spec();
+        c.resources.update(new dev.tabby.model.v3.IPPool(p.metadata(), new dev.tabby.model.v3.IPPool.Spec(s.cidr(),
+                "Never", s.ipipMode(), s.natOutgoing(), s.disabled(), s.blockSize(), s.nodeSelector())));
+        Await.until(CONVERGE, "VXLAN torn down", () -> {
+            for (String n : NODES) {
+                if (c.tunnelAddress(n) != null) {
+                    return n + " still has tunnel address " + c.tunnelAddress(n);
+                }
+                if (KernelView.hasDevice(c.ns(n))) {
+                    return n + " still has vxlan.calico";
+                }
+                if (!KernelView.routes(c.ns(n)).isEmpty()) {
+                    return n + " still has routes " + KernelView.routes(c.ns(n));
+                }
+                if (!c.agent(n).ready()) {
+                    return n + " not ready: " + c.agent(n).reason();
+                }
+            }
+            return null;
+        });
+        for (String n : NODES) {
+            assertEquals(List.of(), c.ipam.addressesOf(TunnelAddressType.VXLAN.handleFor(n)));
+            assertEquals("INACTIVE", c.agent(n).status().state());
+        }
+    }
+
+    @Test
+    void nothingIsWrittenBeforeTheDatastoreIsInSync() throws Exception {
+        cluster = TestCluster.build(kv, netns, "Always", 1, ONE_SUBNET[0], ONE_SUBNET[1]);
+        String a = cluster.ns("node-a");
+        Cmd.run("ip", "-n", a, "route", "add", "10.65.200.0/26", "via", "10.250.1.200", "dev", "eth0", "proto", "81");
+        int port;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort(); // nothing listens there once closed
+        }
+        try (KeyValueStore nowhere = KeyValueStore.connect(dev.tabby.datastore.EtcdConfig.fromEnvironment(
+                Map.of("TABBY_ETCD_ENDPOINTS", "http://127.0.0.1:" + port, "TABBY_ETCD_TIMEOUT", "1s")));
+             var nl = dev.tabby.netlink.Netlink.at(cluster.nodeNs.get("node-a").path());
+             var agent = new dev.tabby.vxlan.agent.VxlanAgent(nowhere, nl,
+                     dev.tabby.vxlan.agent.AgentSettings.defaults("node-a").withResyncInterval(Duration.ofSeconds(1)))
+                     .start()) {
+            Thread.sleep(3000);
+            assertTrue(!KernelView.hasDevice(a), "vxlan.calico created before the datastore was in sync");
+            assertEquals(1, KernelView.routes(a).size(), "a route of ours was touched before in-sync");
+            assertTrue(!agent.ready());
+            assertTrue(agent.reason().contains("in sync"), agent.reason());
+        }
+        // With the datastore reachable, the same leftover is removed.
+        cluster.startAgents(Duration.ofSeconds(90));
+        cluster.awaitConverged(List.of("node-a", "node-b"), false, CONVERGE);
+    }
+
+    static Cidr cidr(String s) {
+        return Cidr.parse(s);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.tabby.vxlan.manager;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tabby.datastore.syncer.Update;
+import dev.tabby.ipam.model.AllocationBlock;
+import dev.tabby.ipam.model.IpamJson;
+import dev.tabby.model.codec.ResourceCodec;
+import dev.tabby.model.net.Cidr;
+import dev.tabby.vxlan.testing.Resources;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class UpdateTranslatorTest {
+    static Update put(String key, byte[] value) {
+        return new Update(Update.Kind.CREATED, key, value, null, 5, false);
+    }
+
+    static Update delete(String key) {
+        return new Update(Update.Kind.DELETED, key, null, new byte[0], 6, false);
+    }
+
+    @Test
+    void resourcesAreDecodedAndNamed() {
+        var pool = Resources.pool("p1", "10.65.0.0/16", "Always");
+        VxlanUpdate u = UpdateTranslator.translate(put(UpdateTranslator.POOLS + "p1", ResourceCodec.toStoredValue(pool)))
+                .orElseThrow();
+        VxlanUpdate.PoolChanged p = (VxlanUpdate.PoolChanged) u;
+        assertEquals("p1", p.name());
+        assertEquals("Always", p.pool().spec().vxlanMode());
+        assertEquals("5", p.pool().metadata().resourceVersion());
+
+        var node = Resources.node("n1", "10.0.0.1/24", "10.65.0.1", null);
+        VxlanUpdate.NodeChanged n = (VxlanUpdate.NodeChanged) UpdateTranslator
+                .translate(put(UpdateTranslator.NODES + "n1", ResourceCodec.toStoredValue(node))).orElseThrow();
+        assertEquals("10.65.0.1", n.node().spec().ipv4VXLANTunnelAddr());
+
+        VxlanUpdate.FelixConfigChanged f = (VxlanUpdate.FelixConfigChanged) UpdateTranslator.translate(
+                put(UpdateTranslator.FELIX + "default", ResourceCodec.toStoredValue(Resources.felix("default", "vxlanVNI: 9"))))
+                .orElseThrow();
+        assertEquals(9, f.config().spec().vxlanVNI());
+    }
+
+    @Test
+    void deletesAndUnreadableValuesMeanGone() {
+        assertNull(((VxlanUpdate.NodeChanged) UpdateTranslator.translate(delete(UpdateTranslator.NODES + "n1"))
+                .orElseThrow()).node());
+        VxlanUpdate.NodeChanged bad = (VxlanUpdate.NodeChanged) UpdateTranslator.translate(
+                put(UpdateTranslator.NODES + "n1", "{not json".getBytes(StandardCharsets.UTF_8))).orElseThrow();
+        assertNull(bad.node());
+    }
+
+    @Test
+    void blocksBecomeTheirAffinity() {
+        Cidr cidr = Cidr.parse("10.65.1.0/26");
+        String key = "/calico/ipam/v2/assignment/ipv4/block/10.65.1.0-26";
+        byte[] value = IpamJson.encode(AllocationBlock.create(cidr, "n2", false, 1));
+        assertEquals(new VxlanUpdate.BlockChanged(cidr, "n2"), UpdateTranslator.translate(put(key, value)).orElseThrow());
+        assertEquals(new VxlanUpdate.BlockChanged(cidr, null), UpdateTranslator.translate(delete(key)).orElseThrow());
+        assertEquals(new VxlanUpdate.BlockChanged(cidr, null),
+                UpdateTranslator.translate(put(key, "garbage".getBytes(StandardCharsets.UTF_8))).orElseThrow());
+    }
+
+    @Test
+    void aBlocksHostIsReadLikeIpamReadsIt() throws Exception {
+        assertEquals("n1", UpdateTranslator.blockHost(bytes("{\"cidr\":\"10.0.0.0/26\",\"affinity\":\"host:n1\","
+                + "\"allocations\":[null,1],\"attributes\":[{\"handle_id\":\"h\"}],\"deleted\":false}")));
+        assertEquals("old", UpdateTranslator.blockHost(bytes("{\"hostAffinity\":\"old\"}")), "pre-v3 spelling");
+        assertNull(UpdateTranslator.blockHost(bytes("{\"affinity\":\"virtual:x\"}")), "not a host affinity");
+        assertNull(UpdateTranslator.blockHost(bytes("{\"affinity\":\"host:n1\",\"deleted\":true}")));
+        assertNull(UpdateTranslator.blockHost(bytes("{\"affinity\":null}")));
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void otherKeysAreIgnored() {
+        assertTrue(UpdateTranslator.translate(put("/calico/ipam/v2/assignment/ipv6/block/fd00::-122", new byte[] {'{', '}'}))
+                .isEmpty());
+        assertTrue(UpdateTranslator.translate(put("/calico/ipam/v2/assignment/ipv4/oddity", new byte[] {'x'})).isEmpty());
+    }
+}

@@ -1,0 +1,65 @@
+package dev.tabby.vxlan.service;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tabby.vxlan.plan.VtepMac;
+import dev.tabby.vxlan.testing.Await;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The service's HTTP surface over a real etcd and a namespace it programs. */
+@QuarkusTest
+@QuarkusTestResource(value = VxlanServiceResource.class, restrictToAnnotatedClass = true)
+class VxlanServiceTest {
+
+    @BeforeEach
+    void ready() {
+        Await.until(Duration.ofSeconds(30), "service ready",
+                () -> given().get("/q/health/ready").statusCode() == 200 ? null : given().get("/q/health/ready").asString());
+    }
+
+    @Test
+    void statusListsTheDeviceVtepsAndRoutes() {
+        given().when().get("/v1/status").then().statusCode(200)
+                .body("ready", equalTo(true))
+                .body("datastore", equalTo("IN_SYNC"))
+                .body("vxlan.node", equalTo(VxlanServiceResource.NODE))
+                .body("vxlan.state", equalTo("ACTIVE"))
+                .body("vxlan.device.name", equalTo("vxlan.calico"))
+                .body("vxlan.device.vni", equalTo(4096))
+                .body("vxlan.device.parent", equalTo("eth0"))
+                .body("vxlan.device.mac", equalTo(VtepMac.derived(VxlanServiceResource.NODE).toString()))
+                .body("vxlan.vteps.node", hasItem(VxlanServiceResource.REMOTE))
+                .body("vxlan.vteps[0].tunnelAddress", equalTo("10.65.7.0"))
+                .body("vxlan.vteps[0].underlayAddress", equalTo("10.250.9.2"))
+                .body("vxlan.routes[0].destination", equalTo(VxlanServiceResource.REMOTE_BLOCK))
+                .body("vxlan.routes[0].gateway", equalTo("10.65.7.0"))
+                .body("vxlan.routes[0].encapsulated", equalTo(true));
+    }
+
+    @Test
+    void readinessAndLivenessSayWhy() {
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'vxlan' }.data.state", equalTo("ACTIVE"))
+                .body("checks.find { it.name == 'vxlan' }.data.vteps", equalTo(1));
+        given().when().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void metricsCountAppliesVtepsAndRoutes() {
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("tabby_vxlan_vteps 1.0"), metrics);
+        assertTrue(metrics.contains("tabby_vxlan_routes 1.0"), metrics);
+        assertTrue(metrics.contains("tabby_vxlan_ready 1.0"), metrics);
+        assertTrue(metrics.contains("tabby_vxlan_applies_total"), metrics);
+        assertTrue(metrics.contains("tabby_vxlan_apply_failures_total"), metrics);
+        assertTrue(metrics.contains("tabby_vxlan_resyncs_total"), metrics);
+        assertTrue(metrics.contains("tabby_vxlan_last_apply_seconds"), metrics);
+    }
+}

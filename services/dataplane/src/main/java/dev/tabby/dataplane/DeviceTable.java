@@ -1,15 +1,18 @@
 package dev.tabby.dataplane;
 
 import dev.tabby.netlink.NetlinkException;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.jboss.logging.Logger;
 
 /**
  * The shape every per-device driver shares (neighbours, FDB entries): a desired map of key to value, the kernel's
  * entries of ours on one device, and an {@link #apply} that deletes what is no longer wanted and writes what
- * differs. The device's index is looked up on every resync, so a recreated device is picked up.
+ * differs, all in one batch, deletions first. The device's index is looked up on every resync, so a recreated device is picked up.
  *
  * @param <K> what identifies an entry on the device (an IP for neighbours, a MAC for FDB entries)
  * @param <V> what the entry says about it
@@ -49,10 +52,11 @@ public abstract class DeviceTable<K, V, E> implements Driver {
 
     protected abstract E entry(int linkIndex, K key, V value);
 
-    /** Creates or replaces the entry. */
-    protected abstract void write(E entry);
-
-    protected abstract void erase(E entry);
+    /**
+     * Erases {@code erasures}, then writes (creates or replaces) {@code writes}, in that order and in as few kernel
+     * round trips as the kernel interface allows, and returns each one's refusal in that same order (empty when done).
+     */
+    protected abstract List<Optional<NetlinkException>> eraseThenWrite(List<E> erasures, List<E> writes);
 
     protected abstract String describe(E entry);
 
@@ -89,45 +93,58 @@ public abstract class DeviceTable<K, V, E> implements Driver {
             }
         }
         ApplyTally tally = new ApplyTally(name);
-        for (E stray : List.copyOf(strays())) {
-            if (delete(stray, tally)) {
+        List<E> strayEntries = List.copyOf(strays());
+        List<Map.Entry<K, V>> deletions = entries.pendingDeletions();
+        List<Map.Entry<K, V>> updates = entries.pendingUpdates();
+        List<E> erasures = new ArrayList<>(strayEntries);
+        for (Map.Entry<K, V> gone : deletions) {
+            erasures.add(entry(linkIndex, gone.getKey(), gone.getValue()));
+        }
+        List<E> writes = new ArrayList<>(updates.size());
+        for (Map.Entry<K, V> update : updates) {
+            writes.add(entry(linkIndex, update.getKey(), update.getValue()));
+        }
+        if (erasures.isEmpty() && writes.isEmpty()) {
+            return tally.result();
+        }
+        Iterator<Optional<NetlinkException>> outcomes = eraseThenWrite(erasures, writes).iterator();
+
+        for (E stray : strayEntries) {
+            if (gone(stray, outcomes.next(), tally)) {
                 strayRemoved(stray);
             }
         }
-        for (Map.Entry<K, V> gone : entries.pendingDeletions()) {
-            if (delete(entry(linkIndex, gone.getKey(), gone.getValue()), tally)) {
-                entries.deleteActual(gone.getKey());
+        for (int i = 0; i < deletions.size(); i++) {
+            if (gone(erasures.get(strayEntries.size() + i), outcomes.next(), tally)) {
+                entries.deleteActual(deletions.get(i).getKey());
             }
         }
-        for (Map.Entry<K, V> update : entries.pendingUpdates()) {
-            E e = entry(linkIndex, update.getKey(), update.getValue());
-            try {
-                write(e);
+        for (int i = 0; i < updates.size(); i++) {
+            Optional<NetlinkException> refused = outcomes.next();
+            if (refused.isEmpty()) {
                 tally.wrote();
-                entries.setActual(update.getKey(), update.getValue());
-            } catch (NetlinkException ex) {
-                if (KernelErrors.noDevice(ex)) {
+                entries.setActual(updates.get(i).getKey(), updates.get(i).getValue());
+            } else {
+                if (KernelErrors.noDevice(refused.get())) {
                     // The device was recreated under a new index: look it up again before the retry.
                     queueResync();
                 }
-                tally.failed(describe(e), ex.getMessage());
+                tally.failed(describe(writes.get(i)), refused.get().getMessage());
             }
         }
         return tally.result();
     }
 
-    /** Deletes one entry; true when it is gone (deleted now, or already). */
-    private boolean delete(E entry, ApplyTally tally) {
-        try {
-            erase(entry);
+    /** Whether an erased entry is gone (deleted now, or already); a refusal that leaves it there is tallied. */
+    private boolean gone(E entry, Optional<NetlinkException> refused, ApplyTally tally) {
+        if (refused.isEmpty()) {
             tally.wrote();
             return true;
-        } catch (NetlinkException e) {
-            if (KernelErrors.alreadyGone(e)) {
-                return true;
-            }
-            tally.failed(describe(entry), e.getMessage());
-            return false;
         }
+        if (KernelErrors.alreadyGone(refused.get())) {
+            return true;
+        }
+        tally.failed(describe(entry), refused.get().getMessage());
+        return false;
     }
 }

@@ -12,12 +12,16 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -265,16 +269,30 @@ public final class Netlink implements AutoCloseable {
 
     /** {@code ip addr add}: EEXIST if the address is already there. */
     public void addrAdd(Addr a) {
-        execute("addrAdd", () -> describe(a), AddrCodec.encode(Nl.RTM_NEWADDR, Nl.F_CREATE | Nl.F_EXCL | Nl.F_ACK, a, true));
+        execute(addrAddWrite(a));
+    }
+
+    Write addrAddWrite(Addr a) {
+        return new Write("addrAdd", dev -> Describe.addr(a, dev),
+                AddrCodec.encode(Nl.RTM_NEWADDR, Nl.F_CREATE | Nl.F_EXCL | Nl.F_ACK, a, true));
     }
 
     /** {@code ip addr replace}: adds, or updates flags/scope/label of the same address. */
     public void addrReplace(Addr a) {
-        execute("addrReplace", () -> describe(a), AddrCodec.encode(Nl.RTM_NEWADDR, Nl.F_CREATE | Nl.F_REPLACE | Nl.F_ACK, a, true));
+        execute(addrReplaceWrite(a));
+    }
+
+    Write addrReplaceWrite(Addr a) {
+        return new Write("addrReplace", dev -> Describe.addr(a, dev),
+                AddrCodec.encode(Nl.RTM_NEWADDR, Nl.F_CREATE | Nl.F_REPLACE | Nl.F_ACK, a, true));
     }
 
     public void addrDel(Addr a) {
-        execute("addrDel", () -> describe(a), AddrCodec.encode(Nl.RTM_DELADDR, Nl.F_ACK, a, false));
+        execute(addrDelWrite(a));
+    }
+
+    Write addrDelWrite(Addr a) {
+        return new Write("addrDel", dev -> Describe.addr(a, dev), AddrCodec.encode(Nl.RTM_DELADDR, Nl.F_ACK, a, false));
     }
 
     // ---------------------------------------------------------------- routes
@@ -294,17 +312,31 @@ public final class Netlink implements AutoCloseable {
 
     /** {@code ip route replace}. */
     public void routeReplace(Route r) {
-        execute("routeReplace", () -> describe(r), RouteCodec.encode(Nl.RTM_NEWROUTE, Nl.F_CREATE | Nl.F_REPLACE | Nl.F_ACK, r, false));
+        execute(routeReplaceWrite(r));
+    }
+
+    Write routeReplaceWrite(Route r) {
+        return new Write("routeReplace", dev -> Describe.route(r, dev),
+                RouteCodec.encode(Nl.RTM_NEWROUTE, Nl.F_CREATE | Nl.F_REPLACE | Nl.F_ACK, r, false));
     }
 
     /** {@code ip route add}: EEXIST if the same route is there. */
     public void routeAdd(Route r) {
-        execute("routeAdd", () -> describe(r), RouteCodec.encode(Nl.RTM_NEWROUTE, Nl.F_CREATE | Nl.F_EXCL | Nl.F_ACK, r, false));
+        execute(routeAddWrite(r));
+    }
+
+    Write routeAddWrite(Route r) {
+        return new Write("routeAdd", dev -> Describe.route(r, dev),
+                RouteCodec.encode(Nl.RTM_NEWROUTE, Nl.F_CREATE | Nl.F_EXCL | Nl.F_ACK, r, false));
     }
 
     /** {@code ip route del}: ESRCH if there is no such route. Any scope matches; a metric of 0 matches any metric. */
     public void routeDel(Route r) {
-        execute("routeDel", () -> describe(r), RouteCodec.encode(Nl.RTM_DELROUTE, Nl.F_ACK, r, true));
+        execute(routeDelWrite(r));
+    }
+
+    Write routeDelWrite(Route r) {
+        return new Write("routeDel", dev -> Describe.route(r, dev), RouteCodec.encode(Nl.RTM_DELROUTE, Nl.F_ACK, r, true));
     }
 
     // ---------------------------------------------------------------- neighbours
@@ -322,11 +354,20 @@ public final class Netlink implements AutoCloseable {
 
     /** {@code ip neigh replace}: creates or replaces. */
     public void neighSet(Neigh n) {
-        execute("neighSet", () -> describe(n), NeighCodec.encode(Nl.RTM_NEWNEIGH, Nl.F_CREATE | Nl.F_REPLACE | Nl.F_ACK, n));
+        execute(neighSetWrite(n));
+    }
+
+    Write neighSetWrite(Neigh n) {
+        return new Write("neighSet", dev -> Describe.neigh(n, dev),
+                NeighCodec.encode(Nl.RTM_NEWNEIGH, Nl.F_CREATE | Nl.F_REPLACE | Nl.F_ACK, n));
     }
 
     public void neighDel(Neigh n) {
-        execute("neighDel", () -> describe(n), NeighCodec.encode(Nl.RTM_DELNEIGH, Nl.F_ACK, n));
+        execute(neighDelWrite(n));
+    }
+
+    Write neighDelWrite(Neigh n) {
+        return new Write("neighDel", dev -> Describe.neigh(n, dev), NeighCodec.encode(Nl.RTM_DELNEIGH, Nl.F_ACK, n));
     }
 
     // ---------------------------------------------------------------- VXLAN FDB
@@ -344,11 +385,31 @@ public final class Netlink implements AutoCloseable {
 
     /** {@code bridge fdb replace MAC dev DEV dst REMOTE self permanent}: creates or replaces. */
     public void fdbAdd(Fdb f) {
-        execute("fdbAdd", () -> describe(f), NeighCodec.encode(Nl.RTM_NEWNEIGH, Nl.F_CREATE | Nl.F_REPLACE | Nl.F_ACK, f));
+        execute(fdbAddWrite(f));
+    }
+
+    Write fdbAddWrite(Fdb f) {
+        return new Write("fdbAdd", dev -> Describe.fdb(f, dev),
+                NeighCodec.encode(Nl.RTM_NEWNEIGH, Nl.F_CREATE | Nl.F_REPLACE | Nl.F_ACK, f));
     }
 
     public void fdbDel(Fdb f) {
-        execute("fdbDel", () -> describe(f), NeighCodec.encode(Nl.RTM_DELNEIGH, Nl.F_ACK, f));
+        execute(fdbDelWrite(f));
+    }
+
+    Write fdbDelWrite(Fdb f) {
+        return new Write("fdbDel", dev -> Describe.fdb(f, dev), NeighCodec.encode(Nl.RTM_DELNEIGH, Nl.F_ACK, f));
+    }
+
+    // ---------------------------------------------------------------- batches
+
+    /**
+     * An empty batch of changes on this handle: queue routes, neighbours, FDB entries and addresses, then
+     * {@link NetlinkBatch#execute()} sends them many to a datagram and reports each one.
+     */
+    public NetlinkBatch batch() {
+        ensureOpen();
+        return new NetlinkBatch(this);
     }
 
     // ---------------------------------------------------------------- events
@@ -429,14 +490,49 @@ public final class Netlink implements AutoCloseable {
         return nsThread == null ? task.run() : nsThread.call(task);
     }
 
+    /**
+     * One change as the single call and a batch both send it: the call's name, its object in iproute2's words (worked
+     * out only on failure, given a way to name a device by its index) and the request.
+     */
+    record Write(String operation, Function<IntFunction<String>, String> object, MessageBuilder message) {
+    }
+
     /** Sends a change and waits for its ACK; {@code object} is only worked out (names resolved) on failure. */
     private void execute(String operation, Supplier<String> object, MessageBuilder m) {
+        execute(new Write(operation, dev -> object.get(), m));
+    }
+
+    private void execute(Write w) {
         ensureOpen();
         try {
-            socket.execute(m);
+            socket.execute(w.message());
         } catch (ErrnoException e) {
-            throw fail(operation, object.get(), e);
+            throw fail(w.operation(), w.object().apply(this::devName), e);
         }
+    }
+
+    /**
+     * Sends {@code writes} pipelined and returns, in order, the NetlinkException each single call would have thrown,
+     * or empty for a change done.
+     */
+    List<Optional<NetlinkException>> executeAll(List<Write> writes) {
+        ensureOpen();
+        List<MessageBuilder> messages = new ArrayList<>(writes.size());
+        for (Write w : writes) {
+            messages.add(w.message());
+        }
+        List<ErrnoException> errors = socket.executeAll(messages);
+        // Named only now that every ACK is in (naming a device is a request of its own), and each device once: a
+        // batch that fails because its device is gone fails the same way a thousand times.
+        Map<Integer, String> devNames = new HashMap<>();
+        IntFunction<String> dev = index -> devNames.computeIfAbsent(index, this::devName);
+        List<Optional<NetlinkException>> out = new ArrayList<>(writes.size());
+        for (int i = 0; i < writes.size(); i++) {
+            ErrnoException e = errors.get(i);
+            Write w = writes.get(i);
+            out.add(e == null ? Optional.empty() : Optional.of(fail(w.operation(), w.object().apply(dev), e)));
+        }
+        return out;
     }
 
     private Optional<Link> lookup(String operation, String object, MessageBuilder m) {
@@ -502,21 +598,5 @@ public final class Netlink implements AutoCloseable {
             // fall through: the message still names the index
         }
         return "#" + index;
-    }
-
-    private String describe(Addr a) {
-        return Describe.addr(a, this::devName);
-    }
-
-    private String describe(Route r) {
-        return Describe.route(r, this::devName);
-    }
-
-    private String describe(Neigh n) {
-        return Describe.neigh(n, this::devName);
-    }
-
-    private String describe(Fdb f) {
-        return Describe.fdb(f, this::devName);
     }
 }

@@ -4,10 +4,12 @@ import dev.tabby.dataplane.DeviceTable;
 import dev.tabby.model.net.IpAddress;
 import dev.tabby.netlink.Fdb;
 import dev.tabby.netlink.MacAddress;
+import dev.tabby.netlink.NetlinkException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -90,13 +92,11 @@ public final class FdbTable extends DeviceTable<MacAddress, IpAddress, Fdb> {
 
     /** fdbAdd creates or replaces: a MAC that moved to another VTEP changes in one write, with no gap. */
     @Override
-    protected void write(Fdb entry) {
-        kernel.fdbAdd(entry);
-    }
-
-    @Override
-    protected void erase(Fdb entry) {
-        kernel.fdbDel(entry);
+    protected List<Optional<NetlinkException>> eraseThenWrite(List<Fdb> erasures, List<Fdb> writes) {
+        List<FdbKernel.Change> changes = new ArrayList<>(erasures.size() + writes.size());
+        erasures.forEach(f -> changes.add(FdbKernel.Change.del(f)));
+        writes.forEach(f -> changes.add(FdbKernel.Change.add(f)));
+        return kernel.fdbBatch(changes);
     }
 
     @Override

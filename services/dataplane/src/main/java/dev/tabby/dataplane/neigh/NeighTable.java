@@ -5,8 +5,12 @@ import dev.tabby.model.net.IpAddress;
 import dev.tabby.netlink.Family;
 import dev.tabby.netlink.MacAddress;
 import dev.tabby.netlink.Neigh;
+import dev.tabby.netlink.NetlinkException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -63,13 +67,11 @@ public final class NeighTable extends DeviceTable<IpAddress, MacAddress, Neigh> 
     }
 
     @Override
-    protected void write(Neigh entry) {
-        kernel.neighSet(entry);
-    }
-
-    @Override
-    protected void erase(Neigh entry) {
-        kernel.neighDel(entry);
+    protected List<Optional<NetlinkException>> eraseThenWrite(List<Neigh> erasures, List<Neigh> writes) {
+        List<NeighKernel.Change> changes = new ArrayList<>(erasures.size() + writes.size());
+        erasures.forEach(n -> changes.add(NeighKernel.Change.del(n)));
+        writes.forEach(n -> changes.add(NeighKernel.Change.set(n)));
+        return kernel.neighBatch(changes);
     }
 
     @Override

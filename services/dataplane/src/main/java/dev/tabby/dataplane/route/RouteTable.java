@@ -12,6 +12,7 @@ import dev.tabby.netlink.RouteFilter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,21 +101,70 @@ public final class RouteTable implements Driver {
             }
         }
         ApplyTally tally = new ApplyTally(name);
-        // Deletions first: they may free the destination-and-metric slot an update needs.
-        for (Route stray : List.copyOf(strays)) {
-            if (delete(stray, tally)) {
+        List<Route> strayRoutes = List.copyOf(strays);
+        List<Map.Entry<Cidr, Route>> deletions = routes.pendingDeletions();
+        List<Update> updates = new ArrayList<>();
+        for (Map.Entry<Cidr, Route> u : routes.pendingUpdates()) {
+            updates.add(new Update(u.getKey(), u.getValue(), routes.actual(u.getKey())));
+        }
+        if (strayRoutes.isEmpty() && deletions.isEmpty() && updates.isEmpty()) {
+            return tally.result();
+        }
+        // One batch, deletions first: they may free the destination-and-metric slot an update needs, and the kernel
+        // makes a batch's changes in the order given.
+        List<RouteKernel.Change> changes = new ArrayList<>();
+        strayRoutes.forEach(r -> changes.add(RouteKernel.Change.del(r)));
+        deletions.forEach(deletion -> changes.add(RouteKernel.Change.del(deletion.getValue())));
+        for (Update u : updates) {
+            // Our route holds the slot: replace it in place, with no gap in forwarding. Else claim the slot with an
+            // add, which never overwrites a route that is not ours, as a plain replace would.
+            changes.add(u.inPlace() ? RouteKernel.Change.replace(u.want()) : RouteKernel.Change.add(u.want()));
+        }
+        Iterator<Optional<NetlinkException>> outcomes = kernel.routeBatch(changes).iterator();
+
+        for (Route stray : strayRoutes) {
+            if (gone(stray, outcomes.next(), tally)) {
                 strays.remove(stray);
             }
         }
-        for (Map.Entry<Cidr, Route> gone : routes.pendingDeletions()) {
-            if (delete(gone.getValue(), tally)) {
-                routes.deleteActual(gone.getKey());
+        for (Map.Entry<Cidr, Route> deletion : deletions) {
+            if (gone(deletion.getValue(), outcomes.next(), tally)) {
+                routes.deleteActual(deletion.getKey());
             }
         }
-        for (Map.Entry<Cidr, Route> update : routes.pendingUpdates()) {
-            program(update.getKey(), update.getValue(), tally);
+        // A route that moved to another metric: the old one goes once the new one is in, so forwarding never stops.
+        List<Update> moved = new ArrayList<>();
+        for (Update u : updates) {
+            if (!programmed(u, outcomes.next(), tally)) {
+                continue;
+            }
+            if (u.have().isPresent() && !u.inPlace()) {
+                moved.add(u);
+            } else {
+                tally.wrote();
+                routes.setActual(u.destination(), u.want());
+            }
+        }
+        if (!moved.isEmpty()) {
+            List<RouteKernel.Change> oldMetrics = moved.stream().map(u -> RouteKernel.Change.del(u.have().get())).toList();
+            Iterator<Optional<NetlinkException>> deleted = kernel.routeBatch(oldMetrics).iterator();
+            for (Update u : moved) {
+                if (!gone(u.have().get(), deleted.next(), tally)) {
+                    // The old metric lingers; the next resync finds it as a stray and retries.
+                    queueResync();
+                }
+                tally.wrote();
+                routes.setActual(u.destination(), u.want());
+            }
         }
         return tally.result();
+    }
+
+    /** A desired route the kernel lacks, and what of ours holds its destination now. */
+    private record Update(Cidr destination, Route want, Optional<Route> have) {
+        boolean inPlace() {
+            return have.isPresent() && have.get().metric() == want.metric();
+        }
     }
 
     private void resync() {
@@ -145,59 +195,45 @@ public final class RouteTable implements Driver {
                 routes.pendingCount());
     }
 
-    /** Deletes one route of ours; true when it is gone (deleted now or already). */
-    private boolean delete(Route route, ApplyTally tally) {
-        try {
-            kernel.routeDel(route);
+    /** Whether a deleted route of ours is gone (deleted now, or already); a refusal that leaves it there is tallied. */
+    private boolean gone(Route route, Optional<NetlinkException> refused, ApplyTally tally) {
+        if (refused.isEmpty()) {
             tally.wrote();
             return true;
-        } catch (NetlinkException e) {
-            if (KernelErrors.alreadyGone(e)) {
-                return true;
+        }
+        if (KernelErrors.alreadyGone(refused.get())) {
+            return true;
+        }
+        tally.failed(route, refused.get().getMessage());
+        return false;
+    }
+
+    /** Whether the update's batched write, with any follow-up it needs, put {@code want} in its slot; failures are tallied. */
+    private boolean programmed(Update u, Optional<NetlinkException> refused, ApplyTally tally) {
+        try {
+            if (refused.isPresent()) {
+                if (u.inPlace() || !KernelErrors.exists(refused.get())) {
+                    throw refused.get();
+                }
+                takeOverSlot(u.want());
             }
-            tally.failed(route, e.getMessage());
+            return true;
+        } catch (NetlinkException | SlotTakenException e) {
+            tally.failed(u.want(), e.getMessage());
             return false;
         }
     }
 
-    private void program(Cidr destination, Route want, ApplyTally tally) {
-        Optional<Route> have = routes.actual(destination);
-        try {
-            if (have.isPresent() && have.get().metric() == want.metric()) {
-                // Our route holds the slot: replace it in place, with no gap in forwarding.
-                kernel.routeReplace(want);
-            } else {
-                claimSlot(want);
-                if (have.isPresent() && !delete(have.get(), tally)) {
-                    // The old metric lingers; the next resync finds it as a stray and retries.
-                    queueResync();
-                }
-            }
-            tally.wrote();
-            routes.setActual(destination, want);
-        } catch (NetlinkException | SlotTakenException e) {
-            tally.failed(want, e.getMessage());
-        }
-    }
-
     /**
-     * Adds {@code want} without ever overwriting a route that is not ours: a plain replace would take over whatever
-     * route holds the same destination and metric, whoever installed it.
+     * After an add found the slot taken (EEXIST): overwrites it only if the holder is ours, written since the last
+     * resync or before it ran, or is gone again. Someone else's route is never replaced.
      */
-    private void claimSlot(Route want) {
-        try {
-            kernel.routeAdd(want);
-        } catch (NetlinkException e) {
-            if (!KernelErrors.exists(e)) {
-                throw e;
-            }
-            Optional<Route> holder = holderOf(want);
-            if (holder.isPresent() && holder.get().protocol() != protocol) {
-                throw new SlotTakenException(want, holder.get());
-            }
-            // Ours (written since the last resync, or the resync has not run), or gone again: safe to overwrite.
-            kernel.routeReplace(want);
+    private void takeOverSlot(Route want) {
+        Optional<Route> holder = holderOf(want);
+        if (holder.isPresent() && holder.get().protocol() != protocol) {
+            throw new SlotTakenException(want, holder.get());
         }
+        kernel.routeReplace(want);
     }
 
     private Optional<Route> holderOf(Route want) {

@@ -192,6 +192,41 @@ class RouteTableKernelTest {
     }
 
     @Test
+    void aMetricChangeAddsTheNewRouteThenDeletesTheOld() {
+        RouteTable t = table();
+        t.setRoute(viaVtep("10.65.1.0/26", "10.244.0.1"));
+        t.setRoute(viaVtep("10.65.2.0/26", "10.244.0.2"));
+        assertOk(t.apply());
+
+        t.setRoute(viaVtep("10.65.1.0/26", "10.244.0.1").withMetric(100));
+        ApplyResult r = t.apply();
+        assertOk(r);
+        assertEquals(2, r.writes(), "the add at the new metric and the delete at the old one");
+        List<Map<String, Object>> ours = oracle.routes("main").stream()
+                .filter(x -> PROTO_VXLAN.equals(x.get("protocol")) && "10.65.1.0/26".equals(x.get("dst")))
+                .toList();
+        assertEquals(1, ours.size(), ours.toString());
+        assertEquals(100, ((Number) ours.get(0).get("metric")).intValue());
+        t.queueResync();
+        assertEquals(0, t.apply().writes(), "no stray left at the old metric");
+    }
+
+    @Test
+    void aRouteOfOursAddedBehindTheDriversBackIsTakenOverAfterEexist() {
+        RouteTable t = table();
+        assertOk(t.apply()); // the first resync, of an empty table
+        node.ip("route", "add", "10.65.1.0/26", "via", "10.244.9.9", "dev", VxlanNamespace.VXLAN, "onlink",
+                "proto", PROTO_VXLAN);
+
+        t.setRoute(viaVtep("10.65.1.0/26", "10.244.0.1"));
+        t.setRoute(viaVtep("10.65.2.0/26", "10.244.0.2"));
+        ApplyResult r = t.apply();
+        assertOk(r);
+        assertEquals(2, r.writes());
+        assertEquals(List.of("10.65.1.0/26 via 10.244.0.1", "10.65.2.0/26 via 10.244.0.2"), routesOf(PROTO_VXLAN));
+    }
+
+    @Test
     void aSecondTableOfAnotherProtocolDoesNotSeeOurs() {
         RouteTable vxlan = table();
         vxlan.setRoute(viaVtep("10.65.1.0/26", "10.244.0.1"));

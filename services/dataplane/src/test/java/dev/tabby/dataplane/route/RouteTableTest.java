@@ -54,6 +54,28 @@ class RouteTableTest {
     }
 
     @Test
+    void oneApplyIsOneBatchAndNoneWhenNothingIsPending() {
+        RouteTable t = table();
+        for (int i = 0; i < 300; i++) {
+            t.setRoute(via("10.65." + i / 4 + "." + (i % 4) * 64 + "/26", "10.0.0.2"));
+        }
+        assertTrue(t.apply().ok());
+        assertEquals(1, kernel.batches());
+        assertEquals(300, kernel.routes().size());
+
+        // A delete and a replace: still one batch.
+        t.removeRoute(Cidr.parse("10.65.0.0/26"));
+        t.setRoute(via("10.65.0.64/26", "10.0.0.9"));
+        ApplyResult r = t.apply();
+        assertTrue(r.ok(), r.summary());
+        assertEquals(2, r.writes());
+        assertEquals(2, kernel.batches());
+
+        assertEquals(0, t.apply().writes());
+        assertEquals(2, kernel.batches(), "nothing pending: no batch at all");
+    }
+
+    @Test
     void theDriversTableAndProtocolWinOverTheCallers() {
         RouteTable t = new RouteTable(kernel, 100, RouteProtocol.BGP, IpFamilies.IPV4);
         t.setRoute(Route.via(Cidr.parse("10.65.1.0/26"), null, DEV, RouteProtocol.STATIC));

@@ -8,6 +8,7 @@ import dev.tabby.netlink.Scope;
 import dev.tabby.netlink.raw.Errno;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -22,6 +23,7 @@ public final class FakeRouteKernel implements RouteKernel {
     private final Faults<Route> faults = new Faults<>();
     private int writes;
     private int dumps;
+    private int batches;
     private int failNextDumpWith;
 
     /** Puts a route in the kernel as someone else (or a previous run) would, bypassing faults and counters. */
@@ -60,6 +62,17 @@ public final class FakeRouteKernel implements RouteKernel {
 
     public int dumps() {
         return dumps;
+    }
+
+    /** Calls of {@link #routeBatch} so far: a real kernel's round trips of writes. */
+    public int batches() {
+        return batches;
+    }
+
+    @Override
+    public List<Optional<NetlinkException>> routeBatch(List<Change> changes) {
+        batches++;
+        return RouteKernel.super.routeBatch(changes);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.tabby.netlink.raw;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import jnr.ffi.byref.IntByReference;
 
@@ -18,6 +19,18 @@ public final class NetlinkSocket implements AutoCloseable {
     private static final int DUMP_ATTEMPTS = 10;
     /** Requests must not hang forever if the kernel never answers; it always does, so this is generous. */
     private static final int REPLY_TIMEOUT_SECONDS = 30;
+    /**
+     * Requests per batch datagram. The kernel handles a whole datagram before sendto() returns and queues one ACK per
+     * request, so this many ACKs must fit the receive buffer at once or some are dropped (ENOBUFS).
+     */
+    private static final int BATCH_IN_FLIGHT = 256;
+    /** Bytes per batch datagram: far below the default socket send buffer (net.core.wmem_default, 208 KiB). */
+    private static final int BATCH_DATAGRAM = 64 * 1024;
+    /**
+     * SO_RCVBUF asked for before the first batch: 256 ACKs cost the kernel about 1 KiB each, more with extended-ACK
+     * text. The kernel caps it at net.core.rmem_max (and doubles it), so a small cap still leaves the default's room.
+     */
+    private static final int BATCH_RECEIVE_BUFFER = 1024 * 1024;
 
     /** Turns one reply message's payload (after nlmsghdr) into a value, or null to skip it. */
     @FunctionalInterface
@@ -32,12 +45,15 @@ public final class NetlinkSocket implements AutoCloseable {
     private final ByteBuffer sendBuf = ByteBuffer.allocateDirect(4096).order(ByteOrder.nativeOrder());
     private final ByteBuffer kernelAddr = sockaddr(0, 0);
     private final ByteBuffer pollFds = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+    private final int receiveBuffer;
+    private ByteBuffer batchBuf;
     private int seq;
     private boolean closed;
 
-    private NetlinkSocket(int fd, int portId) {
+    private NetlinkSocket(int fd, int portId, int receiveBuffer) {
         this.fd = fd;
         this.portId = portId;
+        this.receiveBuffer = receiveBuffer;
         this.seq = 1;
     }
 
@@ -70,7 +86,7 @@ public final class NetlinkSocket implements AutoCloseable {
             if (libc.getsockname(fd, bound, len) < 0) {
                 throw new ErrnoException(Sys.errno(), "getsockname(AF_NETLINK)");
             }
-            return new NetlinkSocket(fd, bound.getInt(4));
+            return new NetlinkSocket(fd, bound.getInt(4), receiveBuffer);
         } catch (ErrnoException | RuntimeException e) {
             libc.close(fd);
             throw e;
@@ -84,6 +100,136 @@ public final class NetlinkSocket implements AutoCloseable {
     /** Sends a change (NEW/DEL/SET) and waits for the kernel's ACK; throws the kernel's errno on refusal. */
     public void execute(MessageBuilder request) throws ErrnoException {
         request(request, (type, payload) -> null);
+    }
+
+    /**
+     * Sends changes (each built with NLM_F_ACK) pipelined: packed back to back into as few datagrams as
+     * {@link #BATCH_IN_FLIGHT} and {@link #BATCH_DATAGRAM} allow, each with its own sequence number, and returns in
+     * request order what the kernel answered each: null for its ACK, else its refusal as {@link #execute} would have
+     * thrown it. The kernel goes on past a refused request, so one refusal never stops the others.
+     *
+     * <p>A failure of the socket itself (a send refused, no answer in time) is reported as the refusal of every request
+     * it left unanswered, as is ENOBUFS when the receive buffer overflowed and ACKs were lost: whether those requests
+     * took effect is then unknown, so a caller that retries them must retry idempotently.
+     */
+    public List<ErrnoException> executeAll(List<MessageBuilder> requests) {
+        ErrnoException[] outcomes = new ErrnoException[requests.size()];
+        if (!requests.isEmpty() && batchBuf == null) {
+            batchBuf = ByteBuffer.allocateDirect(BATCH_DATAGRAM).order(ByteOrder.nativeOrder());
+            if (receiveBuffer < BATCH_RECEIVE_BUFFER) {
+                setIntOption(libc, fd, Sys.SOL_SOCKET, Sys.SO_RCVBUF, BATCH_RECEIVE_BUFFER); // best effort, as at open
+            }
+        }
+        int next = 0;
+        while (next < requests.size()) {
+            next = sendBatchDatagram(requests, next, outcomes);
+        }
+        return Arrays.asList(outcomes);
+    }
+
+    /**
+     * Sends the requests from {@code first} that fit one datagram and reads their ACKs into {@code outcomes}.
+     *
+     * @return the index of the first request not sent; all of them once the socket itself has failed
+     */
+    private int sendBatchDatagram(List<MessageBuilder> requests, int first, ErrnoException[] outcomes) {
+        if (seq > Integer.MAX_VALUE - BATCH_IN_FLIGHT) {
+            seq = 0; // so this datagram's sequence numbers run consecutively and map straight back to requests
+        }
+        int firstSeq = seq + 1;
+        ByteBuffer out = batchBuf;
+        int len = 0;
+        int count = 0;
+        while (first + count < requests.size() && count < BATCH_IN_FLIGHT) {
+            ByteBuffer msg = requests.get(first + count).finish(firstSeq + count, portId);
+            int msgLen = msg.remaining();
+            int aligned = Nl.align(msgLen);
+            if (len + aligned > out.capacity()) {
+                if (count > 0) {
+                    break;
+                }
+                out = ByteBuffer.allocateDirect(aligned).order(ByteOrder.nativeOrder()); // one oversized request alone
+            }
+            out.put(len, msg, msg.position(), msgLen);
+            for (int pad = len + msgLen; pad < len + aligned; pad++) {
+                out.put(pad, (byte) 0);
+            }
+            len += aligned;
+            count++;
+        }
+        seq = firstSeq + count - 1;
+        boolean[] answered = new boolean[count];
+        try {
+            sendRaw(out, len);
+            receiveAcks(firstSeq, answered, first, outcomes);
+        } catch (ErrnoException e) {
+            // The socket failed, not one request: what it left unanswered fails with it, and so does the rest,
+            // which would fare no better.
+            for (int i = 0; i < count; i++) {
+                if (!answered[i]) {
+                    outcomes[first + i] = e;
+                }
+            }
+            Arrays.fill(outcomes, first + count, outcomes.length, e);
+            return outcomes.length;
+        }
+        return first + count;
+    }
+
+    /**
+     * Reads the ACKs of the requests numbered from {@code firstSeq}, one per element of {@code answered}, into
+     * {@code outcomes} from {@code at}, marking each answered one.
+     */
+    private void receiveAcks(int firstSeq, boolean[] answered, int at, ErrnoException[] outcomes) throws ErrnoException {
+        int count = answered.length;
+        int left = count;
+        boolean overflowed = false;
+        while (left > 0) {
+            int n;
+            try {
+                n = receive(overflowed ? Sys.MSG_DONTWAIT : 0);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ENOBUFS) {
+                    throw e;
+                }
+                // ACKs were dropped. The kernel queued every ACK it was going to before sendto() returned, so
+                // what is queued now is all that will come: read it without waiting, then give up on the rest.
+                overflowed = true;
+                continue;
+            }
+            if (n < 0) {
+                if (!overflowed) {
+                    throw new ErrnoException(Errno.ETIMEDOUT, "no reply from the kernel within " + REPLY_TIMEOUT_SECONDS + " s");
+                }
+                ErrnoException lost = new ErrnoException(Errno.ENOBUFS, "the acknowledgement was lost to a full "
+                        + "netlink receive buffer, so whether the change took effect is unknown");
+                for (int i = 0; i < count; i++) {
+                    if (!answered[i]) {
+                        outcomes[at + i] = lost;
+                    }
+                }
+                return;
+            }
+            int pos = 0;
+            while (pos + Nl.HEADER_LEN <= n) {
+                int msgLen = recvBuf.getInt(pos);
+                int type = recvBuf.getShort(pos + 4) & 0xffff;
+                int flags = recvBuf.getShort(pos + 6) & 0xffff;
+                int i = recvBuf.getInt(pos + 8) - firstSeq;
+                int mport = recvBuf.getInt(pos + 12);
+                if (msgLen < Nl.HEADER_LEN || pos + msgLen > n) {
+                    throw new ErrnoException(Errno.EBADMSG, "malformed netlink message of length " + msgLen);
+                }
+                int msgAt = pos;
+                pos += Nl.align(msgLen);
+                if (type != Nl.NLMSG_ERROR || mport != portId || i < 0 || i >= count || answered[i]) {
+                    continue; // the tail of an earlier request that was abandoned on an exception
+                }
+                answered[i] = true;
+                left--;
+                outcomes[at + i] = errorOf(Attrs.slice(recvBuf, msgAt + Nl.HEADER_LEN, msgLen - Nl.HEADER_LEN), flags, false);
+            }
+        }
     }
 
     /**
@@ -191,10 +337,16 @@ public final class NetlinkSocket implements AutoCloseable {
         int len = msg.remaining();
         ByteBuffer out = len <= sendBuf.capacity() ? sendBuf : ByteBuffer.allocateDirect(len);
         out.put(0, msg, msg.position(), len); // absolute: jnr-ffi passes a direct buffer from its position
+        sendRaw(out, len);
+        return s;
+    }
+
+    /** One datagram of {@code len} bytes from the start of the direct buffer {@code out}. */
+    private void sendRaw(ByteBuffer out, int len) throws ErrnoException {
         while (true) {
             long sent = libc.sendto(fd, out, len, 0, kernelAddr, kernelAddr.capacity());
             if (sent >= 0) {
-                return s;
+                return;
             }
             int errno = Sys.errno();
             if (errno != Errno.EINTR) {
@@ -258,9 +410,17 @@ public final class NetlinkSocket implements AutoCloseable {
      * attributes if NLM_F_ACK_TLVS. NLMSG_DONE of a failed dump: int error, then the attributes directly.
      */
     private static void checkError(ByteBuffer payload, int flags, boolean done) throws ErrnoException {
+        ErrnoException e = errorOf(payload, flags, done);
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    /** What {@link #checkError} throws, or null for an ACK. */
+    private static ErrnoException errorOf(ByteBuffer payload, int flags, boolean done) {
         int error = payload.limit() >= 4 ? payload.getInt(0) : -Errno.EBADMSG;
         if (error == 0) {
-            return;
+            return null;
         }
         String kernelMessage = null;
         if ((flags & Nl.F_ACK_TLVS) != 0) {
@@ -273,7 +433,7 @@ public final class NetlinkSocket implements AutoCloseable {
                 kernelMessage = Attrs.parse(payload, attrsAt).string(Nl.NLMSGERR_ATTR_MSG);
             }
         }
-        throw new ErrnoException(-error, kernelMessage);
+        return new ErrnoException(-error, kernelMessage);
     }
 
     /** One recv(); -1 on timeout or, with MSG_DONTWAIT, when nothing is queued. The kernel never splits a message. */

@@ -93,17 +93,55 @@ public final class KeyValueStore implements AutoCloseable {
     }
 
     public ListResult list(String prefix, long atRevision, int pageSize) {
-        ByteSequence end = EtcdKeys.prefixEnd(prefix);
-        ByteSequence from = EtcdKeys.rangeStart(prefix);
+        return list(List.of(prefix), atRevision, pageSize).get(0);
+    }
+
+    /**
+     * Everything under each of {@code prefixes}, all as of one revision ({@code atRevision}, or 0 for the latest).
+     * The first pages are asked for at once, so listing a few prefixes costs about one round trip, not one each.
+     *
+     * @throws RevisionCompactedException if the revision has been compacted meanwhile
+     */
+    public List<ListResult> list(List<String> prefixes, long atRevision, int pageSize) {
+        List<CompletableFuture<GetResponse>> asked = new ArrayList<>(prefixes.size());
+        for (String prefix : prefixes) {
+            asked.add(page(prefix, EtcdKeys.rangeStart(prefix), atRevision, pageSize));
+        }
+        List<GetResponse> firstPages = new ArrayList<>(prefixes.size());
         long revision = atRevision;
-        List<KvEntry> entries = new ArrayList<>();
-        while (true) {
-            GetOption option = GetOption.builder().withRange(end).withLimit(pageSize).withRevision(revision).build();
-            ByteSequence start = from;
-            GetResponse page = read(() -> kv.get(start, option), "list " + prefix);
-            if (revision == 0) {
-                revision = page.getHeader().getRevision();
+        for (int i = 0; i < prefixes.size(); i++) {
+            GetResponse first = firstPage(prefixes.get(i), asked.get(i), atRevision, pageSize);
+            firstPages.add(first);
+            if (atRevision == 0) {
+                revision = Math.max(revision, first.getHeader().getRevision());
             }
+        }
+        List<ListResult> out = new ArrayList<>(prefixes.size());
+        for (int i = 0; i < prefixes.size(); i++) {
+            String prefix = prefixes.get(i);
+            GetResponse first = firstPages.get(i);
+            if (atRevision == 0 && first.getHeader().getRevision() < revision) {
+                // Read before a write that another prefix's first page saw: read it again at the common revision.
+                long common = revision;
+                first = read(() -> page(prefix, EtcdKeys.rangeStart(prefix), common, pageSize), "list " + prefix);
+            }
+            out.add(rest(prefix, first, revision, pageSize));
+        }
+        return out;
+    }
+
+    /** Waits for a page already asked for; should etcd be unreachable, asks again until the timeout. */
+    private GetResponse firstPage(String prefix, CompletableFuture<GetResponse> asked, long revision, int pageSize) {
+        List<CompletableFuture<GetResponse>> unused = new ArrayList<>(List.of(asked));
+        return read(() -> unused.isEmpty() ? page(prefix, EtcdKeys.rangeStart(prefix), revision, pageSize)
+                : unused.remove(0), "list " + prefix);
+    }
+
+    /** The first page's entries and those of the pages after it, all at {@code revision}. */
+    private ListResult rest(String prefix, GetResponse first, long revision, int pageSize) {
+        List<KvEntry> entries = new ArrayList<>();
+        GetResponse page = first;
+        while (true) {
             List<KeyValue> kvs = page.getKvs();
             for (KeyValue keyValue : kvs) {
                 entries.add(toEntry(keyValue));
@@ -111,8 +149,15 @@ public final class KeyValueStore implements AutoCloseable {
             if (!page.isMore() || kvs.isEmpty()) {
                 return new ListResult(entries, revision);
             }
-            from = EtcdKeys.successor(kvs.get(kvs.size() - 1).getKey());
+            ByteSequence next = EtcdKeys.successor(kvs.get(kvs.size() - 1).getKey());
+            page = read(() -> page(prefix, next, revision, pageSize), "list " + prefix);
         }
+    }
+
+    private CompletableFuture<GetResponse> page(String prefix, ByteSequence from, long revision, int pageSize) {
+        GetOption option = GetOption.builder().withRange(EtcdKeys.prefixEnd(prefix)).withLimit(pageSize)
+                .withRevision(revision).build();
+        return kv.get(from, option);
     }
 
     /** Creates the key only if it does not exist. */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,6 +114,34 @@ class KeyValueStoreTest {
         assertEquals(first.entries(), again.entries());
         assertEquals(25, store.list("/paged/").entries().size());
         assertTrue(store.list("/paged/").revision() > first.revision());
+    }
+
+    @Test
+    void listOfSeveralPrefixesIsOneSnapshotWhileOneOfThemChanges() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            store.create("/multi/a/k" + i, bytes("a" + i));
+            store.create("/multi/b/k" + i, bytes("b" + i));
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        Future<?> writes = writer.submit(() -> {
+            for (int n = 0; !stop.get(); n++) {
+                store.put("/multi/b/k" + n % 10, bytes("w" + n));
+            }
+        });
+        try {
+            for (int round = 0; round < 20; round++) {
+                List<ListResult> both = store.list(List.of("/multi/a/", "/multi/b/"), 0, 3);
+                long revision = both.get(0).revision();
+                assertEquals(revision, both.get(1).revision());
+                assertEquals(store.list("/multi/a/", revision, 100).entries(), both.get(0).entries());
+                assertEquals(store.list("/multi/b/", revision, 100).entries(), both.get(1).entries());
+            }
+        } finally {
+            stop.set(true);
+            writes.get();
+            writer.shutdown();
+        }
     }
 
     @Test

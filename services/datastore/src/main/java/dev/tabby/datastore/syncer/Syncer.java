@@ -301,8 +301,7 @@ public final class Syncer implements AutoCloseable {
         List<KvEntry> all = new ArrayList<>();
         long revision = 0;
         try {
-            for (String prefix : config.prefixes()) {
-                ListResult result = store.list(prefix, revision, config.listPageSize());
+            for (ListResult result : store.list(config.prefixes(), 0, config.listPageSize())) {
                 revision = result.revision();
                 all.addAll(result.entries());
             }

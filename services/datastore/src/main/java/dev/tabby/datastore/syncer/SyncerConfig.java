@@ -31,6 +31,12 @@ public record SyncerConfig(
     public static final Duration DEFAULT_CANARY_INTERVAL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_CANARY_TIMEOUT = Duration.ofSeconds(10);
     public static final String DEFAULT_CANARY_PREFIX = "/tabby/canary/";
+    /**
+     * A syncer lists whole prefixes of small values (a Node ~0.2 KB, an empty /26 IPAM block ~0.7 KB), often a
+     * couple of thousand keys: one round trip for those rather than one per 1,000, and even at 20 KB a value a page
+     * stays under the client's 64 MB message limit.
+     */
+    public static final int DEFAULT_LIST_PAGE_SIZE = 2_500;
 
     public SyncerConfig {
         Objects.requireNonNull(syncerId, "syncerId");
@@ -64,7 +70,7 @@ public record SyncerConfig(
     /** Defaults: resync at most once a second, canary every 30 s with a 10 s deadline. */
     public static SyncerConfig of(String syncerId, List<String> prefixes) {
         return new SyncerConfig(syncerId, prefixes, DEFAULT_MIN_RESYNC_INTERVAL, DEFAULT_CANARY_INTERVAL,
-                DEFAULT_CANARY_TIMEOUT, DEFAULT_CANARY_PREFIX, 1000, 1000);
+                DEFAULT_CANARY_TIMEOUT, DEFAULT_CANARY_PREFIX, 1000, DEFAULT_LIST_PAGE_SIZE);
     }
 
     public String canaryKey() {

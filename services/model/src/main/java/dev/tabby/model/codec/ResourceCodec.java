@@ -42,7 +42,8 @@ public final class ResourceCodec {
         List<RawDocument> docs = split(text);
         for (RawDocument doc : docs) {
             Problems problems = new Problems();
-            Optional<Resource> r = decode(doc.node(), doc.fromYaml(), problems);
+            // The document's tree names its kind in the messages below: bind a copy.
+            Optional<Resource> r = decode(doc.node(), doc.fromYaml(), true, problems);
             String where = doc.describe(r.map(Resource::name).orElse(nameOf(doc.node())));
             for (Problem p : problems.all()) {
                 (p.fatal() ? errors : warnings).add(where + ": " + p);
@@ -154,8 +155,11 @@ public final class ResourceCodec {
         out.add(new RawDocument(index, 0, line, node, fromYaml));
     }
 
-    /** Decodes one document's tree into a validated resource, reporting problems at their field paths. */
-    private static Optional<Resource> decode(JsonNode node, boolean fromYaml, Problems problems) {
+    /**
+     * Decodes one document's tree into a validated resource, reporting problems at their field paths. Unless
+     * {@code keepTree}, the tree is the caller's no more: its apiVersion and kind are removed in place.
+     */
+    private static Optional<Resource> decode(JsonNode node, boolean fromYaml, boolean keepTree, Problems problems) {
         if (!node.isObject()) {
             problems.error("expected a mapping with apiVersion, kind, metadata and spec");
             return Optional.empty();
@@ -184,7 +188,7 @@ public final class ResourceCodec {
         if (problems.hasErrors()) {
             return Optional.empty();
         }
-        ObjectNode body = ((ObjectNode) node).deepCopy();
+        ObjectNode body = keepTree ? ((ObjectNode) node).deepCopy() : (ObjectNode) node;
         body.remove("apiVersion");
         body.remove("kind");
         Resource r;
@@ -277,7 +281,7 @@ public final class ResourceCodec {
             throw new ManifestException(List.of("etcd key " + key + ": not JSON: " + e.getOriginalMessage()));
         }
         Problems problems = new Problems();
-        Optional<Resource> r = decode(node, false, problems);
+        Optional<Resource> r = decode(node, false, false, problems);
         if (r.isEmpty() || r.get().kind() != expected) {
             List<String> lines = new ArrayList<>();
             problems.errors().forEach(p -> lines.add("etcd key " + key + ": " + p));

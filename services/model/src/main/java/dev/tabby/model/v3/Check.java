@@ -88,27 +88,28 @@ final class Check {
     }
 
     static String ip(Problems p, String value) {
+        return ipOfVersion(p, value, 0);
+    }
+
+    /** An address of the given IP version (0: either), normalised. */
+    static String ipOfVersion(Problems p, String value, int version) {
         if (value == null) {
             return null;
         }
         try {
-            String canonical = IpAddress.parse(value).toString();
+            IpAddress address = IpAddress.parse(value);
+            String canonical = address.toString();
             if (!canonical.equals(value)) {
                 p.warn("\"" + value + "\" normalised to " + canonical);
+            }
+            if (version != 0 && address.version() != version) {
+                p.error("\"" + value + "\" is not an IPv" + version + " address");
             }
             return canonical;
         } catch (IllegalArgumentException e) {
             p.error(e.getMessage());
             return value;
         }
-    }
-
-    static String ipOfVersion(Problems p, String value, int version) {
-        String out = ip(p, value);
-        if (out != null && versionOf(out) != 0 && versionOf(out) != version) {
-            p.error("\"" + value + "\" is not an IPv" + version + " address");
-        }
-        return out;
     }
 
     /** An address with prefix length, as a node's BGP address is written: host bits are kept. */

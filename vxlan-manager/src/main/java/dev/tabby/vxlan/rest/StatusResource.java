@@ -32,7 +32,11 @@ public class StatusResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Body status() {
-        VxlanAgent agent = service.agent();
+        return of(service.agent());
+    }
+
+    /** The status of {@code agent}, as served here and published under the node's status in etcd. */
+    public static Body of(VxlanAgent agent) {
         LoopStatus loop = agent.loopStatus();
         String allocator = agent.allocator().map(a -> a.lastError().map(e -> "failing: " + e).orElse(a.lastOutcome()))
                 .orElse(null);

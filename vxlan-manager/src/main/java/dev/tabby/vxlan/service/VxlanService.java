@@ -27,9 +27,10 @@ public class VxlanService {
 
     private Netlink netlink;
     private VxlanAgent agent;
+    private String node;
 
     void start(@Observes StartupEvent event) {
-        String node = settings.node().filter(n -> !n.isBlank()).orElseGet(() -> NodeName.resolve(System.getenv()));
+        node = settings.node().filter(n -> !n.isBlank()).orElseGet(() -> NodeName.resolve(System.getenv()));
         netlink = settings.netns().filter(p -> !p.isBlank()).map(p -> Netlink.at(Path.of(p))).orElseGet(Netlink::open);
         AgentSettings agentSettings = AgentSettings.defaults(node).withResyncInterval(settings.resyncInterval())
                 .withAllocateTunnelAddress(settings.allocateTunnelAddress());
@@ -45,6 +46,11 @@ public class VxlanService {
         if (netlink != null) {
             netlink.close();
         }
+    }
+
+    /** The node this service programs and speaks for. */
+    public String node() {
+        return node;
     }
 
     /** The agent, once started. */

@@ -3,7 +3,13 @@ package dev.tabby.vxlan.service;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tabby.datastore.KeyValueStore;
+import jakarta.inject.Inject;
 
 import dev.tabby.vxlan.plan.VtepMac;
 import dev.tabby.vxlan.testing.Await;
@@ -41,6 +47,21 @@ class VxlanServiceTest {
                 .body("vxlan.routes[0].destination", equalTo(VxlanServiceResource.REMOTE_BLOCK))
                 .body("vxlan.routes[0].gateway", equalTo("10.65.7.0"))
                 .body("vxlan.routes[0].encapsulated", equalTo(true));
+    }
+
+    @Inject
+    StatusPublishing publishing;
+
+    @Inject
+    KeyValueStore store;
+
+    @Test
+    void statusIsPublishedUnderTheNodesStatusKey() throws Exception {
+        publishing.publish();
+        byte[] stored = store.get("/tabby/status/" + VxlanServiceResource.NODE + "/vxlan-manager").orElseThrow().value();
+        JsonNode status = new ObjectMapper().readTree(stored);
+        assertEquals(VxlanServiceResource.NODE, status.path("vxlan").path("node").asText());
+        assertEquals(VxlanServiceResource.REMOTE, status.path("vxlan").path("vteps").path(0).path("node").asText());
     }
 
     @Test

@@ -23,6 +23,21 @@ final class FilterRules {
     @FunctionalInterface
     interface Condition {
         Test test(Traffic t);
+
+        /** All of a rule's conditions together: a match only if every one matches; specific if any matching one is. */
+        static Condition all(List<Condition> conditions) {
+            List<Condition> all = List.copyOf(conditions);
+            return t -> {
+                RuleMatch m = RuleMatch.MATCH;
+                boolean specific = false;
+                for (Condition c : all) {
+                    Test r = c.test(t);
+                    m = m.and(r.match());
+                    specific |= r.specific() && r.match() != RuleMatch.NO_MATCH;
+                }
+                return new Test(m, specific);
+            };
+        }
     }
 
     record Rule(String text, Condition condition, Verdict verdict, String target) {

@@ -129,18 +129,7 @@ final class IptablesSave {
             }
             i += 2;
         }
-        List<Condition> all = List.copyOf(conditions);
-        Condition combined = t -> {
-            RuleMatch m = RuleMatch.MATCH;
-            boolean specific = false;
-            for (Condition c : all) {
-                Test r = c.test(t);
-                m = m.and(r.match());
-                specific |= r.specific() && r.match() != RuleMatch.NO_MATCH;
-            }
-            return new Test(m, specific);
-        };
-        return new Rule(line, combined, verdict, target);
+        return new Rule(line, Condition.all(conditions), verdict, target);
     }
 
     private static Test protocol(String value, boolean neg, Traffic t) {

@@ -311,18 +311,7 @@ final class NftRuleset {
                 }
             }
         }
-        List<Condition> all = List.copyOf(conditions);
-        Condition combined = t -> {
-            RuleMatch m = RuleMatch.MATCH;
-            boolean specific = false;
-            for (Condition c : all) {
-                Test r = c.test(t);
-                m = m.and(r.match());
-                specific |= r.specific() && r.match() != RuleMatch.NO_MATCH;
-            }
-            return new Test(m, specific);
-        };
-        return new Rule(line, combined, verdict, target);
+        return new Rule(line, Condition.all(conditions), verdict, target);
     }
 
     /** {@code tcp ...} holds only for TCP traffic; {@code th ...} for any protocol with ports. */

@@ -4,17 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tabby.cni.daemon.CniDaemon;
-import dev.tabby.cni.plugin.Datastores;
-import dev.tabby.cni.plugin.PluginContext;
 import dev.tabby.cni.plugin.Plugins;
 import dev.tabby.datastore.testing.EtcdExtension;
 import dev.tabby.netlink.testing.NamespaceExtension;
 import dev.tabby.netlink.testing.TestNamespace;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,23 +24,19 @@ class CniBadInputTest {
     @RegisterExtension
     final NamespaceExtension netns = new NamespaceExtension();
 
-    private static Datastores datastores;
-    private static CniDaemon daemon;
+    private static TestDaemon daemon;
     private static CniRuntime.Transport plugin;
     private CniFixture f;
 
     @BeforeAll
     static void startDaemon() throws Exception {
-        Path socket = ETCD.scratchDir("daemon").resolve("cni.sock");
-        datastores = new Datastores();
-        daemon = CniDaemon.start(socket, new Plugins(new PluginContext(datastores, Map.of())));
-        plugin = CniRuntime.daemon(socket);
+        daemon = TestDaemon.start(ETCD.scratchDir("daemon").resolve("cni.sock"));
+        plugin = daemon.transport();
     }
 
     @AfterAll
     static void stopDaemon() {
         daemon.close();
-        datastores.close();
     }
 
     @BeforeEach

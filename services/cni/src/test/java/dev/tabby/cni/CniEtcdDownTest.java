@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tabby.cni.daemon.CniDaemon;
-import dev.tabby.cni.plugin.Datastores;
-import dev.tabby.cni.plugin.PluginContext;
 import dev.tabby.cni.plugin.Plugins;
 import dev.tabby.datastore.testing.EtcdExtension;
 import dev.tabby.netlink.testing.NamespaceExtension;
 import dev.tabby.netlink.testing.TestNamespace;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,10 +23,9 @@ class CniEtcdDownTest {
     @Test
     void etcdDownIsTryAgainLaterAndNothingIsCreated() throws Exception {
         Path socket = ETCD.scratchDir("daemon").resolve("cni.sock");
-        try (Datastores datastores = new Datastores();
-             CniDaemon daemon = CniDaemon.start(socket, new Plugins(new PluginContext(datastores, Map.of())));
+        try (TestDaemon daemon = TestDaemon.start(socket);
              CniFixture f = new CniFixture(ETCD, netns)) {
-            CniRuntime.Transport plugin = CniRuntime.daemon(daemon.socket());
+            CniRuntime.Transport plugin = daemon.transport();
             f.pool("pool-v4", "10.68.0.0/16", 26);
             TestNamespace before = f.container();
             String beforeId = CniFixture.containerId();

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tabby.cni.daemon.CniDaemon;
-import dev.tabby.cni.plugin.Datastores;
-import dev.tabby.cni.plugin.PluginContext;
 import dev.tabby.cni.plugin.Plugins;
 import dev.tabby.datastore.testing.EtcdExtension;
 import dev.tabby.netlink.testing.NamespaceExtension;
@@ -44,8 +41,7 @@ class CniLauncherTest {
     private static Path bin;
     private static Path confDir;
     private static Path socket;
-    private static Datastores datastores;
-    private static CniDaemon daemon;
+    private static TestDaemon daemon;
     private CniFixture f;
 
     @BeforeAll
@@ -66,14 +62,12 @@ class CniLauncherTest {
         assertTrue(Files.exists(var.resolve("client.jsa")), "the client's CDS archive was recorded: " + out);
 
         socket = ETCD.scratchDir("daemon").resolve("cni.sock");
-        datastores = new Datastores();
-        daemon = CniDaemon.start(socket, new Plugins(new PluginContext(datastores, Map.of())));
+        daemon = TestDaemon.start(socket);
     }
 
     @AfterAll
     static void stop() {
         daemon.close();
-        datastores.close();
     }
 
     @BeforeEach

@@ -3,9 +3,6 @@ package dev.tabby.cni;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tabby.cni.daemon.CniDaemon;
-import dev.tabby.cni.plugin.Datastores;
-import dev.tabby.cni.plugin.PluginContext;
 import dev.tabby.cni.plugin.Plugins;
 import dev.tabby.datastore.testing.EtcdExtension;
 import dev.tabby.netlink.testing.NamespaceExtension;
@@ -14,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,10 +30,9 @@ class CniParallelTest {
     void twentyParallelAddsThenTwentyParallelDels() throws Exception {
         Path socket = ETCD.scratchDir("daemon").resolve("cni.sock");
         ExecutorService pool = Executors.newFixedThreadPool(PODS);
-        try (Datastores datastores = new Datastores();
-             CniDaemon daemon = CniDaemon.start(socket, new Plugins(new PluginContext(datastores, Map.of())));
+        try (TestDaemon daemon = TestDaemon.start(socket);
              CniFixture f = new CniFixture(ETCD, netns)) {
-            CniRuntime.Transport plugin = CniRuntime.daemon(daemon.socket());
+            CniRuntime.Transport plugin = daemon.transport();
             // Small blocks, so the pods also race each other for block claims.
             f.pool("pool-v4", "10.69.0.0/16", 29);
             List<CniRuntime.Call> adds = new ArrayList<>();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tabby.cni.daemon.CniDaemon;
 import dev.tabby.cni.plugin.Datastores;
 import dev.tabby.cni.plugin.PluginContext;
 import dev.tabby.cni.plugin.Plugins;
@@ -15,7 +14,6 @@ import dev.tabby.model.v3.WorkloadEndpoint;
 import dev.tabby.netlink.testing.NamespaceExtension;
 import dev.tabby.netlink.testing.TestNamespace;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -37,26 +35,20 @@ class CniPluginTest {
     @RegisterExtension
     final NamespaceExtension netns = new NamespaceExtension();
 
-    private static Datastores datastores;
-    private static CniDaemon daemon;
+    private static TestDaemon daemon;
     private static CniRuntime.Transport plugin;
     private CniFixture f;
 
     @BeforeAll
     static void startDaemon() throws Exception {
-        Path socket = ETCD.scratchDir("daemon").resolve("cni.sock");
-        datastores = new Datastores();
-        daemon = CniDaemon.start(socket, new Plugins(new PluginContext(datastores, Map.of())));
-        plugin = CniRuntime.daemon(socket);
+        daemon = TestDaemon.start(ETCD.scratchDir("daemon").resolve("cni.sock"));
+        plugin = daemon.transport();
     }
 
     @AfterAll
     static void stopDaemon() {
         if (daemon != null) {
             daemon.close();
-        }
-        if (datastores != null) {
-            datastores.close();
         }
     }
 

@@ -8,11 +8,16 @@ import java.util.List;
  * Names and addresses of a testbed: an underlay namespace with a bridge that routes between the node subnets, one
  * namespace per node, one per workload. Everything is named {@code tabby-*} so an operator sees at once what is ours.
  */
-record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir, String prefix, int portBase) {
+record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir, String prefix) {
     static final String DEFAULT_PREFIX = "tabby-";
-    static final int DEFAULT_PORT_BASE = 9000;
     static final String BRIDGE = "br0";
     static final String POOL_CIDR = "192.168.0.0/16";
+    /** Where the nodes reach etcd: the underlay's gateway address, forwarded to the etcd on this host. */
+    static final String ETCD_ADDRESS = "10.99.1.1";
+    static final int ETCD_PORT = 2379;
+    /** The services' standard HTTP ports (architecture.md), each on its own node's loopback. */
+    static final int VXLAN_PORT = 9182;
+    static final int PROBE_PORT = 9184;
 
     enum Mode {
         VXLAN("vxlan", "Always"), VXLAN_CROSSSUBNET("vxlan-crosssubnet", "CrossSubnet");
@@ -47,6 +52,12 @@ record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir, String pr
         }
     }
 
+    /** The layout of the testbed that {@code state} describes. */
+    static Layout of(State state, Path varDir) {
+        return new Layout(Math.max(1, state.nodesWanted), state.workloadsPerNode,
+                state.mode == null ? Mode.VXLAN : Mode.parse(state.mode), varDir, state.prefix);
+    }
+
     static String nodeName(int i) {
         return "node" + i;
     }
@@ -57,10 +68,6 @@ record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir, String pr
 
     String nodeNamespace(String node) {
         return prefix + node;
-    }
-
-    String workloadNamespace(String node, int k) {
-        return prefix + "wl-" + node + "-" + k;
     }
 
     static Path netnsPath(String namespace) {
@@ -88,13 +95,13 @@ record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir, String pr
         return out;
     }
 
-    /** Each node's services get their own HTTP ports: base + 182 (vxlan-manager) and + 184 (probe), plus 100 per node. */
-    int vxlanPort(int i) {
-        return portBase + 182 + 100 * i;
+    /** What the nodes' services are told: etcd as seen from inside a node. */
+    static String etcdEndpointFromNodes() {
+        return "http://" + ETCD_ADDRESS + ":" + ETCD_PORT;
     }
 
-    int probePort(int i) {
-        return portBase + 184 + 100 * i;
+    String workloadNamespace(String workload) {
+        return prefix + "w-" + workload;
     }
 
     Path nodeDir(String node) {

@@ -3,64 +3,73 @@ package dev.tabby.testbed;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Starts each node's Tabby services as processes of their own (detached with setsid, so they outlive
- * {@code bin/tabby up}), each told which node it is and which network namespace is that node's.
+ * Starts each node's Tabby services the way a node runs them: inside the node's network namespace (with the node's
+ * own /run/tabby and /var/lib/tabby, {@link OnNode}), on their default code path and standard ports, reaching etcd
+ * over the network. Each is a process of its own, detached with setsid so it outlives {@code bin/tabby up}.
  */
 final class Services {
     static final String VXLAN = "vxlan-manager";
     static final String PROBE = "requirements-probe";
     static final String CNI = "cni-daemon";
+    static final String FORWARDER = "etcd-forwarder";
+    static final List<String> NODE_SERVICES = List.of(VXLAN, PROBE, CNI);
     private static final List<String> JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path root;
     private final Layout layout;
     private final State state;
-    private final String etcdEndpoints;
 
-    Services(Path root, Layout layout, State state, String etcdEndpoints) {
+    Services(Path root, Layout layout, State state) {
         this.root = root;
         this.layout = layout;
         this.state = state;
-        this.etcdEndpoints = etcdEndpoints;
-    }
-
-    static Path cniSocket(Layout layout, String node) {
-        return layout.nodeDir(node).resolve("cni.sock");
     }
 
     void startNode(int i) {
-        for (String service : List.of(VXLAN, PROBE, CNI)) {
+        for (String service : NODE_SERVICES) {
             startService(i, service);
         }
     }
 
-    /** Starts one of node {@code i}'s services, each told its node, its namespace and its port. */
+    /** Starts one of node {@code i}'s services, told only what a node's service is told: its node name and etcd. */
     void startService(int i, String service) {
         String node = Layout.nodeName(i);
-        String netns = Layout.netnsPath(layout.nodeNamespace(node)).toString();
-        Map<String, String> common = Map.of("TABBY_NODENAME", node, "TABBY_ETCD_ENDPOINTS", etcdEndpoints);
-        switch (service) {
-            case VXLAN -> start(node, VXLAN, layout.vxlanPort(i), quarkusApp(VXLAN), merge(common, Map.of(
-                    "QUARKUS_HTTP_PORT", Integer.toString(layout.vxlanPort(i)), "TABBY_VXLAN_NETNS", netns)));
-            case PROBE -> start(node, PROBE, layout.probePort(i), quarkusApp(PROBE), merge(common, Map.of(
-                    "QUARKUS_HTTP_PORT", Integer.toString(layout.probePort(i)), "TABBY_PROBE_MODES", "vxlan")));
-            case CNI -> start(node, CNI, 0, List.of("-cp", classpath("services/cni"), "dev.tabby.cni.daemon.CniDaemon",
-                    cniSocket(layout, node).toString()), merge(common, Map.of("TABBY_CNI_HOST_NETNS", netns)));
-            default -> throw new IllegalArgumentException("no service \"" + service + "\"; one of " + VXLAN + ", " + PROBE + ", " + CNI);
-        }
+        Map<String, String> env = Map.of("TABBY_NODENAME", node, "TABBY_ETCD_ENDPOINTS", Layout.etcdEndpointFromNodes());
+        List<String> java = switch (service) {
+            case VXLAN -> quarkusApp(VXLAN);
+            case PROBE -> quarkusApp(PROBE);
+            case CNI -> List.of("-cp", classpath("services/cni"), "dev.tabby.cni.daemon.CniDaemon");
+            default -> throw new IllegalArgumentException("no service \"" + service + "\"; one of " + String.join(", ", NODE_SERVICES));
+        };
+        Map<String, String> extra = service.equals(PROBE) ? Map.of("TABBY_PROBE_MODES", "vxlan") : Map.of();
+        List<String> cmd = new ArrayList<>(List.of("setsid", "java"));
+        cmd.addAll(JVM);
+        cmd.addAll(java);
+        State.ServiceProcess p = start(node, service, OnNode.command(layout.nodeNamespace(node), layout.nodeDir(node), cmd),
+                merge(env, extra), layout.nodeDir(node).resolve(service + ".log"));
+        p.port = switch (service) {
+            case VXLAN -> Layout.VXLAN_PORT;
+            case PROBE -> Layout.PROBE_PORT;
+            default -> 0;
+        };
+        state.processes.add(p);
+        state.save(layout.varDir());
+    }
+
+    /** The forwarder that lets the nodes reach this host's etcd at {@link Layout#ETCD_ADDRESS} on the underlay. */
+    void startForwarder(String etcdEndpoint) {
+        List<String> cmd = new ArrayList<>(List.of("setsid", "java", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", classpath("services/testbed"), EtcdForwarder.class.getName(),
+                Layout.netnsPath(layout.underlay()).toString(), Layout.ETCD_ADDRESS + ":" + Layout.ETCD_PORT, etcdEndpoint));
+        state.forwarder = start("-", FORWARDER, cmd, Map.of(), layout.varDir().resolve(FORWARDER + ".log"));
+        state.save(layout.varDir());
     }
 
     private List<String> quarkusApp(String module) {
@@ -82,14 +91,9 @@ final class Services {
         return out;
     }
 
-    private void start(String node, String service, int port, List<String> args, Map<String, String> env) {
-        Path dir = layout.nodeDir(node);
-        Path log = dir.resolve(service + ".log");
-        List<String> cmd = new ArrayList<>(List.of("setsid", "java"));
-        cmd.addAll(JVM);
-        cmd.addAll(args);
+    private State.ServiceProcess start(String node, String service, List<String> cmd, Map<String, String> env, Path log) {
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(log.getParent());
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().putAll(env);
@@ -98,51 +102,39 @@ final class Services {
             sp.node = node;
             sp.service = service;
             sp.pid = p.pid();
-            sp.port = port;
             sp.log = log.toString();
-            state.processes.add(sp);
-            state.save(layout.varDir());
+            return sp;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + service + " for " + node, e);
         }
     }
 
-    /** "ready", or why not: the service's own readiness answer. */
-    static String readiness(State.ServiceProcess p) {
+    /** "ready", or why not: the service's own readiness answer on its node's loopback. */
+    static String readiness(Layout layout, State.ServiceProcess p) {
         if (!ProcessHandle.of(p.pid).map(ProcessHandle::isAlive).orElse(false)) {
             return "not running (see " + p.log + ")";
         }
         if (p.port == 0) {
             return "running";
         }
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.port + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? "ready" : "not ready";
-        } catch (IOException e) {
+        NamespaceHttp.Response r = NamespaceHttp.get(Layout.netnsPath(layout.nodeNamespace(p.node)), p.port, "/q/health/ready");
+        if (r == null) {
             return "starting";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "?";
         }
+        return r.ok() ? "ready" : "not ready";
     }
 
-    /** The body of a service's GET, or null. */
-    static String get(int port, String path) {
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? r.body() : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+    /** The body of a node service's GET, or null. */
+    static String get(Layout layout, String node, int port, String path) {
+        NamespaceHttp.Response r = NamespaceHttp.get(Layout.netnsPath(layout.nodeNamespace(node)), port, path);
+        return r == null || !r.ok() ? null : r.body();
     }
 
-    /** Ends a service by its own PID: TERM, then KILL after 10 s. */
+    /** Ends a process by its own PID: TERM, then KILL after 10 s. */
     static void stop(State.ServiceProcess p) {
+        if (p == null) {
+            return;
+        }
         ProcessHandle.of(p.pid).ifPresent(h -> {
             h.destroy();
             try {

@@ -16,12 +16,13 @@ import java.util.List;
 final class State {
     public String mode;
     public String prefix = Layout.DEFAULT_PREFIX;
-    public int portBase = Layout.DEFAULT_PORT_BASE;
     public int nodesWanted;
     public int workloadsPerNode;
     public List<String> namespaces = new ArrayList<>();
     public List<NodeInfo> nodes = new ArrayList<>();
     public List<ServiceProcess> processes = new ArrayList<>();
+    /** The etcd forwarder into the underlay, or null. */
+    public ServiceProcess forwarder;
     public List<WorkloadInfo> workloads = new ArrayList<>();
 
     public static final class NodeInfo {
@@ -44,9 +45,15 @@ final class State {
         public String namespace;
         public String containerId;
         public String ip;
+        /** The orchestrator namespace (K8S_POD_NAMESPACE) of its WorkloadEndpoint. */
+        public String k8sNamespace = "default";
+        public java.util.Map<String, String> labels = new java.util.TreeMap<>();
+        /** The address asked for with --ip, or null. */
+        public String requestedIp;
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     static Path file(Path varDir) {
         return varDir.resolve("state.json");

@@ -42,17 +42,17 @@ final class Status {
     private Status() {
     }
 
-    static Snapshot take(State state) {
+    static Snapshot take(State state, Layout layout) {
         Map<String, String> readiness = new LinkedHashMap<>();
         Map<String, Integer> vteps = new LinkedHashMap<>();
         for (State.ServiceProcess p : state.processes) {
-            String ready = Services.readiness(p);
+            String ready = Services.readiness(layout, p);
             if (p.service.equals(Services.PROBE) && !ready.equals("ready")) {
-                ready = probeVerdict(Services.get(p.port, "/v1/report"), ready);
+                ready = probeVerdict(Services.get(layout, p.node, p.port, "/v1/report"), ready);
             }
             readiness.put(p.node + "/" + p.service, ready);
             if (p.service.equals(Services.VXLAN)) {
-                vteps.put(p.node, countVteps(Services.get(p.port, "/v1/status")));
+                vteps.put(p.node, countVteps(Services.get(layout, p.node, p.port, "/v1/status")));
             }
         }
         return new Snapshot(state, readiness, vteps, pingMatrix(state.workloads));
@@ -120,9 +120,9 @@ final class Status {
                     s.vteps().getOrDefault(n.name, -1) < 0 ? "?" : s.vteps().get(n.name));
         }
         out.println();
-        out.println("WORKLOAD         NODE     IP");
+        out.println("WORKLOAD         NODE     IP               LABELS");
         for (State.WorkloadInfo w : s.state().workloads) {
-            out.printf("%-16s %-8s %s%n", w.name, w.node, w.ip);
+            out.printf("%-16s %-8s %-16s %s%n", w.name, w.node, w.ip, labels(w));
         }
         List<State.WorkloadInfo> ws = s.state().workloads;
         if (!ws.isEmpty()) {
@@ -134,7 +134,7 @@ final class Status {
             }
             out.println(header);
             for (int i = 0; i < ws.size(); i++) {
-                StringBuilder row = new StringBuilder(String.format("%-16s", "w" + (i + 1) + " " + ws.get(i).name.replace("wl-", "")));
+                StringBuilder row = new StringBuilder(String.format("%-16s", "w" + (i + 1) + " " + ws.get(i).name));
                 for (int j = 0; j < ws.size(); j++) {
                     row.append(String.format(" %4s", s.pings()[i][j] ? "ok" : "--"));
                 }
@@ -142,6 +142,13 @@ final class Status {
             }
         }
         out.flush();
+    }
+
+    static String labels(State.WorkloadInfo w) {
+        if (w.labels == null || w.labels.isEmpty()) {
+            return "-";
+        }
+        return String.join(",", w.labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
     }
 
     static String json(Snapshot s) {
@@ -167,6 +174,8 @@ final class Status {
             o.put("name", list.get(i).name);
             o.put("node", list.get(i).node);
             o.put("ip", list.get(i).ip);
+            o.put("namespace", list.get(i).k8sNamespace);
+            o.putPOJO("labels", list.get(i).labels);
             ArrayNode reach = o.putArray("reaches");
             for (int j = 0; j < list.size(); j++) {
                 if (s.pings()[i][j]) {

@@ -1,10 +1,10 @@
 package dev.tabby.testbed;
 
-import dev.tabby.ctl.node.NodeRegistration;
 import dev.tabby.datastore.EtcdConfig;
 import dev.tabby.datastore.KeyValueStore;
 import dev.tabby.datastore.ResourceStore;
 import dev.tabby.datastore.resource.ResourceId;
+
 import dev.tabby.model.v3.Kind;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -21,7 +24,7 @@ import picocli.CommandLine.Option;
 
 /** {@code bin/tabby up | status | down}: a whole Tabby cluster on this machine, in network namespaces. */
 @Command(name = "testbed", subcommands = {TestbedMain.Up.class, TestbedMain.StatusCommand.class, TestbedMain.Down.class,
-        TestbedMain.Restart.class})
+        TestbedMain.Restart.class, WorkloadCommands.class})
 public final class TestbedMain {
     static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     static final Duration CONVERGE_TIMEOUT = Duration.ofSeconds(60);
@@ -63,9 +66,6 @@ public final class TestbedMain {
         @Option(names = "--prefix", defaultValue = Layout.DEFAULT_PREFIX, description = "namespace name prefix (tests use their own)")
         String prefix;
 
-        @Option(names = "--port-base", defaultValue = "9000", description = "node i's services listen on base+182 and base+184, plus 100*i")
-        int portBase;
-
         @Override
         public Integer call() {
             PrintWriter out = new PrintWriter(System.out, true);
@@ -73,11 +73,10 @@ public final class TestbedMain {
                 out.println("tabby: a testbed is already up; taking it down first");
                 new Teardown(varDir(), etcdEndpoints(), out).run();
             }
-            Layout layout = new Layout(nodes, workloads, Layout.Mode.parse(mode), varDir(), prefix, portBase);
+            Layout layout = new Layout(nodes, workloads, Layout.Mode.parse(mode), varDir(), prefix);
             State state = new State();
             state.mode = layout.mode().label;
             state.prefix = prefix;
-            state.portBase = portBase;
             state.nodesWanted = nodes;
             state.workloadsPerNode = workloads;
             state.save(varDir());
@@ -92,64 +91,59 @@ public final class TestbedMain {
                 state.nodes.add(n);
                 state.save(varDir());
             }
-            try (KeyValueStore kv = KeyValueStore.connect(EtcdConfig.fromEnvironment(System.getenv()))) {
-                ResourceStore store = new ResourceStore(kv);
-                for (State.NodeInfo n : state.nodes) {
-                    NodeRegistration.register(store, new NodeRegistration.Request(n.name, "autodetect", "interface=eth0",
-                            "none", "first-found", null, Layout.netnsPath(layout.nodeNamespace(n.name)),
-                            new NodeRegistration.DefaultPool(Layout.POOL_CIDR, 26, "Never", layout.mode().vxlanMode)))
-                            .forEach(line -> out.println("tabby: " + line));
-                }
-            }
-            Services services = new Services(root(), layout, state, etcdEndpoints());
-            out.println("tabby: starting vxlan-manager, requirements-probe and the CNI daemon on each node (logs in " + varDir() + ")");
+            Services services = new Services(root(), layout, state);
+            services.startForwarder(etcdEndpoints());
+            out.println("tabby: nodes reach etcd at " + Layout.etcdEndpointFromNodes() + " on the underlay (forwarded to "
+                    + etcdEndpoints() + ")");
+            new Registration(root(), layout).registerAll(state.nodes).forEach(line -> out.println("tabby: " + line));
+            out.println("tabby: starting vxlan-manager, requirements-probe and the CNI daemon inside each node's namespace"
+                    + " (logs in " + varDir() + ")");
             for (State.NodeInfo n : state.nodes) {
                 services.startNode(n.index);
             }
-            waitForServices(state, out);
-            Workloads wl = new Workloads(root(), layout, state, etcdEndpoints());
-            for (State.NodeInfo n : state.nodes) {
-                for (int k = 1; k <= workloads; k++) {
-                    wl.add(n.name, k, underlay);
+            waitForServices(state, layout);
+            Workloads wl = new Workloads(root(), layout, state);
+            try (KeyValueStore kv = KeyValueStore.connect(EtcdConfig.fromEnvironment(System.getenv()))) {
+                ResourceStore store = new ResourceStore(kv);
+                for (State.NodeInfo n : state.nodes) {
+                    for (int k = 1; k <= workloads; k++) {
+                        wl.add("wl-" + n.name + "-" + k, n.name, "default", Map.of(), null, underlay, store);
+                    }
                 }
             }
             out.println("tabby: attached " + state.workloads.size() + " workloads through tabby-cni; waiting for the tunnels");
-            Status.Snapshot s = waitForConvergence(state);
+            Status.Snapshot s = waitForConvergence(state, layout);
             Status.printTable(out, s);
             out.println();
             out.println(s.allPingsOk() && s.allReady() ? "tabby: the cluster is up: every workload reaches every other"
                     : "tabby: the cluster is up but not healthy; see the table and the logs in " + varDir());
-            out.println("tabby: bin/tabby status shows it again; bin/tabby down removes it");
+            out.println("tabby: bin/tabby status shows it again; bin/tabby workload add|del|exec|list shapes it;"
+                    + " bin/tabby down removes it");
             return s.allPingsOk() && s.allReady() ? 0 : 1;
         }
 
-        private static void waitForServices(State state, PrintWriter out) {
+        private static void waitForServices(State state, Layout layout) {
             Instant deadline = Instant.now().plus(READY_TIMEOUT);
             while (true) {
-                Status.Snapshot s = new Status.Snapshot(state, readinessOnly(state), java.util.Map.of(), new boolean[0][0]);
-                boolean cniUp = state.nodes.stream().allMatch(n -> Files.exists(varDir().resolve(n.name).resolve("cni.sock")));
-                if (cniUp && s.readiness().entrySet().stream().filter(e -> !e.getKey().endsWith("/" + Services.PROBE))
+                Map<String, String> readiness = new LinkedHashMap<>();
+                state.processes.forEach(p -> readiness.put(p.node + "/" + p.service, Services.readiness(layout, p)));
+                boolean cniUp = state.nodes.stream().allMatch(n -> Files.exists(layout.nodeDir(n.name).resolve("run/cni.sock")));
+                if (cniUp && readiness.entrySet().stream().filter(e -> !e.getKey().endsWith("/" + Services.PROBE))
                         .allMatch(e -> e.getValue().equals("ready") || e.getValue().equals("running"))) {
                     return;
                 }
                 if (Instant.now().isAfter(deadline)) {
                     throw new IllegalStateException("services not ready after " + READY_TIMEOUT.toSeconds() + " s: "
-                            + s.readiness() + "; see the logs in " + varDir());
+                            + readiness + "; see the logs in " + varDir());
                 }
                 sleep(1000);
             }
         }
 
-        private static java.util.Map<String, String> readinessOnly(State state) {
-            java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-            state.processes.forEach(p -> out.put(p.node + "/" + p.service, Services.readiness(p)));
-            return out;
-        }
-
-        private static Status.Snapshot waitForConvergence(State state) {
+        private static Status.Snapshot waitForConvergence(State state, Layout layout) {
             Instant deadline = Instant.now().plus(CONVERGE_TIMEOUT);
             while (true) {
-                Status.Snapshot s = Status.take(state);
+                Status.Snapshot s = Status.take(state, layout);
                 if (s.allPingsOk() || Instant.now().isAfter(deadline)) {
                     return s;
                 }
@@ -170,7 +164,7 @@ public final class TestbedMain {
                 System.out.println("tabby: no testbed is up; start one with bin/tabby up");
                 return 3;
             }
-            Status.Snapshot s = Status.take(state);
+            Status.Snapshot s = Status.take(state, Layout.of(state, varDir()));
             if (output.equals("json")) {
                 System.out.println(Status.json(s));
             } else if (output.equals("table")) {
@@ -211,9 +205,7 @@ public final class TestbedMain {
             });
             state.processes.remove(old);
             state.save(varDir());
-            Layout layout = new Layout(state.nodesWanted, state.workloadsPerNode, Layout.Mode.parse(state.mode), varDir(),
-                    state.prefix, state.portBase);
-            new Services(root(), layout, state, etcdEndpoints()).startService(n.index, service);
+            new Services(root(), Layout.of(state, varDir()), state).startService(n.index, service);
             System.out.println("tabby: " + service + " on " + node + (kill ? " killed" : " stopped") + " and started again");
             return 0;
         }
@@ -236,9 +228,8 @@ public final class TestbedMain {
     record Teardown(Path varDir, String etcdEndpoints, PrintWriter out) {
         boolean run() {
             State state = State.load(varDir);
-            Layout layout = new Layout(Math.max(1, state.nodesWanted), state.workloadsPerNode,
-                    state.mode == null ? Layout.Mode.VXLAN : Layout.Mode.parse(state.mode), varDir, state.prefix, state.portBase);
-            Workloads wl = new Workloads(root(), layout, state, etcdEndpoints);
+            Layout layout = Layout.of(state, varDir);
+            Workloads wl = new Workloads(root(), layout, state);
             for (State.WorkloadInfo w : state.workloads) {
                 Shell.Result r = wl.delete(w);
                 if (!r.ok()) {
@@ -246,6 +237,7 @@ public final class TestbedMain {
                 }
             }
             state.processes.forEach(Services::stop);
+            Services.stop(state.forwarder);
             try (KeyValueStore kv = KeyValueStore.connect(EtcdConfig.fromEnvironment(System.getenv()))) {
                 ResourceStore store = new ResourceStore(kv);
                 for (State.NodeInfo n : state.nodes) {
@@ -259,17 +251,22 @@ public final class TestbedMain {
                 out.println("tabby: etcd not reachable to remove the testbed's nodes: " + e.getMessage());
             }
             for (int i = state.namespaces.size() - 1; i >= 0; i--) {
+                NamespaceHttp.forget(Layout.netnsPath(state.namespaces.get(i)));
                 Shell.run("ip", "netns", "del", state.namespaces.get(i));
             }
             deleteTree(varDir);
             String left = Shell.run("ip", "netns", "list").out().lines().map(l -> l.split(" ")[0])
                     .filter(state.namespaces::contains).reduce((a, b) -> a + " " + b).orElse("");
-            long alive = state.processes.stream().filter(p -> ProcessHandle.of(p.pid).map(ProcessHandle::isAlive).orElse(false)).count();
+            List<State.ServiceProcess> all = new java.util.ArrayList<>(state.processes);
+            if (state.forwarder != null) {
+                all.add(state.forwarder);
+            }
+            long alive = all.stream().filter(p -> ProcessHandle.of(p.pid).map(ProcessHandle::isAlive).orElse(false)).count();
             if (!left.isEmpty() || alive > 0) {
                 out.println("tabby: down left namespaces [" + left + "] and " + alive + " processes; remove them by hand");
                 return false;
             }
-            out.println("tabby: testbed removed: " + state.namespaces.size() + " namespaces, " + state.processes.size()
+            out.println("tabby: testbed removed: " + state.namespaces.size() + " namespaces, " + all.size()
                     + " processes, " + state.workloads.size() + " workloads; nothing left");
             return true;
         }

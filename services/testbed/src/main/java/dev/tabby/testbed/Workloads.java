@@ -2,79 +2,154 @@ package dev.tabby.testbed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tabby.datastore.ResourceStore;
+import dev.tabby.datastore.resource.ResourceConflictException;
+import dev.tabby.model.v3.Kind;
+import dev.tabby.model.v3.WorkloadEndpoint;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
- * Attaches workloads exactly as a container runtime does: a network namespace, then the {@code tabby-cni} plugin
- * run with the CNI_* environment and the network configuration on stdin; the result is the spec's JSON.
+ * Attaches workloads exactly as a container runtime on the node does: a network namespace, then the {@code tabby-cni}
+ * plugin run on the node (its network namespace, its /run/tabby) with the CNI_* environment and the network
+ * configuration on stdin; the result is the spec's JSON. Labels are then put on the WorkloadEndpoint, as an
+ * orchestrator's do (Calico's plugin reads a pod's labels from Kubernetes; the testbed is the orchestrator here).
  */
 final class Workloads {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,28}[a-z0-9])?");
 
     private final Path root;
     private final Layout layout;
     private final State state;
-    private final String etcdEndpoints;
 
-    Workloads(Path root, Layout layout, State state, String etcdEndpoints) {
+    Workloads(Path root, Layout layout, State state) {
         this.root = root;
         this.layout = layout;
         this.state = state;
-        this.etcdEndpoints = etcdEndpoints;
     }
 
+    /** The conflist a node's runtime would hold: etcd as the node reaches it, this node's name, MTU from the node. */
     String networkConfig(String node) {
         return """
                 {"cniVersion":"1.0.0","name":"k8s-pod-network","type":"tabby","log_level":"info",
-                 "etcd_endpoints":"%s","nodename":"%s","host_netns":"%s","mtu":0,"ipam":{"type":"tabby-ipam"}}
-                """.formatted(etcdEndpoints, node, Layout.netnsPath(layout.nodeNamespace(node)));
+                 "etcd_endpoints":"%s","nodename":"%s","ipam":{"type":"tabby-ipam"}}
+                """.formatted(Layout.etcdEndpointFromNodes(), node);
     }
 
-    void add(String node, int k, Underlay underlay) {
-        String ns = layout.workloadNamespace(node, k);
+    /**
+     * Makes a workload named {@code name} on {@code node} and attaches it.
+     *
+     * @param k8sNamespace the WorkloadEndpoint's namespace
+     * @param labels       labels for its WorkloadEndpoint
+     * @param ip           an address to ask for (CNI_ARGS IP=), or null for one from IPAM
+     * @param underlay     makes (and records) the workload's network namespace
+     */
+    State.WorkloadInfo add(String name, String node, String k8sNamespace, Map<String, String> labels, String ip,
+            Underlay underlay, ResourceStore store) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("workload name \"" + name + "\" must be 1-30 lower-case letters, digits and '-'");
+        }
+        if (state.workloads.stream().anyMatch(w -> w.name.equals(name))) {
+            throw new IllegalArgumentException("a workload named \"" + name + "\" exists already; delete it first (bin/tabby workload del " + name + ")");
+        }
+        if (state.nodes.stream().noneMatch(n -> n.name.equals(node))) {
+            throw new IllegalArgumentException("no node \"" + node + "\" in the testbed; nodes: "
+                    + String.join(", ", state.nodes.stream().map(n -> n.name).toList()));
+        }
+        String ns = layout.workloadNamespace(name);
         underlay.createNamespace(ns);
-        String name = "wl-" + node + "-" + k;
-        String containerId = "testbed" + Integer.toHexString((node + "/" + k).hashCode() & 0x7fffffff);
-        Shell.Result r = plugin("ADD", node, ns, containerId, name);
-        if (!r.ok()) {
-            throw new IllegalStateException("CNI ADD of " + name + " on " + node + " failed: " + firstLine(r));
-        }
-        String ip;
-        try {
-            JsonNode result = JSON.readTree(r.out());
-            ip = result.path("ips").path(0).path("address").asText();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("CNI ADD of " + name + " printed no result JSON: " + r.out(), e);
-        }
         State.WorkloadInfo w = new State.WorkloadInfo();
         w.name = name;
         w.node = node;
         w.namespace = ns;
-        w.containerId = containerId;
-        w.ip = ip.contains("/") ? ip.substring(0, ip.indexOf('/')) : ip;
+        w.containerId = "testbed-" + name;
+        w.k8sNamespace = k8sNamespace;
+        w.labels = new TreeMap<>(labels);
+        w.requestedIp = ip;
+        Shell.Result r = plugin("ADD", w);
+        if (!r.ok()) {
+            Shell.run("ip", "netns", "del", ns);
+            state.namespaces.remove(ns);
+            state.save(layout.varDir());
+            throw new IllegalStateException("CNI ADD of " + name + " on " + node + " failed: " + firstLine(r));
+        }
+        try {
+            JsonNode result = JSON.readTree(r.out());
+            String addr = result.path("ips").path(0).path("address").asText();
+            w.ip = addr.contains("/") ? addr.substring(0, addr.indexOf('/')) : addr;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("CNI ADD of " + name + " printed no result JSON: " + r.out(), e);
+        }
         state.workloads.add(w);
         state.save(layout.varDir());
+        if (!labels.isEmpty()) {
+            label(store, w);
+        }
+        return w;
     }
 
-    /** DEL as a runtime would on pod removal; the result says whether it worked. */
+    /** DEL as a runtime would on removal; the result says whether it worked. The namespace stays for the caller. */
     Shell.Result delete(State.WorkloadInfo w) {
-        return plugin("DEL", w.node, w.namespace, w.containerId, w.name);
+        return plugin("DEL", w);
     }
 
-    private Shell.Result plugin(String command, String node, String ns, String containerId, String pod) {
+    /** Merges the workload's labels into its WorkloadEndpoint (found by container ID), compare-and-swap. */
+    private void label(ResourceStore store, State.WorkloadInfo w) {
+        for (int attempt = 1; ; attempt++) {
+            WorkloadEndpoint wep = store.list(Kind.WORKLOAD_ENDPOINT, w.k8sNamespace).items().stream()
+                    .map(WorkloadEndpoint.class::cast)
+                    .filter(e -> e.spec() != null && w.containerId.equals(e.spec().containerID()))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("CNI ADD of " + w.name
+                            + " wrote no WorkloadEndpoint in namespace " + w.k8sNamespace));
+            Map<String, String> merged = new TreeMap<>(wep.metadata().labelsOrEmpty());
+            merged.putAll(w.labels);
+            try {
+                store.update(new WorkloadEndpoint(wep.metadata().withLabels(merged), wep.spec()));
+                return;
+            } catch (ResourceConflictException e) {
+                if (attempt >= 5) {
+                    throw new IllegalStateException("the WorkloadEndpoint of " + w.name + " kept changing while it was labelled", e);
+                }
+            }
+        }
+    }
+
+    private Shell.Result plugin(String command, State.WorkloadInfo w) {
         Path cni = root.resolve("services/cni");
+        StringBuilder args = new StringBuilder("K8S_POD_NAMESPACE=" + w.k8sNamespace + ";K8S_POD_NAME=" + w.name);
+        if (w.requestedIp != null) {
+            args.append(";IP=").append(w.requestedIp);
+        }
         List<String> cmd = new ArrayList<>(List.of("env",
-                "CNI_COMMAND=" + command, "CNI_CONTAINERID=" + containerId,
-                "CNI_NETNS=" + Layout.netnsPath(ns), "CNI_IFNAME=eth0", "CNI_PATH=" + root.resolve("var/testbed/cni-bin"),
-                "CNI_ARGS=K8S_POD_NAMESPACE=default;K8S_POD_NAME=" + pod,
-                "TABBY_CNI_SOCKET=" + Services.cniSocket(layout, node),
+                "CNI_COMMAND=" + command, "CNI_CONTAINERID=" + w.containerId,
+                "CNI_NETNS=" + Layout.netnsPath(w.namespace), "CNI_IFNAME=eth0", "CNI_PATH=" + root.resolve("var/testbed/cni-bin"),
+                "CNI_ARGS=" + args,
                 "java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
                 "-cp", cni.resolve("target/classes") + File.pathSeparator + cni.resolve("target/lib") + "/*",
                 "dev.tabby.cni.client.CniClient", "tabby-cni"));
-        return Shell.run(cmd, networkConfig(node), 60);
+        return Shell.run(OnNode.command(layout.nodeNamespace(w.node), layout.nodeDir(w.node), cmd), networkConfig(w.node), 60);
+    }
+
+    /** {@code k=v,k2=v2} as a map; an empty text is no labels. */
+    static Map<String, String> parseLabels(String text) {
+        Map<String, String> out = new TreeMap<>();
+        if (text == null || text.isBlank()) {
+            return out;
+        }
+        for (String pair : text.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--labels: \"" + pair + "\" is not KEY=VALUE; use e.g. --labels app=web,tier=front");
+            }
+            out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return out;
     }
 
     static String firstLine(Shell.Result r) {

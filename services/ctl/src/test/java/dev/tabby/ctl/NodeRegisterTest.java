@@ -3,6 +3,7 @@ package dev.tabby.ctl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tabby.ctl.node.NodeRegistration;
 import dev.tabby.datastore.KeyValueStore;
 import dev.tabby.datastore.ResourceStore;
 import dev.tabby.datastore.resource.ResourceId;
@@ -56,14 +57,44 @@ class NodeRegisterTest {
         kv.close();
     }
 
+    /**
+     * {@code tabbyctl node register} as it runs on the node, detecting addresses in the test's namespace: the CLI has
+     * no namespace option (it always looks at its own), so this calls the registration it runs, with the namespace.
+     */
+    private Tabbyctl.Result register(String name, String... options) {
+        String ip = "autodetect";
+        String method = "first-found";
+        String asn = null;
+        boolean pool = true;
+        String ipip = "Always";
+        String vxlan = "Never";
+        for (int i = 0; i < options.length; i++) {
+            switch (options[i]) {
+                case "--ip" -> ip = options[++i];
+                case "--ip-autodetection-method" -> method = options[++i];
+                case "--as-number" -> asn = options[++i];
+                case "--no-default-pool" -> pool = false;
+                case "--default-pool-ipip-mode" -> ipip = options[++i];
+                case "--default-pool-vxlan-mode" -> vxlan = options[++i];
+                default -> throw new IllegalArgumentException(options[i]);
+            }
+        }
+        NodeRegistration.Request req = new NodeRegistration.Request(name, ip, method, "none", "first-found", asn, host.path(),
+                pool ? new NodeRegistration.DefaultPool("192.168.0.0/16", 26, ipip, vxlan) : null);
+        try {
+            return new Tabbyctl.Result(0, String.join("\n", NodeRegistration.register(store, req)) + "\n", "");
+        } catch (RuntimeException e) {
+            return new Tabbyctl.Result(1, "", "tabbyctl: " + e.getMessage() + "\n");
+        }
+    }
+
     private Node node(String name) {
         return (Node) store.get(new ResourceId(Kind.NODE, null, name)).orElseThrow();
     }
 
     @Test
     void firstFoundSkipsContainerInterfacesAndCreatesDefaults() {
-        Tabbyctl.Result r = ctl.run("node", "register", "--name", "node-a", "--netns", host.path().toString(),
-                "--default-pool-ipip-mode", "Never", "--default-pool-vxlan-mode", "Always");
+        Tabbyctl.Result r = register("node-a", "--default-pool-ipip-mode", "Never", "--default-pool-vxlan-mode", "Always");
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals("10.20.0.5/24", node("node-a").spec().bgp().ipv4Address(), "first-found skips veth*");
         assertTrue(r.out().startsWith("Node node-a created: IPv4 10.20.0.5/24 on eth0\n"), r::toString);
@@ -76,7 +107,7 @@ class NodeRegisterTest {
         assertTrue(store.get(new ResourceId(Kind.CLUSTER_INFORMATION, null, "default")).isPresent());
 
         // Registering again updates the same Node and creates no second pool.
-        Tabbyctl.Result again = ctl.run("node", "register", "--name", "node-a", "--netns", host.path().toString());
+        Tabbyctl.Result again = register("node-a");
         assertEquals("Node node-a updated: IPv4 10.20.0.5/24 on eth0\n", again.out());
         assertEquals(1, store.list(Kind.IP_POOL, null).items().size());
     }
@@ -84,23 +115,22 @@ class NodeRegisterTest {
     @Test
     void everyAutodetectionMethod() {
         String ns = host.path().toString();
-        ctl.run("node", "register", "--name", "m1", "--netns", ns, "--ip-autodetection-method", "interface=eth1", "--no-default-pool");
+        register("m1", "--ip-autodetection-method", "interface=eth1", "--no-default-pool");
         assertEquals("10.30.0.5/16", node("m1").spec().bgp().ipv4Address());
-        ctl.run("node", "register", "--name", "m2", "--netns", ns, "--ip-autodetection-method", "can-reach=198.51.100.7",
+        register("m2", "--ip-autodetection-method", "can-reach=198.51.100.7",
                 "--ip", "autodetect", "--no-default-pool", "--as-number", "64512");
         // m2 would take m1's address: refused, and the message says by whom.
-        Tabbyctl.Result taken = ctl.run("node", "register", "--name", "m2", "--netns", ns,
-                "--ip-autodetection-method", "can-reach=198.51.100.7", "--no-default-pool");
+        Tabbyctl.Result taken = register("m2", "--ip-autodetection-method", "can-reach=198.51.100.7", "--no-default-pool");
         assertEquals(1, taken.exitCode());
         assertTrue(taken.err().startsWith("tabbyctl: address 10.30.0.5 is already held by node m1"), taken::toString);
         ctl.run("delete", "node", "m1");
-        assertEquals(0, ctl.run("node", "register", "--name", "m2", "--netns", ns, "--ip-autodetection-method",
+        assertEquals(0, register("m2", "--ip-autodetection-method",
                 "can-reach=198.51.100.7", "--no-default-pool", "--as-number", "64512").exitCode());
         assertEquals("10.30.0.5/16", node("m2").spec().bgp().ipv4Address(), "the route to 198.51.100.0/24 leaves by eth1");
         assertEquals(64512, node("m2").spec().bgp().asNumber().value());
-        assertEquals(1, ctl.run("node", "register", "--name", "m3", "--netns", ns, "--ip-autodetection-method",
+        assertEquals(1, register("m3", "--ip-autodetection-method",
                 "skip-interface=eth0", "--no-default-pool").exitCode(), "m3 would take eth1's address, held by m2");
-        Tabbyctl.Result onlyVeth = ctl.run("node", "register", "--name", "m4", "--netns", ns, "--ip-autodetection-method",
+        Tabbyctl.Result onlyVeth = register("m4", "--ip-autodetection-method",
                 "skip-interface=eth0,eth1", "--no-default-pool");
         assertEquals(1, onlyVeth.exitCode(), "with both uplinks skipped only veth0 is left, and container interfaces are never chosen");
         assertTrue(onlyVeth.err().contains("found no IPv4 address"), onlyVeth::toString);
@@ -109,10 +139,10 @@ class NodeRegisterTest {
     @Test
     void cidrMethodAndErrors() {
         String ns = host.path().toString();
-        assertEquals(0, ctl.run("node", "register", "--name", "c1", "--netns", ns, "--ip-autodetection-method",
+        assertEquals(0, register("c1", "--ip-autodetection-method",
                 "cidr=10.30.0.0/16", "--no-default-pool").exitCode());
         assertEquals("10.30.0.5/16", node("c1").spec().bgp().ipv4Address());
-        Tabbyctl.Result none = ctl.run("node", "register", "--name", "c2", "--netns", ns, "--ip-autodetection-method",
+        Tabbyctl.Result none = register("c2", "--ip-autodetection-method",
                 "cidr=192.0.2.0/24", "--no-default-pool");
         assertEquals(1, none.exitCode());
         assertTrue(none.err().startsWith("tabbyctl: IP autodetection (cidr=192.0.2.0/24) found no IPv4 address; host addresses: "), none::toString);

@@ -4,7 +4,6 @@ import dev.tabby.ctl.Env;
 import dev.tabby.ctl.Main;
 import dev.tabby.ctl.node.NodeRegistration;
 import dev.tabby.datastore.status.NodeName;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,9 +37,6 @@ public final class NodeRegisterCommand implements Callable<Integer> {
     @Option(names = "--as-number", paramLabel = "ASN", description = "the node's BGP AS number (default: the cluster's)")
     String asNumber;
 
-    @Option(names = "--netns", paramLabel = "PATH", description = "detect addresses in this network namespace (e.g. /run/netns/node1)")
-    Path netns;
-
     @Option(names = "--default-pool-cidr", defaultValue = "192.168.0.0/16", paramLabel = "CIDR")
     String poolCidr;
 
@@ -63,7 +59,7 @@ public final class NodeRegisterCommand implements Callable<Integer> {
     public Integer call() {
         String node = name != null ? name : NodeName.resolve(Env.get());
         NodeRegistration.Request request = new NodeRegistration.Request(node, ip, ipMethod, ip6, ip6Method, asNumber,
-                netns, noDefaultPool ? null : new NodeRegistration.DefaultPool(poolCidr, poolBlockSize, poolIpipMode, poolVxlanMode));
+                null, noDefaultPool ? null : new NodeRegistration.DefaultPool(poolCidr, poolBlockSize, poolIpipMode, poolVxlanMode));
         Main main = (Main) spec.parent().parent().userObject();
         try (Connection.Session session = main.connection().open()) {
             NodeRegistration.register(session.store(), request).forEach(spec.commandLine().getOut()::println);

@@ -32,6 +32,10 @@ public final class NodeRegistration {
     public record DefaultPool(String cidr, int blockSize, String ipipMode, String vxlanMode) {
     }
 
+    /**
+     * @param netns where to detect addresses: null (what the CLI always passes) is this process's own namespace, as
+     *              calico-node detects them on its own host; tests pass a namespace they made
+     */
     public record Request(String node, String ip, String ipMethod, String ip6, String ip6Method, String asNumber,
                           Path netns, DefaultPool defaultPool) {
     }

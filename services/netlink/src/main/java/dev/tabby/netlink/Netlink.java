@@ -44,7 +44,7 @@ public final class Netlink implements AutoCloseable {
     private final NetlinkSocket socket;
     private final NetnsThread nsThread;
     private final String label;
-    private final Set<LinkWatch> watches = ConcurrentHashMap.newKeySet();
+    private final Set<EventWatch> watches = ConcurrentHashMap.newKeySet();
     private boolean closed;
 
     private Netlink(NetlinkSocket socket, NetnsThread nsThread, String label) {
@@ -64,19 +64,29 @@ public final class Netlink implements AutoCloseable {
 
     /** A handle on the namespace at {@code ns}: {@code /run/netns/NAME} or {@code /proc/PID/ns/net}. */
     public static Netlink at(Path ns) {
+        return at(ns, () -> NetlinkSocket.open(0, 0));
+    }
+
+    /** {@link #at(Path)} with the socket made by {@code openSocket} in the namespace; tests make it fail. */
+    static Netlink at(Path ns, NetnsThread.Task<NetlinkSocket> openSocket) {
         Objects.requireNonNull(ns, "ns");
         NetnsThread thread;
         try {
             thread = NetnsThread.enter(ns);
         } catch (ErrnoException e) {
-            throw new NetlinkException(e.errno(), "at", "netns " + ns, null);
+            throw new NetlinkException(e.errno(), "at", "netns " + ns, e.errno() == Errno.EINVAL
+                    ? "not a network namespace (expected /run/netns/NAME or /proc/PID/ns/net)" : null);
         }
         try {
-            NetlinkSocket socket = thread.call(() -> NetlinkSocket.open(0, 0));
+            NetlinkSocket socket = thread.call(openSocket);
             return new Netlink(socket, thread, ns.getFileName() == null ? ns.toString() : ns.getFileName().toString());
         } catch (ErrnoException e) {
             thread.close();
             throw new NetlinkException(e.errno(), "at", "netns " + ns, e.kernelMessage());
+        } catch (Throwable e) {
+            // Every failure, not only the kernel's: a thread left behind would hold the namespace after `ip netns del`.
+            thread.close();
+            throw e;
         }
     }
 
@@ -415,27 +425,62 @@ public final class Netlink implements AutoCloseable {
     // ---------------------------------------------------------------- events
 
     /**
-     * Delivers link events of this namespace to {@code listener} on one daemon thread of its own, from a socket of
-     * its own, until the subscription (or this handle) is closed. Events for changes made after this returns are
-     * delivered; a listener that throws is logged and keeps receiving.
+     * Delivers link events of this namespace to {@code listener}, as {@link #subscribe} does. Lost events are only
+     * logged (event=netlink_events_lost): a listener that must resync after them subscribes with {@link #subscribe}.
      */
     public LinkSubscription subscribeLinks(Consumer<LinkEvent> listener) {
         Objects.requireNonNull(listener, "listener");
+        return subscribe(Set.of(EventGroup.LINK), new NetlinkListener() {
+            @Override
+            public void onLink(LinkEvent event) {
+                listener.accept(event);
+            }
+
+            @Override
+            public void onEventsLost() {
+                // logged by the subscription; this listener has no way to resync
+            }
+        });
+    }
+
+    /**
+     * Delivers the events of {@code groups} in this namespace to {@code listener} on one daemon thread of its own,
+     * from a socket of its own, until the subscription (or this handle) is closed. Events for changes made after this
+     * returns are delivered; a listener that throws is logged and keeps receiving. When the kernel drops events (the
+     * listener fell behind a burst), {@link NetlinkListener#onEventsLost()} says to re-read the kernel's state.
+     */
+    public LinkSubscription subscribe(Set<EventGroup> groups, NetlinkListener listener) {
+        return subscribe(groups, listener, EventWatch.RECEIVE_BUFFER);
+    }
+
+    /** {@link #subscribe(Set, NetlinkListener)} with a receive buffer of {@code receiveBufferBytes}; tests make it tiny. */
+    LinkSubscription subscribe(Set<EventGroup> groups, NetlinkListener listener, int receiveBufferBytes) {
+        Objects.requireNonNull(listener, "listener");
+        if (groups == null || groups.isEmpty()) {
+            throw new IllegalArgumentException("subscribe needs at least one event group");
+        }
         ensureOpen();
+        Set<EventGroup> joined = Set.copyOf(groups);
+        int mask = 0;
+        for (EventGroup g : joined) {
+            mask |= g.bindMask();
+        }
+        int bindMask = mask;
+        String object = "events " + joined;
         NetlinkSocket events;
         Waker waker;
         try {
-            events = inNamespace(() -> NetlinkSocket.open(Nl.RTMGRP_LINK, LinkWatch.RECEIVE_BUFFER));
+            events = inNamespace(() -> NetlinkSocket.open(bindMask, receiveBufferBytes));
         } catch (ErrnoException e) {
-            throw fail("subscribeLinks", "link events", e);
+            throw fail("subscribe", object, e);
         }
         try {
             waker = Waker.open();
         } catch (ErrnoException e) {
             events.close();
-            throw fail("subscribeLinks", "link events", e);
+            throw fail("subscribe", object, e);
         }
-        LinkWatch watch = new LinkWatch(events, waker, listener, label, watches::remove);
+        EventWatch watch = new EventWatch(events, waker, joined, listener, label, watches::remove);
         watches.add(watch);
         return watch;
     }
@@ -468,19 +513,22 @@ public final class Netlink implements AutoCloseable {
         }
     }
 
-    /** Stops this handle's link subscriptions, closes its socket and its namespace thread. Idempotent. */
+    /** Stops this handle's event subscriptions, closes its socket and its namespace thread. Idempotent. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        for (LinkWatch w : new ArrayList<>(watches)) {
-            w.close();
-        }
-        socket.close();
-        if (nsThread != null) {
-            nsThread.close();
+        try {
+            for (EventWatch w : new ArrayList<>(watches)) {
+                w.close();
+            }
+        } finally {
+            socket.close();
+            if (nsThread != null) {
+                nsThread.close(); // returns once the thread is gone, so the namespace is no longer held
+            }
         }
     }
 

@@ -46,7 +46,7 @@ class LinkEventTest {
             LinkEvent created = next(q, LinkEvent.Type.NEW, "ev0");
             assertInstanceOf(Link.Veth.class, created.link());
             assertEquals(nl.linkByName("ev0").orElseThrow().index(), created.link().index());
-            assertTrue(thread.get().startsWith("tabby-netlink-links-"), thread.get());
+            assertTrue(thread.get().startsWith("tabby-netlink-events-"), thread.get());
 
             nl.linkDel("ev0");
             LinkEvent deleted = next(q, LinkEvent.Type.DEL, "ev0");
@@ -80,7 +80,7 @@ class LinkEventTest {
 
         nl.close();
         assertTrue(Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.getName().equals("tabby-netlink-links-" + ns.name()) && t.isAlive()), "the listener thread ended");
+                .noneMatch(t -> t.getName().equals("tabby-netlink-events-" + ns.name()) && t.isAlive()), "the listener thread ended");
         q.clear();
         ns.ip("link", "add", "name", "evbr1", "type", "bridge");
         assertNull(q.poll(500, TimeUnit.MILLISECONDS));

@@ -20,6 +20,8 @@ public interface LibC {
 
     int setsockopt(int fd, int level, int option, @In ByteBuffer value, int valueLen);
 
+    int getsockopt(int fd, int level, int option, @Out ByteBuffer value, IntByReference valueLen);
+
     @ssize_t long sendto(int fd, @In ByteBuffer buf, @size_t long len, int flags, @In ByteBuffer addr, int addrLen);
 
     @ssize_t long recv(int fd, @Out ByteBuffer buf, @size_t long len, int flags);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import jnr.ffi.byref.IntByReference;
+import org.jboss.logging.Logger;
 
 /**
  * One NETLINK_ROUTE socket: requests matched to replies by sequence number and port id, multi-part dumps,
@@ -13,6 +14,7 @@ import jnr.ffi.byref.IntByReference;
  * whichever thread uses it later. Not thread-safe.
  */
 public final class NetlinkSocket implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(NetlinkSocket.class);
     /** The kernel caps one dump datagram near 32 KiB; twice that leaves room for any single reply. */
     private static final int RECV_BUFFER = 64 * 1024;
     /** A dump that races with changes is flagged NLM_F_DUMP_INTR; it is redone this many times before giving up. */
@@ -31,6 +33,13 @@ public final class NetlinkSocket implements AutoCloseable {
      * text. The kernel caps it at net.core.rmem_max (and doubles it), so a small cap still leaves the default's room.
      */
     private static final int BATCH_RECEIVE_BUFFER = 1024 * 1024;
+    /**
+     * Draining an abandoned reply stops when nothing more arrives for this long. The kernel makes the next part of a
+     * dump as the previous one is read, so a dump still running always has a part queued.
+     */
+    private static final int DRAIN_IDLE_MILLIS = 200;
+    /** ... and in any case after this long, so a failure is never turned into a hang. */
+    private static final long DRAIN_MAX_MILLIS = 5_000;
 
     /** Turns one reply message's payload (after nlmsghdr) into a value, or null to skip it. */
     @FunctionalInterface
@@ -45,12 +54,15 @@ public final class NetlinkSocket implements AutoCloseable {
     private final ByteBuffer sendBuf = ByteBuffer.allocateDirect(4096).order(ByteOrder.nativeOrder());
     private final ByteBuffer kernelAddr = sockaddr(0, 0);
     private final ByteBuffer pollFds = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
-    private final int receiveBuffer;
+    private ReceiveBuffer receiveBuffer;
+    private boolean refusalReported;
+    /** Set when the reply being read has ended (NLMSG_DONE or NLMSG_ERROR seen); nothing of it is left to drain. */
+    private boolean replyEnded;
     private ByteBuffer batchBuf;
     private int seq;
     private boolean closed;
 
-    private NetlinkSocket(int fd, int portId, int receiveBuffer) {
+    private NetlinkSocket(int fd, int portId, ReceiveBuffer receiveBuffer) {
         this.fd = fd;
         this.portId = portId;
         this.receiveBuffer = receiveBuffer;
@@ -61,7 +73,9 @@ public final class NetlinkSocket implements AutoCloseable {
      * Opens a socket in the calling thread's network namespace.
      *
      * @param groups        multicast group bits to join (0 for a request socket)
-     * @param receiveBuffer SO_RCVBUF in bytes, 0 for the kernel default; listeners want more so bursts of events fit
+     * @param receiveBuffer SO_RCVBUF in bytes, 0 for the kernel default; listeners want more so bursts of events fit.
+     *                      Tried with SO_RCVBUFFORCE first, as the kernel's cap (net.core.rmem_max) is often below
+     *                      what a listener needs; see {@link #receiveBuffer()} for what was granted
      */
     public static NetlinkSocket open(int groups, int receiveBuffer) throws ErrnoException {
         LibC libc = Sys.libc();
@@ -73,9 +87,9 @@ public final class NetlinkSocket implements AutoCloseable {
             // Best effort: older kernels lack these and still work, only with terser errors.
             setIntOption(libc, fd, Nl.SOL_NETLINK, Nl.NETLINK_EXT_ACK, 1);
             setIntOption(libc, fd, Nl.SOL_NETLINK, Nl.NETLINK_CAP_ACK, 1);
-            if (receiveBuffer > 0) {
-                setIntOption(libc, fd, Sys.SOL_SOCKET, Sys.SO_RCVBUF, receiveBuffer);
-            }
+            // Sized before bind, so the first multicast events already have the room.
+            ReceiveBuffer granted = receiveBuffer > 0 ? sizeReceiveBuffer(libc, fd, receiveBuffer)
+                    : new ReceiveBuffer(0, getIntOption(libc, fd, Sys.SOL_SOCKET, Sys.SO_RCVBUF), false);
             setReceiveTimeout(libc, fd, REPLY_TIMEOUT_SECONDS);
             ByteBuffer local = sockaddr(0, groups);
             if (libc.bind(fd, local, local.capacity()) < 0) {
@@ -86,10 +100,39 @@ public final class NetlinkSocket implements AutoCloseable {
             if (libc.getsockname(fd, bound, len) < 0) {
                 throw new ErrnoException(Sys.errno(), "getsockname(AF_NETLINK)");
             }
-            return new NetlinkSocket(fd, bound.getInt(4), receiveBuffer);
-        } catch (ErrnoException | RuntimeException e) {
+            NetlinkSocket socket = new NetlinkSocket(fd, bound.getInt(4), granted);
+            socket.reportIfRefused();
+            return socket;
+        } catch (Throwable e) {
             libc.close(fd);
             throw e;
+        }
+    }
+
+    /** What the receive buffer came to, as last sized (at open, or grown for a batch's ACKs). */
+    public ReceiveBuffer receiveBuffer() {
+        return receiveBuffer;
+    }
+
+    /**
+     * SO_RCVBUFFORCE (CAP_NET_ADMIN; past net.core.rmem_max), else SO_RCVBUF (capped there), then reads back what the
+     * kernel made of it. Felix v3.18 leaves its netlink sockets at the kernel default (no RCVBUF in its tree); Tabby
+     * sizes them because a lost event costs a resync and a lost batch ACK an unknown outcome.
+     */
+    private static ReceiveBuffer sizeReceiveBuffer(LibC libc, int fd, int asked) throws ErrnoException {
+        boolean forced = setIntOption(libc, fd, Sys.SOL_SOCKET, Sys.SO_RCVBUFFORCE, asked) == 0; // EPERM without the cap
+        if (!forced) {
+            setIntOption(libc, fd, Sys.SOL_SOCKET, Sys.SO_RCVBUF, asked);
+        }
+        return new ReceiveBuffer(asked, getIntOption(libc, fd, Sys.SOL_SOCKET, Sys.SO_RCVBUF), forced);
+    }
+
+    /** One warning per socket when the kernel granted less than asked: the operator can fix that, so say how. */
+    private void reportIfRefused() {
+        if (receiveBuffer.refused() && !refusalReported) {
+            refusalReported = true;
+            LOG.warnf("event=netlink_rcvbuf_refused asked=%d got=%d remedy=\"raise net.core.rmem_max or run with CAP_NET_ADMIN\"",
+                    receiveBuffer.asked(), receiveBuffer.effective());
         }
     }
 
@@ -116,8 +159,14 @@ public final class NetlinkSocket implements AutoCloseable {
         ErrnoException[] outcomes = new ErrnoException[requests.size()];
         if (!requests.isEmpty() && batchBuf == null) {
             batchBuf = ByteBuffer.allocateDirect(BATCH_DATAGRAM).order(ByteOrder.nativeOrder());
-            if (receiveBuffer < BATCH_RECEIVE_BUFFER) {
-                setIntOption(libc, fd, Sys.SOL_SOCKET, Sys.SO_RCVBUF, BATCH_RECEIVE_BUFFER); // best effort, as at open
+            if (receiveBuffer.asked() < BATCH_RECEIVE_BUFFER) {
+                try {
+                    receiveBuffer = sizeReceiveBuffer(libc, fd, BATCH_RECEIVE_BUFFER);
+                    reportIfRefused();
+                } catch (ErrnoException e) {
+                    // getsockopt failed on a socket that works: the batch goes ahead with whatever the buffer is
+                    LOG.warnf("event=netlink_rcvbuf_unknown error=\"%s\"", e.getMessage());
+                }
             }
         }
         int next = 0;
@@ -239,7 +288,7 @@ public final class NetlinkSocket implements AutoCloseable {
     public <T> List<T> request(MessageBuilder request, Decoder<T> decoder) throws ErrnoException {
         List<T> out = new ArrayList<>();
         int s = send(request);
-        receiveUntilEnd(s, decoder, out);
+        receiveReply(s, decoder, out, false);
         return out;
     }
 
@@ -250,15 +299,12 @@ public final class NetlinkSocket implements AutoCloseable {
             int s = send(request);
             boolean interrupted;
             try {
-                interrupted = receiveUntilEnd(s, decoder, out);
+                interrupted = receiveReply(s, decoder, out, true);
             } catch (ErrnoException e) {
-                if (e.errno() != Errno.EINTR) {
+                if (e.errno() != Errno.EINTR || !replyEnded) {
                     throw e;
                 }
                 interrupted = true; // some dumps end an inconsistent walk with EINTR rather than the flag
-            } catch (RuntimeException e) {
-                drain(s); // else the kernel keeps the dump open and the next one on this socket gets EBUSY
-                throw e;
             }
             if (!interrupted) {
                 return out;
@@ -270,12 +316,72 @@ public final class NetlinkSocket implements AutoCloseable {
         }
     }
 
-    private void drain(int s) {
+    /**
+     * {@link #receiveUntilEnd}, and when it fails (a decoder's exception, ENOBUFS, EMSGSIZE, a timeout, ...) before
+     * the kernel has ended the reply, reads the rest of it away: else the kernel keeps a dump open and answers the
+     * next one on this socket with EBUSY. One NLMSG_ERROR does not end a dump: ENOBUFS, when the kernel could not
+     * queue the first part, leaves the dump registered, to go on once the queue has room.
+     */
+    private <T> boolean receiveReply(int s, Decoder<T> decoder, List<T> out, boolean dump) throws ErrnoException {
+        replyEnded = false;
         try {
-            receiveUntilEnd(s, (type, payload) -> null, new ArrayList<>());
-        } catch (ErrnoException | RuntimeException e) {
-            // the socket is still usable; a later request skips anything left by its sequence number
+            return receiveUntilEnd(s, decoder, out);
+        } catch (Throwable e) {
+            if ((!replyEnded || (dump && e instanceof ErrnoException errno && errno.errno() == Errno.ENOBUFS))
+                    && !drain(s) && dump) {
+                LOG.warnf("event=netlink_dump_not_drained seq=%d error=\"%s\" effect=\"the next dump on this socket may "
+                        + "fail with EBUSY\"", s, e.getMessage());
+            }
+            throw e;
         }
+    }
+
+    /**
+     * Reads and discards what is left of the reply to {@code s}, up to its NLMSG_DONE or NLMSG_ERROR, waiting at most
+     * {@link #DRAIN_IDLE_MILLIS} for each part and {@link #DRAIN_MAX_MILLIS} in all. Errors of the socket itself
+     * (another ENOBUFS, a datagram too long for the buffer) are part of what is being drained: reading goes on.
+     *
+     * @return whether the reply's end was read
+     */
+    private boolean drain(int s) {
+        long deadline = System.nanoTime() + DRAIN_MAX_MILLIS * 1_000_000;
+        while (true) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                if (!awaitReadable((int) Math.min(left, DRAIN_IDLE_MILLIS))) {
+                    return false;
+                }
+                int n = receive(Sys.MSG_DONTWAIT);
+                if (n > 0 && endsReply(n, s)) {
+                    return true;
+                }
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ENOBUFS && e.errno() != Errno.EMSGSIZE) {
+                    return false; // the socket itself is broken; the next request will say so
+                }
+            }
+        }
+    }
+
+    /** Whether the datagram of {@code n} bytes in the receive buffer holds the end of the reply to {@code s}. */
+    private boolean endsReply(int n, int s) {
+        int pos = 0;
+        while (pos + Nl.HEADER_LEN <= n) {
+            int len = recvBuf.getInt(pos);
+            int type = recvBuf.getShort(pos + 4) & 0xffff;
+            if (len < Nl.HEADER_LEN || pos + len > n) {
+                return false;
+            }
+            if (recvBuf.getInt(pos + 8) == s && recvBuf.getInt(pos + 12) == portId
+                    && (type == Nl.NLMSG_DONE || type == Nl.NLMSG_ERROR)) {
+                return true;
+            }
+            pos += Nl.align(len);
+        }
+        return false;
     }
 
     /**
@@ -329,6 +435,51 @@ public final class NetlinkSocket implements AutoCloseable {
             return false;
         }
         return pollFds.getShort(6) != 0;
+    }
+
+    /** poll() on this socket alone for up to {@code timeoutMillis}: true when it has data (or an error to report). */
+    private boolean awaitReadable(int timeoutMillis) throws ErrnoException {
+        pollFds.putInt(0, fd).putShort(4, Sys.POLLIN).putShort(6, (short) 0);
+        while (true) {
+            int ready = libc.poll(pollFds, 1, timeoutMillis);
+            if (ready >= 0) {
+                return ready > 0 && pollFds.getShort(6) != 0;
+            }
+            int errno = Sys.errno();
+            if (errno != Errno.EINTR) {
+                throw new ErrnoException(errno, "poll(netlink)");
+            }
+        }
+    }
+
+    /**
+     * Reads away the events queued now, without waiting, and returns how many messages they held: after an overflow
+     * they are older than the resync that replaces them. Stops after a receive buffer's worth, so a flood that keeps
+     * coming cannot hold the caller here.
+     */
+    public int discardQueuedEvents() {
+        long budget = Math.max(receiveBuffer.effective(), recvBuf.capacity());
+        int messages = 0;
+        while (budget > 0) {
+            int n;
+            try {
+                n = receive(Sys.MSG_DONTWAIT);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ENOBUFS && e.errno() != Errno.EMSGSIZE) {
+                    return messages;
+                }
+                budget -= 4096; // more of the same overflow; counted, so a storm of them ends too
+                continue;
+            }
+            if (n < 0) {
+                return messages;
+            }
+            budget -= Math.max(n, 1);
+            for (int pos = 0; pos + Nl.HEADER_LEN <= n; pos += Nl.align(Math.max(recvBuf.getInt(pos), Nl.HEADER_LEN))) {
+                messages++;
+            }
+        }
+        return messages;
     }
 
     private int send(MessageBuilder request) throws ErrnoException {
@@ -386,9 +537,11 @@ public final class NetlinkSocket implements AutoCloseable {
                     case Nl.NLMSG_NOOP:
                         break;
                     case Nl.NLMSG_ERROR:
+                        replyEnded = true;
                         checkError(payload, flags, false);
                         return interrupted; // error 0 is the ACK
                     case Nl.NLMSG_DONE:
+                        replyEnded = true;
                         if (payload.limit() >= 4 && payload.getInt(0) < 0) {
                             checkError(payload, flags, true);
                         }
@@ -477,10 +630,20 @@ public final class NetlinkSocket implements AutoCloseable {
         return b;
     }
 
-    private static void setIntOption(LibC libc, int fd, int level, int option, int value) {
+    /** setsockopt of an int; returns libc's result (0, or -1 with errno set). */
+    private static int setIntOption(LibC libc, int fd, int level, int option, int value) {
         ByteBuffer v = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
         v.putInt(0, value);
-        libc.setsockopt(fd, level, option, v, 4);
+        return libc.setsockopt(fd, level, option, v, 4);
+    }
+
+    private static int getIntOption(LibC libc, int fd, int level, int option) throws ErrnoException {
+        ByteBuffer v = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
+        IntByReference len = new IntByReference(4);
+        if (libc.getsockopt(fd, level, option, v, len) < 0) {
+            throw new ErrnoException(Sys.errno(), "getsockopt(" + level + ", " + option + ")");
+        }
+        return v.getInt(0);
     }
 
     /** struct timeval on 64-bit Linux: long seconds, long microseconds. */

@@ -6,6 +6,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A daemon thread that has entered one network namespace and stays there. setns() is per thread, so sockets are
@@ -18,21 +20,28 @@ public final class NetnsThread implements AutoCloseable {
         T run() throws ErrnoException;
     }
 
-    private final ExecutorService executor;
+    /** Tasks are single system calls and small file reads; one still running after this is stuck. */
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private NetnsThread(ExecutorService executor) {
+    private final ExecutorService executor;
+    private final AtomicReference<Thread> thread;
+
+    private NetnsThread(ExecutorService executor, AtomicReference<Thread> thread) {
         this.executor = executor;
+        this.thread = thread;
     }
 
     /** Starts the thread and moves it into the namespace at {@code ns}; fails if the namespace cannot be entered. */
     public static NetnsThread enter(Path ns) throws ErrnoException {
         String label = ns.getFileName() == null ? ns.toString() : ns.getFileName().toString();
+        AtomicReference<Thread> worker = new AtomicReference<>();
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "tabby-netns-" + label);
             t.setDaemon(true);
+            worker.set(t);
             return t;
         });
-        NetnsThread thread = new NetnsThread(executor);
+        NetnsThread thread = new NetnsThread(executor, worker);
         try {
             thread.call(() -> {
                 int fd = Sys.openNamespace(ns.toString());
@@ -45,8 +54,10 @@ public final class NetnsThread implements AutoCloseable {
                 }
                 return null;
             });
-        } catch (ErrnoException | RuntimeException e) {
-            executor.shutdownNow();
+        } catch (Throwable e) {
+            // Whatever failed (setns refused, the path no namespace, libc not loadable), the thread must not outlive
+            // this call: a thread that did enter would keep the namespace alive after `ip netns del`.
+            thread.close();
             throw e;
         }
         return thread;
@@ -84,8 +95,34 @@ public final class NetnsThread implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends the thread (after any task already submitted) and waits for it to be gone, so its namespace is no longer
+     * held once this returns. Idempotent.
+     */
     @Override
     public void close() {
         executor.shutdown();
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+        Thread t = thread.get();
+        try {
+            // Joined, not only awaited: the executor counts as terminated while its thread is still unwinding.
+            while (t != null && t.isAlive() && t != Thread.currentThread()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    executor.shutdownNow(); // a task stuck in a system call: interrupt it rather than wait forever
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedJoin(t, left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

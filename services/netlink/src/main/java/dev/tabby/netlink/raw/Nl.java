@@ -47,9 +47,6 @@ public final class Nl {
     public static final int RTM_DELNEIGH = 29;
     public static final int RTM_GETNEIGH = 30;
 
-    /** Multicast group bit for bind(): RTNLGRP_LINK is group 1, so bit 1 << (1 - 1). */
-    public static final int RTMGRP_LINK = 0x1;
-
     private Nl() {
     }
 

@@ -14,6 +14,8 @@ public final class Sys {
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
     public static final int SO_RCVTIMEO = 20;
+    /** SO_RCVBUF past net.core.rmem_max; needs CAP_NET_ADMIN (asm-generic/socket.h). */
+    public static final int SO_RCVBUFFORCE = 33;
     public static final int MSG_TRUNC = 0x20;
     public static final int MSG_DONTWAIT = 0x40;
     public static final short POLLIN = 0x1;

@@ -2,6 +2,7 @@ package dev.tabby.vxlan.agent;
 
 import dev.tabby.dataplane.loop.Backoff;
 import dev.tabby.dataplane.loop.LoopSettings;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -12,24 +13,32 @@ import java.time.Duration;
  * @param allocateTunnelAddress  also keep this node's VXLAN tunnel address in IPAM and on its Node (calico-node's
  *                               part); off where something else assigns it
  * @param backoff                retry pacing after a failed apply
+ * @param mtuFile                where the workload MTU is published for the CNI plugin; null publishes nothing. The
+ *                               service sets {@code tabby.vxlan.mtu-file} (default /var/lib/tabby/mtu); {@link #defaults}
+ *                               leaves it null, so in-process tests and benchmarks never write the host's file
  */
-public record AgentSettings(String node, Duration resyncInterval, boolean allocateTunnelAddress, Backoff backoff) {
+public record AgentSettings(String node, Duration resyncInterval, boolean allocateTunnelAddress, Backoff backoff,
+                            Path mtuFile) {
     public static final String SERVICE = "vxlan-manager";
 
     public static AgentSettings defaults(String node) {
-        return new AgentSettings(node, LoopSettings.DEFAULT_RESYNC_INTERVAL, true, Backoff.DEFAULT);
+        return new AgentSettings(node, LoopSettings.DEFAULT_RESYNC_INTERVAL, true, Backoff.DEFAULT, null);
     }
 
     public AgentSettings withResyncInterval(Duration interval) {
-        return new AgentSettings(node, interval, allocateTunnelAddress, backoff);
+        return new AgentSettings(node, interval, allocateTunnelAddress, backoff, mtuFile);
     }
 
     public AgentSettings withAllocateTunnelAddress(boolean allocate) {
-        return new AgentSettings(node, resyncInterval, allocate, backoff);
+        return new AgentSettings(node, resyncInterval, allocate, backoff, mtuFile);
     }
 
     public AgentSettings withBackoff(Backoff b) {
-        return new AgentSettings(node, resyncInterval, allocateTunnelAddress, b);
+        return new AgentSettings(node, resyncInterval, allocateTunnelAddress, b, mtuFile);
+    }
+
+    public AgentSettings withMtuFile(Path file) {
+        return new AgentSettings(node, resyncInterval, allocateTunnelAddress, backoff, file);
     }
 
     LoopSettings loopSettings() {

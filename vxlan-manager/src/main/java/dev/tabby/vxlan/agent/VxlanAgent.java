@@ -19,6 +19,7 @@ import dev.tabby.vxlan.manager.VxlanStatus;
 import dev.tabby.vxlan.manager.VxlanUpdate;
 import dev.tabby.vxlan.node.TunnelAddressAllocator;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,8 +27,9 @@ import java.util.Optional;
  * One node's VXLAN service without the HTTP around it: the syncer over pools, nodes, FelixConfigurations and IPAM
  * blocks feeds the {@link VxlanManager} through the {@link ApplyLoop} (which holds every kernel write back until the
  * datastore is in sync, coalesces changes into applies, retries with backoff and resyncs the kernel periodically),
- * and the {@link TunnelAddressAllocator} keeps this node's tunnel address. Tests and the benchmark run several in one
- * process, each with its own namespace's {@link Netlink} handle.
+ * and the {@link TunnelAddressAllocator} keeps this node's tunnel address; {@link KernelWatch} turns link and address
+ * events of the namespace into immediate repairs. Tests and the benchmark run several in one process, each with its
+ * own namespace's {@link Netlink} handle.
  *
  * <p>The caller owns the store and the Netlink handle and closes them after this.
  */
@@ -40,13 +42,18 @@ public final class VxlanAgent implements AutoCloseable {
     private final ApplyLoop loop;
     private final Syncer syncer;
     private final TunnelAddressAllocator allocator;
+    private final KernelWatch kernelWatch;
+    private final Netlink netlink;
     private final String ownNodeKey;
     private volatile SyncStatus syncStatus = SyncStatus.WAIT_FOR_DATASTORE;
+    private volatile Instant syncStatusSince = Instant.now();
 
     public VxlanAgent(KeyValueStore store, Netlink netlink, AgentSettings settings) {
         this.settings = settings;
-        this.manager = new VxlanManager(settings.node(), netlink);
+        this.netlink = netlink;
+        this.manager = new VxlanManager(settings.node(), netlink, settings.mtuFile());
         this.loop = new ApplyLoop(settings.loopSettings(), manager::apply, manager::queueResync);
+        this.kernelWatch = new KernelWatch(settings.node(), manager, loop);
         this.allocator = settings.allocateTunnelAddress()
                 ? new TunnelAddressAllocator(settings.node(), new ResourceStore(store), new Ipam(store)) : null;
         this.ownNodeKey = ResourceStore.prefix(Kind.NODE, null) + settings.node();
@@ -56,6 +63,7 @@ public final class VxlanAgent implements AutoCloseable {
     }
 
     public VxlanAgent start() {
+        kernelWatch.start(netlink);
         loop.start();
         syncer.start();
         if (allocator != null) {
@@ -81,6 +89,9 @@ public final class VxlanAgent implements AutoCloseable {
 
         @Override
         public void onStatus(SyncStatus status) {
+            if (status != syncStatus) {
+                syncStatusSince = Instant.now();
+            }
             syncStatus = status;
             if (status == SyncStatus.IN_SYNC) {
                 loop.markInSync();
@@ -121,13 +132,20 @@ public final class VxlanAgent implements AutoCloseable {
         return syncStatus;
     }
 
-    /** Ready: in sync, the last apply wrote everything, and the plan is settled (active, or inactive on purpose). */
+    /**
+     * Ready: the datastore is in sync now (not only once: the syncer leaves IN_SYNC when etcd is unreachable), the last
+     * apply wrote everything, and the plan is settled (active, or inactive or disabled on purpose). Losing the
+     * datastore only takes readiness down: the kernel keeps what was programmed, and liveness stays up.
+     */
     public boolean ready() {
-        return loop.status().ready() && manager.status().settled();
+        return syncStatus == SyncStatus.IN_SYNC && loop.status().ready() && manager.status().settled();
     }
 
     /** Why not ready, or "ready". */
     public String reason() {
+        if (syncStatus != SyncStatus.IN_SYNC) {
+            return "datastore: " + syncStatus + " since " + syncStatusSince;
+        }
         LoopStatus s = loop.status();
         if (!s.ready()) {
             return s.reason();
@@ -148,6 +166,7 @@ public final class VxlanAgent implements AutoCloseable {
     /** Stops watching and applying; leaves the kernel as it is, so a restarted agent adopts it. */
     @Override
     public void close() {
+        kernelWatch.close();
         syncer.close();
         if (allocator != null) {
             allocator.close();

@@ -171,7 +171,8 @@ public final class VxlanBench {
     static void awaitAll(Netlink probe, List<Remote> remotes, long start) throws InterruptedException {
         RouteFilter ours = new RouteFilter(Family.INET, Route.MAIN_TABLE, RouteProtocol.VXLAN, null, null);
         while (true) {
-            if (probe.routeList(ours).size() >= remotes.size()) {
+            // One route per remote block, and the blackhole for the local block.
+            if (probe.routeList(ours).size() >= remotes.size() + 1) {
                 int index = probe.linkByName("vxlan.calico").map(l -> l.index()).orElse(0);
                 if (index > 0 && probe.fdbList(index).size() >= remotes.size()
                         && neighbours(probe, index) >= remotes.size()) {
@@ -249,6 +250,7 @@ public final class VxlanBench {
             ip.append("route replace ").append(r.block()).append(" via ").append(r.tunnel())
                     .append(" dev vxlan.calico onlink proto 81\n");
         }
+        ip.append("route replace blackhole ").append(new Cidr(Cidr.parse(POOL).address(), 26)).append(" proto 81\n");
         Path ipBatch = dir.resolve("floor.ip");
         Path bridgeBatch = dir.resolve("floor.bridge");
         Files.writeString(ipBatch, ip.toString(), StandardCharsets.UTF_8);
@@ -259,8 +261,9 @@ public final class VxlanBench {
         BenchNamespace.run("bridge", "-n", ns.name(), "-batch", bridgeBatch.toString());
         double seconds = (System.nanoTime() - t0) / 1e9;
         String routes = BenchNamespace.run("ip", "-n", ns.name(), "route", "show", "proto", "81");
-        if (routes.lines().count() != remotes.size()) {
-            throw new IllegalStateException("the floor made " + routes.lines().count() + " routes, not " + remotes.size());
+        if (routes.lines().count() != remotes.size() + 1) {
+            throw new IllegalStateException("the floor made " + routes.lines().count() + " routes, not "
+                    + (remotes.size() + 1));
         }
         return seconds;
     }

@@ -15,10 +15,11 @@ public interface VxlanSettings {
     Optional<String> node();
 
     /**
-     * The network namespace to program, as a path ({@code /run/netns/NAME} or {@code /proc/PID/ns/net}); default the
-     * process's own.
+     * Where the workload MTU is published for the CNI plugin (Felix writes /var/lib/calico/mtu); rewritten whenever
+     * the computed MTU changes.
      */
-    Optional<String> netns();
+    @WithDefault("/var/lib/tabby/mtu")
+    String mtuFile();
 
     /** How often the kernel is re-read to repair drift (Felix's routeRefreshInterval). */
     @WithDefault("90s")

@@ -8,6 +8,7 @@ import dev.tabby.dataplane.neigh.NeighTable;
 import dev.tabby.dataplane.route.IpFamilies;
 import dev.tabby.dataplane.route.RouteKernel;
 import dev.tabby.dataplane.route.RouteTable;
+import dev.tabby.ipam.routes.RoutableBlock;
 import dev.tabby.model.net.Cidr;
 import dev.tabby.model.net.IpAddress;
 import dev.tabby.model.v3.FelixConfiguration;
@@ -28,18 +29,23 @@ import dev.tabby.vxlan.plan.PlannedRoute;
 import dev.tabby.vxlan.plan.Vtep;
 import dev.tabby.vxlan.plan.VxlanInputs;
 import dev.tabby.vxlan.plan.VxlanPlan;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
  * The VXLAN manager of one node. {@link #onUpdate} records a datastore change (no I/O); {@link #apply} computes the
  * {@link VxlanPlan} from everything recorded and the host's interfaces, makes vxlan.calico right, and hands the
- * wanted FDB entries, ARP entries and routes to the drivers, which converge the kernel. Everything of ours is found
- * again after a restart: the device by name, its permanent entries by device, the routes by protocol 81 in the main
- * table; the drivers start with a resync, so the first apply adopts what is right and removes what is not.
+ * wanted FDB entries, ARP entries, routes and blackholes to the drivers, which converge the kernel, and publishes the
+ * workload MTU in a file. Everything of ours is found again after a restart: the device by name, its permanent entries
+ * by device, the routes by protocol 81 in the main table and every route on vxlan.calico whatever its protocol (as
+ * Felix owns that device's routes: a host migrated from Calico has proto 3 routes there); the drivers start with a
+ * resync, so the first apply adopts what is right and removes what is not.
  *
  * <p>Used from the apply loop's thread only, except {@link #status()}.
  */
@@ -53,23 +59,28 @@ public final class VxlanManager {
     private final FdbTable fdb;
     private final NeighTable arp;
     private final RouteTable routes;
+    private final MtuFile mtuFile;
 
     private final Map<String, IPPool> pools = new HashMap<>();
     private final Map<String, NodeFacts> nodes = new HashMap<>();
     private final Map<String, FelixConfiguration> felixConfigs = new HashMap<>();
-    private final Map<Cidr, String> blockHosts = new HashMap<>();
+    private final Map<Cidr, RoutableBlock> blocks = new HashMap<>();
 
     private volatile VxlanStatus status;
+    private volatile Interest interest = Interest.NONE;
+    private int deviceIndex;
     private VxlanPlan.State lastState;
     private volatile int lastApplyWrites;
 
-    public VxlanManager(String node, Netlink netlink) {
+    /** @param mtuFile where the workload MTU is published (Felix's /var/lib/calico/mtu); null: nowhere */
+    public VxlanManager(String node, Netlink netlink, Path mtuFile) {
         this.node = node;
         this.netlink = netlink;
         this.device = new VxlanDevice(netlink);
         this.fdb = new FdbTable(FdbKernel.of(netlink), DeviceSpec.NAME);
         this.arp = new NeighTable(NeighKernel.of(netlink), DeviceSpec.NAME);
         this.routes = new RouteTable(RouteKernel.of(netlink), Route.MAIN_TABLE, RouteProtocol.VXLAN, IpFamilies.IPV4);
+        this.mtuFile = mtuFile == null ? null : new MtuFile(mtuFile);
         this.status = VxlanStatus.starting(node);
     }
 
@@ -87,7 +98,7 @@ public final class VxlanManager {
         } else if (update instanceof VxlanUpdate.FelixConfigChanged f) {
             put(felixConfigs, f.name(), f.config());
         } else if (update instanceof VxlanUpdate.BlockChanged b) {
-            put(blockHosts, b.block().network(), b.host());
+            put(blocks, b.block().network(), b.routable());
         }
     }
 
@@ -108,8 +119,43 @@ public final class VxlanManager {
 
     /** Pure: the plan from what has been recorded and the given host interfaces. */
     public VxlanPlan plan(List<HostLink> hostLinks) {
-        FelixSettings felix = FelixSettings.merge(felixConfigs.get(DEFAULT_FELIX_CONFIG), felixConfigs.get("node." + node));
-        return VxlanPlan.compute(new VxlanInputs(node, pools.values(), nodes, felix, blockHosts, hostLinks));
+        return VxlanPlan.compute(new VxlanInputs(node, pools.values(), nodes, felix(), blocks, hostLinks));
+    }
+
+    private FelixSettings felix() {
+        return FelixSettings.merge(felixConfigs.get(DEFAULT_FELIX_CONFIG), felixConfigs.get("node." + node));
+    }
+
+    /**
+     * What of the host the last apply depended on, so that kernel events about it (and only those) trigger a repair:
+     * vxlan.calico, its parent, an interface gaining or losing the node's address, an interface that counts for the
+     * host MTU. Safe from any thread (the event thread asks).
+     *
+     * @param parentIndex  the parent's ifindex, 0 when none
+     * @param deviceIndex  vxlan.calico's ifindex as last seen, 0 when none
+     * @param nodeAddress  the Node's {@code bgp.ipv4Address}, or null
+     * @param mtuPattern   {@code mtuIfacePattern}
+     */
+    record Interest(int parentIndex, int deviceIndex, IpAddress nodeAddress, Pattern mtuPattern) {
+        static final Interest NONE = new Interest(0, 0, null, Pattern.compile(FelixSettings.DEFAULT_MTU_IFACE_PATTERN));
+    }
+
+    /** Whether a change to this link may need a repair: vxlan.calico, the parent, or an interface the MTU counts. */
+    public boolean affectedBy(Link link) {
+        String name = link.name();
+        if (name.startsWith("cali")) {
+            return false; // workload churn, the CNI's: never ours, and often
+        }
+        Interest i = interest;
+        return name.equals(DeviceSpec.NAME) || link.index() == i.parentIndex() || link.index() == i.deviceIndex()
+                || i.mtuPattern().matcher(name).find();
+    }
+
+    /** Whether an IPv4 address change may need a repair: on vxlan.calico or its parent, or the node's address. */
+    public boolean affectedBy(Addr addr) {
+        Interest i = interest;
+        return addr.linkIndex() == i.parentIndex() || addr.linkIndex() == i.deviceIndex()
+                || addr.address().address().equals(i.nodeAddress());
     }
 
     /** Every kernel write happens here. */
@@ -127,11 +173,16 @@ public final class VxlanManager {
         }
         status = VxlanStatus.of(node, plan);
         ApplyResult result = switch (plan.state()) {
-            case INACTIVE -> tearDown();
+            case INACTIVE, DISABLED -> tearDown();
             case WAITING_FOR_NODE -> ApplyResult.NOTHING; // a datastore change ends the wait, and marks us dirty
-            case WAITING_FOR_INTERFACE -> ApplyResult.failed(VxlanDevice.DRIVER, "parent interface", plan.reason());
+            // Not a failure to retry with backoff: an address or link event (KernelWatch) ends the wait at once, and
+            // the periodic resync backs that up.
+            case WAITING_FOR_INTERFACE -> ApplyResult.NOTHING;
             case ACTIVE -> program(plan);
         };
+        NodeFacts me = nodes.get(node);
+        interest = new Interest(plan.device() == null ? 0 : plan.device().parentIndex(), deviceIndex,
+                me == null ? null : me.underlayAddress(), felix().compiledPattern());
         lastApplyWrites = result.writes();
         return result;
     }
@@ -148,6 +199,7 @@ public final class VxlanManager {
             // The kernel dropped the old device's entries and routes with it; the drivers must look again.
             queueResync();
         }
+        deviceIndex = dev.index();
         if (dev.index() == 0) {
             return dev.result();
         }
@@ -157,23 +209,46 @@ public final class VxlanManager {
             fdbWanted.put(v.mac(), v.underlayAddress());
             arpWanted.put(v.tunnelAddress(), v.mac());
         }
-        List<Route> routesWanted = new ArrayList<>(plan.routes().size());
+        List<Route> routesWanted = new ArrayList<>(plan.routes().size() + plan.blackholes().size());
         for (PlannedRoute r : plan.routes()) {
             routesWanted.add(r.encapsulated()
                     ? Route.via(r.destination(), r.gateway(), dev.index(), RouteProtocol.VXLAN).withOnlink(true)
                     : Route.via(r.destination(), r.gateway(), spec.parentIndex(), RouteProtocol.VXLAN));
         }
+        for (Cidr own : plan.blackholes()) {
+            routesWanted.add(Route.blackhole(own, RouteProtocol.VXLAN));
+        }
         fdb.replaceAllEntries(fdbWanted);
         arp.replaceAllNeighbours(arpWanted);
+        // Felix's VXLAN route table owns ^vxlan.calico$ with removeExternalRoutes (int_dataplane.go): so do we.
+        routes.ownAllRoutesOnLink(dev.index());
         routes.replaceAllRoutes(routesWanted);
         // FDB and ARP before the routes that use them, so a new route never sends into a missing entry.
-        return ApplyResult.merge(dev.result(), fdb.apply(), arp.apply(), routes.apply());
+        return ApplyResult.merge(dev.result(), fdb.apply(), arp.apply(), routes.apply(), publishMtu(spec.mtu()));
+    }
+
+    /**
+     * Publishes the device's MTU for the CNI plugin. Only while VXLAN is active: when it is not, the file is left as it
+     * is (Felix would write the host MTU there), because another overlay (IP-in-IP) may be what the pods need a
+     * smaller MTU for, and a stale smaller MTU only costs a little throughput while a too-large one drops packets.
+     */
+    private ApplyResult publishMtu(int mtu) {
+        try {
+            if (mtuFile != null) {
+                mtuFile.publish(mtu); // a file, not a kernel write: not counted in the apply's writes
+            }
+            return ApplyResult.NOTHING;
+        } catch (IOException | RuntimeException e) {
+            return ApplyResult.failed("mtu file", mtuFile.path().toString(), "cannot write MTU " + mtu + ": " + e);
+        }
     }
 
     private ApplyResult tearDown() {
         routes.replaceAllRoutes(List.of());
         ApplyResult routed = routes.apply();
         ApplyResult removed = device.remove();
+        routes.ownAllRoutesOnLink(0);
+        deviceIndex = 0;
         // The entries went with the device; the drivers look again should it come back.
         fdb.replaceAllEntries(Map.of());
         arp.replaceAllNeighbours(Map.of());

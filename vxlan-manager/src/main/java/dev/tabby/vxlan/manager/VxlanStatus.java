@@ -10,15 +10,17 @@ import java.util.List;
  * What the manager programs, as of its last apply, in plain strings for {@code /v1/status}.
  *
  * @param node      the node this manager programs
- * @param state     INACTIVE, WAITING_FOR_NODE, WAITING_FOR_INTERFACE or ACTIVE (STARTING before the first apply)
+ * @param state     DISABLED, INACTIVE, WAITING_FOR_NODE, WAITING_FOR_INTERFACE or ACTIVE (STARTING before the first
+ *                  apply)
  * @param reason    the state in an operator's words
  * @param device    vxlan.calico as wanted, or null
  * @param vteps     remote VTEPs: one ARP and one FDB entry each
  * @param routes    routes of proto 81 in the main table
+ * @param blackholes blackhole routes of proto 81 in the main table: this node's blocks in VXLAN pools
  * @param problems  datastore contents skipped, with why
  */
 public record VxlanStatus(String node, String state, String reason, Device device, List<VtepEntry> vteps,
-                          List<RouteEntry> routes, List<String> problems) {
+                          List<RouteEntry> routes, List<String> blackholes, List<String> problems) {
 
     public record Device(String name, int vni, int port, int mtu, String mac, String tunnelAddress, String parent,
                          String parentAddress) {
@@ -34,7 +36,7 @@ public record VxlanStatus(String node, String state, String reason, Device devic
 
     public static VxlanStatus starting(String node) {
         return new VxlanStatus(node, STARTING, "no apply yet: waiting for the datastore to be in sync", null, List.of(),
-                List.of(), List.of());
+                List.of(), List.of(), List.of());
     }
 
     public static VxlanStatus of(String node, VxlanPlan plan) {
@@ -43,7 +45,9 @@ public record VxlanStatus(String node, String state, String reason, Device devic
                 d.tunnelAddress().toString(), d.parent(), d.parentAddress().toString());
         List<VtepEntry> vteps = plan.vteps().stream().map(VxlanStatus::entry).toList();
         List<RouteEntry> routes = plan.routes().stream().map(VxlanStatus::entry).toList();
-        return new VxlanStatus(node, plan.state().name(), plan.reason(), device, vteps, routes, plan.problems());
+        List<String> blackholes = plan.blackholes().stream().map(Object::toString).toList();
+        return new VxlanStatus(node, plan.state().name(), plan.reason(), device, vteps, routes, blackholes,
+                plan.problems());
     }
 
     private static VtepEntry entry(Vtep v) {
@@ -56,6 +60,7 @@ public record VxlanStatus(String node, String state, String reason, Device devic
 
     /** Whether the state lets the service call itself ready (given a successful apply). */
     public boolean settled() {
-        return state.equals(VxlanPlan.State.ACTIVE.name()) || state.equals(VxlanPlan.State.INACTIVE.name());
+        return state.equals(VxlanPlan.State.ACTIVE.name()) || state.equals(VxlanPlan.State.INACTIVE.name())
+                || state.equals(VxlanPlan.State.DISABLED.name());
     }
 }

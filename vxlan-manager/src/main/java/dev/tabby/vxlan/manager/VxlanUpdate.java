@@ -1,5 +1,6 @@
 package dev.tabby.vxlan.manager;
 
+import dev.tabby.ipam.routes.RoutableBlock;
 import dev.tabby.model.net.Cidr;
 import dev.tabby.model.v3.FelixConfiguration;
 import dev.tabby.model.v3.IPPool;
@@ -18,7 +19,7 @@ public sealed interface VxlanUpdate {
     record FelixConfigChanged(String name, FelixConfiguration config) implements VxlanUpdate {
     }
 
-    /** An IPAM block and the node it is affine to; null when the block is gone or affine to no host. */
-    record BlockChanged(Cidr block, String host) implements VxlanUpdate {
+    /** An IPAM block as routing reads it; null when the block is gone (or marked deleted). */
+    record BlockChanged(Cidr block, RoutableBlock routable) implements VxlanUpdate {
     }
 }

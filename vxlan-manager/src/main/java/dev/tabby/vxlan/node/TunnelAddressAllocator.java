@@ -72,13 +72,22 @@ public final class TunnelAddressAllocator implements AutoCloseable {
         try {
             lastOutcome = reconcile();
             lastError = null;
+            if (failuresInARow > 0) {
+                LOG.infof("event=tunnel_addr_recovered node=%s failures=%d outcome=\"%s\"", node, failuresInARow,
+                        lastOutcome);
+            }
             failuresInARow = 0;
         } catch (RuntimeException e) {
             failuresInARow++;
             lastError = e.getMessage();
             long delay = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(failuresInARow - 1, 10));
-            LOG.warnf("event=tunnel_addr_failed node=%s failures=%d retry_ms=%d error=\"%s\"", node, failuresInARow, delay,
-                    e.getMessage());
+            // One line when it starts failing (etcd down can last long); the retries at debug, the recovery at info.
+            if (failuresInARow == 1) {
+                LOG.warnf("event=tunnel_addr_failed node=%s retry_ms=%d error=\"%s\"", node, delay, e.getMessage());
+            } else {
+                LOG.debugf("event=tunnel_addr_failed node=%s failures=%d retry_ms=%d error=\"%s\"", node, failuresInARow,
+                        delay, e.getMessage());
+            }
             try {
                 executor.schedule(this::request, delay, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException closed) {

@@ -14,18 +14,25 @@ import java.util.regex.PatternSyntaxException;
  * @param vxlanPort        {@code vxlanPort}, default 4789 (0 counts as unset: the kernel would pick 8472)
  * @param vxlanMtu         {@code vxlanMTU}; 0 (the default) means work it out from the host's interfaces
  * @param mtuIfacePattern  {@code mtuIfacePattern}: which host interfaces count for that
+ * @param vxlanEnabled     {@code vxlanEnabled}; null when set nowhere. Felix v3.18 defaults it to false and is turned
+ *                         on by calico-node when a VXLAN pool exists; Tabby reads unset as "when a pool asks for it",
+ *                         and only an explicit false switches VXLAN off
  */
-public record FelixSettings(int vxlanVni, int vxlanPort, int vxlanMtu, String mtuIfacePattern) {
+public record FelixSettings(int vxlanVni, int vxlanPort, int vxlanMtu, String mtuIfacePattern, Boolean vxlanEnabled) {
     public static final int DEFAULT_VNI = 4096;
     public static final int DEFAULT_PORT = 4789;
     /** Felix v3.18's default: the host's physical-looking interfaces, never workload ones. */
     public static final String DEFAULT_MTU_IFACE_PATTERN = "^((en|wl|ww|sl|ib)[opsx].*|(eth|wlan|wwan).*)";
     /** Outer IPv4 (20) + UDP (8) + VXLAN (8) + inner Ethernet (14). */
     public static final int VXLAN_OVERHEAD = 50;
-    /** What Felix assumes when no interface matches the pattern and nothing else is known. */
-    static final int FALLBACK_HOST_MTU = 1500;
+    /**
+     * The host MTU Felix assumes when no interface matches the pattern: "the smallest among common cloud providers"
+     * (dataplane/linux/int_dataplane.go, findHostMTU).
+     */
+    public static final int FALLBACK_HOST_MTU = 1460;
 
-    public static final FelixSettings DEFAULTS = new FelixSettings(DEFAULT_VNI, DEFAULT_PORT, 0, DEFAULT_MTU_IFACE_PATTERN);
+    public static final FelixSettings DEFAULTS = new FelixSettings(DEFAULT_VNI, DEFAULT_PORT, 0, DEFAULT_MTU_IFACE_PATTERN,
+            null);
 
     /** Either argument may be null (not in the datastore). */
     public static FelixSettings merge(FelixConfiguration clusterDefault, FelixConfiguration thisNode) {
@@ -35,10 +42,12 @@ public record FelixSettings(int vxlanVni, int vxlanPort, int vxlanMtu, String mt
         Integer port = pick(node, global, FelixConfiguration.Spec::vxlanPort);
         Integer mtu = pick(node, global, FelixConfiguration.Spec::vxlanMTU);
         String pattern = pick(node, global, FelixConfiguration.Spec::mtuIfacePattern);
+        Boolean enabled = pick(node, global, FelixConfiguration.Spec::vxlanEnabled);
         return new FelixSettings(vni == null ? DEFAULT_VNI : vni,
                 port == null || port == 0 ? DEFAULT_PORT : port,
                 mtu == null ? 0 : mtu,
-                pattern == null || pattern.isBlank() ? DEFAULT_MTU_IFACE_PATTERN : pattern);
+                pattern == null || pattern.isBlank() ? DEFAULT_MTU_IFACE_PATTERN : pattern,
+                enabled);
     }
 
     private static <T> T pick(FelixConfiguration.Spec node, FelixConfiguration.Spec global,
@@ -50,18 +59,24 @@ public record FelixSettings(int vxlanVni, int vxlanPort, int vxlanMtu, String mt
         return v;
     }
 
+    /** VXLAN is switched off on purpose: {@code vxlanEnabled: false}, on this node's FelixConfiguration or the default. */
+    public boolean disabled() {
+        return Boolean.FALSE.equals(vxlanEnabled);
+    }
+
     /**
-     * The MTU for vxlan.calico: {@code vxlanMTU} when set, else the smallest MTU among the host interfaces whose name
-     * matches {@code mtuIfacePattern}, minus the 50 bytes VXLAN adds. With no matching interface, the parent's MTU
-     * stands in for the host's (Felix would assume 1500; the parent is what the encapsulated packets really leave
-     * through).
-     *
-     * @param parent the interface holding the node address, or null when unknown
+     * The MTU for vxlan.calico: {@code vxlanMTU} when set, else the {@link #hostMtu host MTU} minus the 50 bytes VXLAN
+     * adds, as Felix's config works it out.
      */
-    public int deviceMtu(List<HostLink> links, HostLink parent) {
-        if (vxlanMtu > 0) {
-            return vxlanMtu;
-        }
+    public int deviceMtu(List<HostLink> links) {
+        return vxlanMtu > 0 ? vxlanMtu : hostMtu(links) - VXLAN_OVERHEAD;
+    }
+
+    /**
+     * The smallest MTU among the host interfaces whose name matches {@code mtuIfacePattern}; with none matching,
+     * Felix's {@link #FALLBACK_HOST_MTU} (int_dataplane.go findHostMTU). vxlan.calico itself never counts.
+     */
+    public int hostMtu(List<HostLink> links) {
         Pattern pattern = compiledPattern();
         int smallest = 0;
         for (HostLink l : links) {
@@ -72,13 +87,11 @@ public record FelixSettings(int vxlanVni, int vxlanPort, int vxlanMtu, String mt
                 smallest = l.mtu();
             }
         }
-        if (smallest == 0) {
-            smallest = parent != null && parent.mtu() > 0 ? parent.mtu() : FALLBACK_HOST_MTU;
-        }
-        return smallest - VXLAN_OVERHEAD;
+        return smallest == 0 ? FALLBACK_HOST_MTU : smallest;
     }
 
-    private Pattern compiledPattern() {
+    /** {@code mtuIfacePattern}, compiled; the default pattern when it does not compile. */
+    public Pattern compiledPattern() {
         try {
             return Pattern.compile(mtuIfacePattern);
         } catch (PatternSyntaxException e) {

@@ -1,5 +1,6 @@
 package dev.tabby.vxlan.plan;
 
+import dev.tabby.ipam.routes.RoutableBlock;
 import dev.tabby.model.net.Cidr;
 import dev.tabby.model.v3.IPPool;
 import java.util.Collection;
@@ -13,9 +14,9 @@ import java.util.Map;
  * @param pools       every IPPool
  * @param nodes       every Node (as {@link NodeFacts}), by name
  * @param felix       the merged FelixConfiguration settings
- * @param blockHosts  every IPAM block with a {@code host:} affinity, to the node it is affine to
+ * @param blocks      every IPv4 IPAM block (not deleted), as routing reads it: affinity and borrowed addresses
  * @param hostLinks   this node's interfaces
  */
 public record VxlanInputs(String thisNode, Collection<IPPool> pools, Map<String, NodeFacts> nodes, FelixSettings felix,
-                          Map<Cidr, String> blockHosts, List<HostLink> hostLinks) {
+                          Map<Cidr, RoutableBlock> blocks, List<HostLink> hostLinks) {
 }

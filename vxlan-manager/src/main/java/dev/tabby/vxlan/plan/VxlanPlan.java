@@ -1,5 +1,8 @@
 package dev.tabby.vxlan.plan;
 
+import dev.tabby.ipam.routes.BlockRoutes;
+import dev.tabby.ipam.routes.NodeRoute;
+import dev.tabby.ipam.routes.RoutableBlock;
 import dev.tabby.model.net.Cidr;
 import dev.tabby.model.net.IpAddress;
 import dev.tabby.model.v3.IPPool;
@@ -7,10 +10,13 @@ import dev.tabby.netlink.MacAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What vxlan.calico, its FDB and ARP entries and the routes via it must be on one node: a pure function of the
@@ -18,7 +24,9 @@ import java.util.TreeMap;
  * L3 route resolver and vxlan_mgr.go.
  *
  * <ul>
- *   <li>Nothing is wanted unless some IPv4 pool has {@code vxlanMode} Always or CrossSubnet.</li>
+ *   <li>Nothing is wanted when FelixConfiguration {@code vxlanEnabled} is false (this node's, else the default), as
+ *       Felix's int_dataplane.go removes vxlan.calico then (cleanUpVXLANDevice); nor unless some IPv4 pool has
+ *       {@code vxlanMode} Always or CrossSubnet.</li>
  *   <li>A remote node is a VTEP when it has {@code spec.bgp.ipv4Address} (the underlay address) and
  *       {@code spec.ipv4VXLANTunnelAddr}; its MAC is {@link VtepMac#of}. Every VTEP gets an ARP entry and an FDB
  *       entry, CrossSubnet or not, as in Felix.</li>
@@ -26,7 +34,16 @@ import java.util.TreeMap;
  *       onlink, on vxlan.calico. When the pool is CrossSubnet and this node's subnet (the prefix of its
  *       {@code bgp.ipv4Address}) holds the remote node's address, the route goes directly via the remote node's
  *       underlay address on the parent interface instead (Felix's "no-encap" route; it needs no VTEP).</li>
- *   <li>Blocks affine to this node get nothing here: their blackhole routes belong to bgp-speaker.</li>
+ *   <li>Every address allocated in a block for a node other than the block's own (a borrowed address; in a block
+ *       with no affinity, every address) gets a /32 to the node that holds it, routed as that node's blocks are
+ *       (Felix's L3 route resolver, {@code v4RoutesFromBlock}, through {@link BlockRoutes}). No /32 when that node is
+ *       this one (the CNI's route to the workload serves it), nor when the address is some node's
+ *       {@code ipv4VXLANTunnelAddr}: Felix types such a route REMOTE_TUNNEL (or LOCAL_TUNNEL), which its vxlan_mgr.go
+ *       does not program.</li>
+ *   <li>Each block affine to this node and inside a VXLAN pool gets a blackhole route, so its unallocated addresses
+ *       never leak to the default route. Beyond Felix v3.18 on purpose: there BIRD installs them (confd's
+ *       bird.cfg.template, static protocol) even in VXLAN mode, and Tabby runs no BIRD, so the overlay that routes the
+ *       pool owns them.</li>
  * </ul>
  *
  * @param state     whether anything is to be programmed, and if not, why
@@ -34,12 +51,15 @@ import java.util.TreeMap;
  * @param device    the device wanted ({@link State#ACTIVE} only)
  * @param vteps     the remote VTEPs, by node name
  * @param routes    the routes, by destination
+ * @param blackholes this node's blocks in VXLAN pools, by address
  * @param problems  datastore contents that were skipped, each naming the node and what is wrong
  */
 public record VxlanPlan(State state, String reason, DeviceSpec device, List<Vtep> vteps, List<PlannedRoute> routes,
-                        List<String> problems) {
+                        List<Cidr> blackholes, List<String> problems) {
 
     public enum State {
+        /** FelixConfiguration vxlanEnabled is false: vxlan.calico and everything of ours must go. */
+        DISABLED,
         /** No pool uses VXLAN: vxlan.calico and everything via it must go. */
         INACTIVE,
         /** This node's own Node lacks what the device needs (typically its tunnel address, not yet assigned). */
@@ -52,14 +72,19 @@ public record VxlanPlan(State state, String reason, DeviceSpec device, List<Vtep
     public VxlanPlan {
         vteps = List.copyOf(vteps);
         routes = List.copyOf(routes);
+        blackholes = List.copyOf(blackholes);
         problems = List.copyOf(problems);
     }
 
     private static VxlanPlan idle(State state, String reason) {
-        return new VxlanPlan(state, reason, null, List.of(), List.of(), List.of());
+        return new VxlanPlan(state, reason, null, List.of(), List.of(), List.of(), List.of());
     }
 
     public static VxlanPlan compute(VxlanInputs in) {
+        if (in.felix().disabled()) {
+            return idle(State.DISABLED, "FelixConfiguration vxlanEnabled is false (node." + in.thisNode()
+                    + " or default); set it to true, or remove it, to bring VXLAN back");
+        }
         List<IPPool> vxlanPools = in.pools().stream().filter(VxlanPlan::usesVxlan)
                 .sorted(Comparator.comparing(IPPool::name)).toList();
         if (vxlanPools.isEmpty()) {
@@ -92,14 +117,15 @@ public record VxlanPlan(State state, String reason, DeviceSpec device, List<Vtep
         }
         FelixSettings felix = in.felix();
         DeviceSpec device = new DeviceSpec(felix.vxlanVni(), felix.vxlanPort(), local.tunnelAddress(), local.mac(),
-                parent.name(), parent.index(), localUnderlay, felix.deviceMtu(in.hostLinks(), parent));
+                parent.name(), parent.index(), localUnderlay, felix.deviceMtu(in.hostLinks()));
 
         List<String> problems = new ArrayList<>();
         Map<String, Vtep> vtepByNode = remoteVteps(in, device, problems);
-        List<PlannedRoute> routes = routes(in, vxlanPools, local.underlay(), parent, vtepByNode);
+        List<Cidr> blackholes = new ArrayList<>();
+        List<PlannedRoute> routes = routes(in, vxlanPools, local.underlay(), parent, vtepByNode, blackholes, problems);
         return new VxlanPlan(State.ACTIVE, vxlanPools.size() + " VXLAN pool(s), " + vtepByNode.size()
-                + " remote VTEP(s), " + routes.size() + " route(s)", device, List.copyOf(vtepByNode.values()), routes,
-                problems);
+                + " remote VTEP(s), " + routes.size() + " route(s), " + blackholes.size() + " blackhole(s)", device,
+                List.copyOf(vtepByNode.values()), routes, blackholes, problems);
     }
 
     /** An IPv4 pool with vxlanMode Always or CrossSubnet. */
@@ -160,43 +186,79 @@ public record VxlanPlan(State state, String reason, DeviceSpec device, List<Vtep
         return out;
     }
 
+    /**
+     * The routes to other nodes' blocks and borrowed addresses, and (into {@code blackholes}) this node's blocks. Blocks
+     * are visited in address order, so when two claim one /32 (corrupt IPAM data) the same one wins on every node.
+     */
     private static List<PlannedRoute> routes(VxlanInputs in, List<IPPool> vxlanPools, Cidr localSubnet, HostLink parent,
-            Map<String, Vtep> vteps) {
+            Map<String, Vtep> vteps, List<Cidr> blackholes, List<String> problems) {
         List<Map.Entry<Cidr, IPPool>> pools = new ArrayList<>();
         for (IPPool p : vxlanPools) {
             poolCidr(p).ifPresent(c -> pools.add(Map.entry(c, p)));
         }
         // Most specific pool first, should pools nest.
         pools.sort(Comparator.comparingInt((Map.Entry<Cidr, IPPool> e) -> e.getKey().prefixLength()).reversed());
-
-        TreeMap<Cidr, PlannedRoute> byDestination = new TreeMap<>(
-                Comparator.comparing(Cidr::address).thenComparingInt(Cidr::prefixLength));
-        for (Map.Entry<Cidr, String> block : in.blockHosts().entrySet()) {
-            Cidr cidr = block.getKey().network();
-            String host = block.getValue();
-            if (!cidr.isV4() || host == null || host.equals(in.thisNode())) {
-                continue;
+        Set<IpAddress> tunnelAddresses = new HashSet<>();
+        for (NodeFacts n : in.nodes().values()) {
+            if (n.tunnelAddress() != null) {
+                tunnelAddresses.add(n.tunnelAddress());
             }
-            IPPool pool = poolHolding(pools, cidr);
+        }
+
+        Comparator<Cidr> byAddress = Comparator.comparing(Cidr::address).thenComparingInt(Cidr::prefixLength);
+        TreeMap<Cidr, RoutableBlock> blocks = new TreeMap<>(byAddress);
+        for (RoutableBlock b : in.blocks().values()) {
+            if (b.cidr().isV4()) {
+                blocks.put(b.cidr(), b);
+            }
+        }
+        TreeMap<Cidr, PlannedRoute> byDestination = new TreeMap<>(byAddress);
+        TreeSet<Cidr> ownBlocks = new TreeSet<>(byAddress);
+        for (RoutableBlock block : blocks.values()) {
+            IPPool pool = poolHolding(pools, block.cidr());
             if (pool == null) {
                 continue; // not a VXLAN pool's block: IP-in-IP or BGP routes it
             }
-            NodeFacts remote = in.nodes().get(host);
-            if (remote == null) {
-                continue;
+            for (IpAddress lost : block.unrecorded()) {
+                problems.add("block " + block.cidr() + ": " + lost + " was allocated with no node recorded in IPAM,"
+                        + " so it has no route (Felix skips it too); release it and allocate it again with a node");
+            }
+            if (in.thisNode().equals(block.host())) {
+                ownBlocks.add(block.cidr());
             }
             boolean crossSubnet = "CrossSubnet".equals(pool.spec().vxlanMode());
-            if (crossSubnet && remote.underlay() != null && localSubnet.contains(remote.underlayAddress())) {
-                byDestination.put(cidr, new PlannedRoute(cidr, host, remote.underlayAddress(), parent.name(), false));
-                continue;
+            for (NodeRoute r : BlockRoutes.of(block)) {
+                if (r.node().equals(in.thisNode()) || byDestination.containsKey(r.destination())) {
+                    continue; // a local workload (or block): the CNI's routes serve it
+                }
+                if (r.isHostRoute() && tunnelAddresses.contains(r.destination().address())) {
+                    continue; // REMOTE_TUNNEL in Felix: not programmed by vxlan_mgr.go
+                }
+                PlannedRoute planned = route(in, r, crossSubnet, localSubnet, parent, vteps);
+                if (planned != null) {
+                    byDestination.put(r.destination(), planned);
+                }
             }
-            Vtep vtep = vteps.get(host);
-            if (vtep == null) {
-                continue; // the route waits for the node's VTEP, as in Felix
-            }
-            byDestination.put(cidr, new PlannedRoute(cidr, host, vtep.tunnelAddress(), DeviceSpec.NAME, true));
         }
+        blackholes.addAll(ownBlocks);
         return List.copyOf(byDestination.values());
+    }
+
+    /** The route to {@code r}'s node, direct in CrossSubnet's same subnet, else via its VTEP; null while there is none. */
+    private static PlannedRoute route(VxlanInputs in, NodeRoute r, boolean crossSubnet, Cidr localSubnet,
+            HostLink parent, Map<String, Vtep> vteps) {
+        NodeFacts remote = in.nodes().get(r.node());
+        if (remote == null) {
+            return null;
+        }
+        if (crossSubnet && remote.underlay() != null && localSubnet.contains(remote.underlayAddress())) {
+            return new PlannedRoute(r.destination(), r.node(), remote.underlayAddress(), parent.name(), false);
+        }
+        Vtep vtep = vteps.get(r.node());
+        if (vtep == null) {
+            return null; // the route waits for the node's VTEP, as in Felix
+        }
+        return new PlannedRoute(r.destination(), r.node(), vtep.tunnelAddress(), DeviceSpec.NAME, true);
     }
 
     /** The most specific pool holding the block (the list is most specific first), or null. */

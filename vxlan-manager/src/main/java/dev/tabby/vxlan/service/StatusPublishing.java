@@ -30,6 +30,8 @@ public class StatusPublishing {
     ObjectMapper json;
 
     private volatile String lastPublished;
+    // Whether the last attempt failed: a failure is logged once when it starts (then at debug), and the recovery once.
+    private volatile boolean failing;
 
     @Scheduled(every = "${tabby.vxlan.status-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void publishNow() {
@@ -48,9 +50,19 @@ public class StatusPublishing {
             }
             new StatusPublisher(store, service.node(), AgentSettings.SERVICE).publish(body);
             lastPublished = body;
+            if (failing) {
+                failing = false;
+                LOG.infof("event=status_publish_recovered node=%s", service.node());
+            }
             return true;
         } catch (JsonProcessingException | DatastoreException e) {
-            LOG.warnf("event=status_publish_failed node=%s error=\"%s\"", service.node(), e.getMessage());
+            if (failing) {
+                LOG.debugf("event=status_publish_failed node=%s error=\"%s\"", service.node(), e.getMessage());
+            } else {
+                failing = true;
+                LOG.warnf("event=status_publish_failed node=%s error=\"%s\" retry=\"every status interval; logged again"
+                        + " when it recovers\"", service.node(), e.getMessage());
+            }
             return false;
         }
     }

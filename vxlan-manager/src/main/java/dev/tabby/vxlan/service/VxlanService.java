@@ -25,26 +25,24 @@ public class VxlanService {
     @Inject
     KeyValueStore store;
 
-    private Netlink netlink;
+    @Inject
+    Netlink netlink;
+
     private VxlanAgent agent;
     private String node;
 
     void start(@Observes StartupEvent event) {
         node = settings.node().filter(n -> !n.isBlank()).orElseGet(() -> NodeName.resolve(System.getenv()));
-        netlink = settings.netns().filter(p -> !p.isBlank()).map(p -> Netlink.at(Path.of(p))).orElseGet(Netlink::open);
         AgentSettings agentSettings = AgentSettings.defaults(node).withResyncInterval(settings.resyncInterval())
-                .withAllocateTunnelAddress(settings.allocateTunnelAddress());
+                .withAllocateTunnelAddress(settings.allocateTunnelAddress()).withMtuFile(Path.of(settings.mtuFile()));
         agent = new VxlanAgent(store, netlink, agentSettings).start();
-        LOG.infof("event=started node=%s netns=%s resync=%s allocate_tunnel_address=%s", node,
-                settings.netns().orElse("own"), settings.resyncInterval(), settings.allocateTunnelAddress());
+        LOG.infof("event=started node=%s resync=%s allocate_tunnel_address=%s mtu_file=%s", node,
+                settings.resyncInterval(), settings.allocateTunnelAddress(), settings.mtuFile());
     }
 
     void stop(@Observes ShutdownEvent event) {
         if (agent != null) {
-            agent.close();
-        }
-        if (netlink != null) {
-            netlink.close();
+            agent.close(); // the Netlink handle is closed by its producer
         }
     }
 

@@ -177,8 +177,10 @@ class VxlanClusterTest {
                 "nud", "permanent");
         Cmd.run("bridge", "-n", a, "fdb", "add", "66:00:00:00:00:99", "dev", "vxlan.calico", "dst", "10.250.1.99",
                 "self", "permanent");
+        // On vxlan.calico every route is ours whatever its protocol (Felix's removeExternalRoutes); via eth0 it is not.
         Cmd.run("ip", "-n", a, "route", "add", "10.65.201.0/26", "via", "10.65.201.1", "dev", "vxlan.calico", "onlink",
                 "proto", "static");
+        Cmd.run("ip", "-n", a, "route", "add", "10.65.202.0/26", "via", "10.250.1.200", "dev", "eth0", "proto", "static");
 
         Workload onA = c.workloads.get(0);
         Workload onB = c.workloads.get(2);
@@ -197,13 +199,16 @@ class VxlanClusterTest {
         assertTrue(lostNone(bcOut), "B -> C lost pings during A's restart: " + bcOut);
         assertTrue(lostNone(abOut), "A -> B lost pings during A's restart: " + abOut);
 
-        assertTrue(Cmd.run("ip", "-n", a, "route", "show", "10.65.201.0/26").contains("10.65.201.0/26"),
-                "a route of another protocol is not ours to remove");
+        assertTrue(Cmd.run("ip", "-n", a, "route", "show", "10.65.202.0/26").contains("10.65.202.0/26"),
+                "a route of another protocol via eth0 is not ours to remove");
+        assertEquals("", Cmd.run("ip", "-n", a, "route", "show", "10.65.201.0/26").strip(),
+                "every route on vxlan.calico is ours: an unwanted one goes, whatever its protocol");
         assertEquals(List.of(), pingAllPairs(c));
         // No duplicates: the kernel holds each entry once (the sets above would hide duplicates; count raw lines).
         assertEquals(2, Cmd.run("bridge", "-n", a, "fdb", "show", "dev", "vxlan.calico").strip().lines().count());
         assertEquals(2, Cmd.run("ip", "-n", a, "neigh", "show", "dev", "vxlan.calico").strip().lines().count());
-        assertEquals(2, Cmd.run("ip", "-n", a, "route", "show", "proto", "81").strip().lines().count());
+        assertEquals(3, Cmd.run("ip", "-n", a, "route", "show", "proto", "81").strip().lines().count(),
+                "two remote blocks and the blackhole of our own");
     }
 
     static Process startPing(Workload from, IpAddress to) throws Exception {
@@ -315,7 +320,7 @@ class VxlanClusterTest {
             assertTrue(!KernelView.hasDevice(a), "vxlan.calico created before the datastore was in sync");
             assertEquals(1, KernelView.routes(a).size(), "a route of ours was touched before in-sync");
             assertTrue(!agent.ready());
-            assertTrue(agent.reason().contains("in sync"), agent.reason());
+            assertTrue(agent.reason().startsWith("datastore: WAIT_FOR_DATASTORE since "), agent.reason());
         }
         // With the datastore reachable, the same leftover is removed.
         cluster.startAgents(Duration.ofSeconds(90));

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tabby.datastore.syncer.Update;
 import dev.tabby.ipam.model.AllocationBlock;
 import dev.tabby.ipam.model.IpamJson;
+import dev.tabby.ipam.routes.BorrowedAddress;
 import dev.tabby.model.codec.ResourceCodec;
 import dev.tabby.model.net.Cidr;
+import dev.tabby.model.net.IpAddress;
 import dev.tabby.vxlan.testing.Resources;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -53,24 +55,21 @@ class UpdateTranslatorTest {
     }
 
     @Test
-    void blocksBecomeTheirAffinity() {
+    void blocksBecomeWhatRoutingNeedsOfThem() {
         Cidr cidr = Cidr.parse("10.65.1.0/26");
         String key = "/calico/ipam/v2/assignment/ipv4/block/10.65.1.0-26";
-        byte[] value = IpamJson.encode(AllocationBlock.create(cidr, "n2", false, 1));
-        assertEquals(new VxlanUpdate.BlockChanged(cidr, "n2"), UpdateTranslator.translate(put(key, value)).orElseThrow());
+        AllocationBlock block = AllocationBlock.create(cidr, "n2", false, 1);
+        block.assign(3, "wl", java.util.Map.of("node", "n1"));
+        VxlanUpdate.BlockChanged b = (VxlanUpdate.BlockChanged) UpdateTranslator.translate(put(key, IpamJson.encode(block)))
+                .orElseThrow();
+        assertEquals(cidr, b.block());
+        assertEquals("n2", b.routable().host());
+        assertEquals(java.util.List.of(new BorrowedAddress(IpAddress.parse("10.65.1.3"), "n1")), b.routable().borrowed());
         assertEquals(new VxlanUpdate.BlockChanged(cidr, null), UpdateTranslator.translate(delete(key)).orElseThrow());
         assertEquals(new VxlanUpdate.BlockChanged(cidr, null),
                 UpdateTranslator.translate(put(key, "garbage".getBytes(StandardCharsets.UTF_8))).orElseThrow());
-    }
-
-    @Test
-    void aBlocksHostIsReadLikeIpamReadsIt() throws Exception {
-        assertEquals("n1", UpdateTranslator.blockHost(bytes("{\"cidr\":\"10.0.0.0/26\",\"affinity\":\"host:n1\","
-                + "\"allocations\":[null,1],\"attributes\":[{\"handle_id\":\"h\"}],\"deleted\":false}")));
-        assertEquals("old", UpdateTranslator.blockHost(bytes("{\"hostAffinity\":\"old\"}")), "pre-v3 spelling");
-        assertNull(UpdateTranslator.blockHost(bytes("{\"affinity\":\"virtual:x\"}")), "not a host affinity");
-        assertNull(UpdateTranslator.blockHost(bytes("{\"affinity\":\"host:n1\",\"deleted\":true}")));
-        assertNull(UpdateTranslator.blockHost(bytes("{\"affinity\":null}")));
+        assertEquals(new VxlanUpdate.BlockChanged(cidr, null),
+                UpdateTranslator.translate(put(key, bytes("{\"affinity\":\"host:n1\",\"deleted\":true}"))).orElseThrow());
     }
 
     static byte[] bytes(String s) {

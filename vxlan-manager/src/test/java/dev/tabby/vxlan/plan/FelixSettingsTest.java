@@ -39,25 +39,37 @@ class FelixSettingsTest {
         FelixSettings s = FelixSettings.DEFAULTS;
         List<HostLink> links = List.of(link("lo", 65536), link("eth0", 1500), link("ens3", 1400), link("eth1", 9000),
                 link("cali12345", 1300), link("vxlan.calico", 1200), link("docker0", 1000));
-        assertEquals(1350, s.deviceMtu(links, null));
+        assertEquals(1350, s.deviceMtu(links));
     }
 
     @Test
-    void withNoMatchingInterfaceTheParentStandsIn() {
+    void withNoMatchingInterfaceFelixAssumesAHostMtuOf1460() {
+        // int_dataplane.go findHostMTU: "Default the MTU of the host to 1460".
         List<HostLink> links = List.of(link("lo", 65536), link("veth0", 9000));
-        assertEquals(8950, FelixSettings.DEFAULTS.deviceMtu(links, link("veth0", 9000)));
-        assertEquals(1450, FelixSettings.DEFAULTS.deviceMtu(links, null));
+        assertEquals(1460, FelixSettings.DEFAULTS.hostMtu(links));
+        assertEquals(1410, FelixSettings.DEFAULTS.deviceMtu(links));
+    }
+
+    @Test
+    void vxlanEnabledIsUnsetUnlessSaidAndTheNodeWins() {
+        assertEquals(null, FelixSettings.merge(null, null).vxlanEnabled());
+        assertEquals(false, FelixSettings.merge(felix("default", "vxlanEnabled: true"), null).disabled());
+        assertEquals(true, FelixSettings.merge(felix("default", "vxlanEnabled: false"), null).disabled());
+        assertEquals(false, FelixSettings.merge(felix("default", "vxlanEnabled: false"),
+                felix("node.a", "vxlanEnabled: true")).disabled());
+        assertEquals(true, FelixSettings.merge(felix("default", "vxlanEnabled: true"),
+                felix("node.a", "vxlanEnabled: false")).disabled());
     }
 
     @Test
     void theConfiguredMtuWins() {
         FelixSettings s = FelixSettings.merge(felix("default", "vxlanMTU: 1410"), null);
-        assertEquals(1410, s.deviceMtu(List.of(link("eth0", 1500)), null));
+        assertEquals(1410, s.deviceMtu(List.of(link("eth0", 1500))));
     }
 
     @Test
     void theInterfacePatternIsConfigurable() {
         FelixSettings s = FelixSettings.merge(felix("default", "mtuIfacePattern: '^bond'"), null);
-        assertEquals(8950, s.deviceMtu(List.of(link("eth0", 1500), link("bond0", 9000)), null));
+        assertEquals(8950, s.deviceMtu(List.of(link("eth0", 1500), link("bond0", 9000))));
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tabby.ipam.routes.RoutableBlock;
 import dev.tabby.model.net.Cidr;
 import dev.tabby.model.net.IpAddress;
 import dev.tabby.model.v3.IPPool;
@@ -26,7 +27,7 @@ class VxlanPlanTest {
 
     final List<IPPool> pools = new ArrayList<>();
     final Map<String, Node> nodes = new LinkedHashMap<>();
-    final Map<Cidr, String> blocks = new LinkedHashMap<>();
+    final Map<Cidr, RoutableBlock> blocks = new LinkedHashMap<>();
     List<HostLink> links = List.of(link(1, "lo", 65536, "127.0.0.1"), link(2, "eth0", 1500, "10.0.1.1"));
     FelixSettings felixSettings = FelixSettings.DEFAULTS;
 
@@ -45,7 +46,21 @@ class VxlanPlanTest {
     }
 
     void block(String cidr, String host) {
-        blocks.put(Cidr.parse(cidr), host);
+        blocks.put(Cidr.parse(cidr), new RoutableBlock(Cidr.parse(cidr), host, List.of()));
+    }
+
+    /** A block as libcalico-go stores it (lib/backend/model/block.go), read the way the translator reads it. */
+    void blockJson(String json) {
+        try {
+            RoutableBlock b = RoutableBlock.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), null).orElseThrow();
+            blocks.put(b.cidr(), b);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static PlannedRoute viaVtep(String dst, String node, String tunnel) {
+        return new PlannedRoute(Cidr.parse(dst), node, IpAddress.parse(tunnel), "vxlan.calico", true);
     }
 
     /** node-1 (us), node-2 and node-3 in 10.0.1.0/24, node-4 in 10.0.2.0/24; one block each. */
@@ -170,8 +185,96 @@ class VxlanPlanTest {
         fourNodes("Always");
         block("10.65.1.64/26", "node-1");
         block("10.65.9.0/26", "node-gone");
-        blocks.put(Cidr.parse("10.65.8.0/26"), null);
-        assertEquals(3, plan().routes().size());
+        blocks.put(Cidr.parse("10.65.8.0/26"), new RoutableBlock(Cidr.parse("10.65.8.0/26"), null, List.of()));
+        VxlanPlan p = plan();
+        assertEquals(3, p.routes().size());
+        assertEquals(List.of(Cidr.parse("10.65.1.0/26"), Cidr.parse("10.65.1.64/26")), p.blackholes());
+    }
+
+    /**
+     * node-2's block in Calico's JSON: .0 node-2's tunnel address, .1 its own pod, .2 a pod of node-3 that borrowed it,
+     * .3 a pod of ours (node-1), .4 node-4's tunnel address (borrowed), .5 allocated with no node recorded.
+     */
+    static final String NODE_2_BLOCK = """
+            {"cidr":"10.65.2.0/26","affinity":"host:node-2","allocations":[0,1,2,3,4,5],"unallocated":[],
+             "attributes":[
+              {"handle_id":"vxlan-tunnel-addr-node-2","secondary":{"node":"node-2","type":"vxlanTunnelAddress"}},
+              {"handle_id":"k8s-pod-network.a1","secondary":{"namespace":"default","node":"node-2","pod":"a"}},
+              {"handle_id":"k8s-pod-network.b2","secondary":{"namespace":"default","node":"node-3","pod":"b"}},
+              {"handle_id":"k8s-pod-network.c3","secondary":{"namespace":"default","node":"node-1","pod":"c"}},
+              {"handle_id":"vxlan-tunnel-addr-node-4","secondary":{"node":"node-4","type":"vxlanTunnelAddress"}},
+              {"handle_id":"k8s-pod-network.d4","secondary":{"namespace":"default","pod":"d"}}],
+             "deleted":false}""";
+
+    @Test
+    void aBorrowedAddressRoutesAsASlash32ToTheNodeHoldingIt() {
+        fourNodes("Always");
+        add(node("node-4", "10.0.2.4/24", "10.65.2.4", null));
+        blockJson(NODE_2_BLOCK);
+        VxlanPlan p = plan();
+        assertEquals(List.of(
+                viaVtep("10.65.2.0/26", "node-2", "10.65.2.0"),
+                // node-3's pod in node-2's block goes to node-3, not to the block's owner.
+                viaVtep("10.65.2.2/32", "node-3", "10.65.3.0"),
+                // .3 is ours: the CNI's route serves it. .4 is node-4's tunnel address: REMOTE_TUNNEL, not programmed.
+                viaVtep("10.65.3.0/26", "node-3", "10.65.3.0"),
+                viaVtep("10.65.4.0/26", "node-4", "10.65.2.4")), p.routes());
+        assertEquals(1, p.problems().size(), p.problems().toString());
+        assertTrue(p.problems().get(0).contains("10.65.2.5"), p.problems().get(0));
+    }
+
+    @Test
+    void theBlocksOwnerRoutesItsLentAddressAwayAndBlackholesTheRest() {
+        fourNodes("CrossSubnet");
+        blockJson("""
+                {"cidr":"10.65.1.0/26","affinity":"host:node-1","allocations":[0,null,1,2],"unallocated":[1],
+                 "attributes":[{"handle_id":"vxlan-tunnel-addr-node-1","secondary":{"node":"node-1"}},
+                               {"handle_id":"k8s-pod-network.e5","secondary":{"node":"node-2","pod":"e"}},
+                               {"handle_id":"k8s-pod-network.f6","secondary":{"node":"node-4","pod":"f"}}]}""");
+        VxlanPlan p = plan();
+        // Same subnet in CrossSubnet: direct, as node-2's block route; node-4 is across: via its VTEP.
+        assertTrue(p.routes().contains(new PlannedRoute(Cidr.parse("10.65.1.2/32"), "node-2", IpAddress.parse("10.0.1.2"),
+                "eth0", false)), p.routes().toString());
+        assertTrue(p.routes().contains(viaVtep("10.65.1.3/32", "node-4", "10.65.4.0")), p.routes().toString());
+        assertEquals(List.of(Cidr.parse("10.65.1.0/26")), p.blackholes());
+    }
+
+    @Test
+    void aBlockWithNoAffinityRoutesEachAllocationAndIsNobodysBlackhole() {
+        fourNodes("Always");
+        blockJson("""
+                {"cidr":"10.65.9.0/26","affinity":null,"allocations":[null,0,1],
+                 "attributes":[{"handle_id":"h1","secondary":{"node":"node-3"}},
+                               {"handle_id":"h2","secondary":{"node":"node-1"}}]}""");
+        VxlanPlan p = plan();
+        assertTrue(p.routes().contains(viaVtep("10.65.9.1/32", "node-3", "10.65.3.0")), p.routes().toString());
+        assertEquals(4, p.routes().size(), p.routes().toString());
+        assertEquals(List.of(Cidr.parse("10.65.1.0/26")), p.blackholes());
+    }
+
+    @Test
+    void onlyOwnBlocksInVxlanPoolsAreBlackholed() {
+        pools.add(pool("vx", "10.65.0.0/16", "Always"));
+        pools.add(pool("plain", "10.67.0.0/16", "Never"));
+        add(node("node-1", "10.0.1.1/24", "10.65.1.0", null));
+        block("10.65.1.0/26", "node-1");
+        block("10.67.1.0/26", "node-1");
+        block("10.65.2.0/26", "node-2");
+        assertEquals(List.of(Cidr.parse("10.65.1.0/26")), plan().blackholes());
+    }
+
+    @Test
+    void vxlanEnabledFalseDisablesEverythingWhateverThePools() {
+        fourNodes("Always");
+        felixSettings = FelixSettings.merge(felix("default", "vxlanEnabled: false"), null);
+        VxlanPlan p = plan();
+        assertEquals(VxlanPlan.State.DISABLED, p.state());
+        assertTrue(p.reason().contains("vxlanEnabled"), p.reason());
+        assertNull(p.device());
+        assertTrue(p.routes().isEmpty() && p.blackholes().isEmpty() && p.vteps().isEmpty());
+        felixSettings = FelixSettings.merge(felix("default", "vxlanEnabled: false"),
+                felix("node.node-1", "vxlanEnabled: true"));
+        assertEquals(VxlanPlan.State.ACTIVE, plan().state());
     }
 
     @Test

@@ -34,6 +34,7 @@ public class VxlanServiceResource implements QuarkusTestResourceLifecycleManager
     public Map<String, String> start() {
         try {
             dir = Files.createTempDirectory("tabby-vxlan-service-");
+            lastDir = dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -53,9 +54,18 @@ public class VxlanServiceResource implements QuarkusTestResourceLifecycleManager
         }
         return Map.of("TABBY_ETCD_ENDPOINTS", etcd.endpoint().toString(),
                 "tabby.vxlan.node", NODE,
-                "tabby.vxlan.netns", ns.path().toString(),
+                TestNetlinkProducer.NETNS_PROPERTY, ns.path().toString(),
+                // Never the host's /var/lib/tabby/mtu.
+                "tabby.vxlan.mtu-file", mtuFile(dir).toString(),
                 "tabby.vxlan.resync-interval", "5s");
     }
+
+    /** Where the service under test publishes the MTU: inside the resource's temporary directory. */
+    static Path mtuFile(Path dir) {
+        return dir.resolve("var-lib-tabby").resolve("mtu");
+    }
+
+    static Path lastDir;
 
     @Override
     public void stop() {

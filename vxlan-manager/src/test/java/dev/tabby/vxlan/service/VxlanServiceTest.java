@@ -73,6 +73,16 @@ class VxlanServiceTest {
     }
 
     @Test
+    void theMtuFileSaysTheDevicesMtu() throws Exception {
+        // eth0 (1500) matches Felix's mtuIfacePattern: 1500 - 50; the directory did not exist before.
+        java.nio.file.Path file = VxlanServiceResource.mtuFile(VxlanServiceResource.lastDir);
+        Await.until(Duration.ofSeconds(10), "MTU file", () -> java.nio.file.Files.exists(file) ? null : "no " + file);
+        assertEquals("1450", java.nio.file.Files.readString(file));
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(file)));
+    }
+
+    @Test
     void metricsCountAppliesVtepsAndRoutes() {
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("tabby_vxlan_vteps 1.0"), metrics);

@@ -39,15 +39,35 @@ public final class KernelView {
         return out;
     }
 
-    /** "DST via GW dev DEV [onlink]" per route of proto 81 in the main table. */
+    /** "DST via GW dev DEV [onlink]", or "blackhole DST", per route of proto 81 in the main table. */
     @SuppressWarnings("unchecked")
     public static Set<String> routes(String ns) {
         Set<String> out = new TreeSet<>();
         for (Map<String, Object> e : parse(Cmd.run("ip", "-n", ns, "-j", "route", "show", "proto", "81"))) {
+            if ("blackhole".equals(e.get("type"))) {
+                out.add("blackhole " + e.get("dst"));
+                continue;
+            }
             List<String> flags = (List<String>) e.getOrDefault("flags", List.of());
             out.add(e.get("dst") + " via " + e.get("gateway") + " dev " + e.get("dev") + (flags.contains("onlink") ? " onlink" : ""));
         }
         return out;
+    }
+
+    /** Every route of the main table with the given protocol (a name or number), "DST [via GW] [dev DEV]". */
+    public static Set<String> routesOfProtocol(String ns, String protocol) {
+        Set<String> out = new TreeSet<>();
+        for (Map<String, Object> e : parse(Cmd.run("ip", "-n", ns, "-j", "route", "show", "proto", protocol))) {
+            out.add(e.get("dst") + (e.containsKey("gateway") ? " via " + e.get("gateway") : "")
+                    + (e.containsKey("dev") ? " dev " + e.get("dev") : ""));
+        }
+        return out;
+    }
+
+    /** The kernel's route lookup, {@code ip route get ADDR}, as iproute2 prints it. */
+    public static String routeGet(String ns, String address) {
+        Cmd.Result r = Cmd.exec("ip", "-n", ns, "route", "get", address);
+        return (r.stdout() + r.stderr()).strip();
     }
 
     public static boolean hasDevice(String ns) {

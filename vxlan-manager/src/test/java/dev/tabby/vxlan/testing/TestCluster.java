@@ -128,9 +128,14 @@ public final class TestCluster implements AutoCloseable {
 
     /** A workload on {@code node}, attached as Calico's CNI plugin attaches one. */
     public Workload addWorkload(String node, int index) {
-        TestNamespace host = nodeNs.get(node);
         String name = "wl-" + node + "-" + index;
         IpAddress ip = ipam.autoAssign(AutoAssignRequest.ipv4(node, name, 1)).ipv4().get(0).address();
+        return attachWorkload(node, index, name, ip);
+    }
+
+    /** A workload on {@code node} with an address the caller allocated (e.g. one borrowed from another's block). */
+    public Workload attachWorkload(String node, int index, String name, IpAddress ip) {
+        TestNamespace host = nodeNs.get(node);
         TestNamespace w = netns.create();
         String cali = "cali" + index + Integer.toHexString(name.hashCode() & 0xfffff);
         host.ip("link", "add", cali, "type", "veth", "peer", "name", "eth0", "netns", w.name());
@@ -203,6 +208,8 @@ public final class TestCluster implements AutoCloseable {
         Set<String> neigh = new TreeSet<>();
         Set<String> routes = new TreeSet<>();
         NodeDef me = defs.get(on);
+        // Each node blackholes its own block (the rest of it must not leak to the default route).
+        routes.add("blackhole " + blockOf(on));
         for (String other : others) {
             if (other.equals(on)) {
                 continue;

@@ -20,7 +20,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Converges the routes of one route protocol number in one routing table, one route per destination. A route is ours
- * when it carries our protocol number in our table; nothing else in the table is ever replaced or deleted, even at
+ * when it carries our protocol number in our table, or, once {@link #ownAllRoutesOnLink} names a device, when that
+ * device is its output device, whatever its protocol; nothing else in the table is ever replaced or deleted, even at
  * the same destination. A new instance with no memory adopts our routes at its first apply (it starts with a resync
  * queued) and deletes those no longer desired.
  */
@@ -36,6 +37,8 @@ public final class RouteTable implements Driver {
     // Extra routes of ours at a destination the tracker already holds (a second metric): deleted on the next apply.
     private final List<Route> strays = new ArrayList<>();
     private boolean resyncQueued = true;
+    // Every route whose output device is this ifindex is ours too, whatever its protocol (0: none).
+    private int ownedLink;
 
     public RouteTable(RouteKernel kernel, int table, int protocol, IpFamilies families) {
         this.kernel = kernel;
@@ -74,6 +77,27 @@ public final class RouteTable implements Driver {
             byDestination.put(owned.destination(), owned);
         }
         routes.replaceAllDesired(byDestination);
+    }
+
+    /**
+     * Also owns every route in this table whose output device is {@code linkIndex}, whatever protocol installed it
+     * (0: none; only our protocol's routes are ours). Felix does the same for the devices it owns
+     * (routetable/route_table.go with removeExternalRoutes, which int_dataplane.go sets for {@code ^vxlan.calico$}):
+     * such a route at a destination we want is replaced by ours, one we do not want is deleted, so a host migrated from
+     * Calico (whose routes carry proto 3, boot) converges. Routes on other devices keep their owners. Set it again
+     * whenever the device is recreated (its ifindex changes); a change queues a resync.
+     */
+    public void ownAllRoutesOnLink(int linkIndex) {
+        if (linkIndex != ownedLink) {
+            ownedLink = linkIndex;
+            resyncQueued = true;
+        }
+    }
+
+    /** Whether a route the kernel reported is ours to keep, replace or delete. */
+    private boolean ours(Route r) {
+        return r.table() == table && families.includes(r.destination())
+                && (r.protocol() == protocol || (ownedLink != 0 && r.linkIndex() == ownedLink));
     }
 
     /** The desired routes, by destination (read-only), e.g. for a service's {@code /v1/} API. */
@@ -168,12 +192,14 @@ public final class RouteTable implements Driver {
     }
 
     private void resync() {
-        List<Route> dump = kernel.routeList(new RouteFilter(families.dumpFamily(), table, protocol, null, null));
+        // Owning a device means reading the whole table: its routes may carry any protocol.
+        Integer dumpProtocol = ownedLink == 0 ? protocol : null;
+        List<Route> dump = kernel.routeList(new RouteFilter(families.dumpFamily(), table, dumpProtocol, null, null));
         Map<Cidr, Route> ours = new HashMap<>();
         strays.clear();
         for (Route raw : dump) {
             // The filter is the kernel library's promise; ownership is ours to check.
-            if (raw.table() != table || raw.protocol() != protocol || !families.includes(raw.destination())) {
+            if (!ours(raw)) {
                 continue;
             }
             Route r = CanonicalRoute.of(raw);
@@ -225,12 +251,13 @@ public final class RouteTable implements Driver {
     }
 
     /**
-     * After an add found the slot taken (EEXIST): overwrites it only if the holder is ours, written since the last
-     * resync or before it ran, or is gone again. Someone else's route is never replaced.
+     * After an add found the slot taken (EEXIST): overwrites it only if the holder is ours (our protocol, or on the
+     * device we own), written since the last resync or before it ran, or is gone again. Someone else's route is never
+     * replaced.
      */
     private void takeOverSlot(Route want) {
         Optional<Route> holder = holderOf(want);
-        if (holder.isPresent() && holder.get().protocol() != protocol) {
+        if (holder.isPresent() && !ours(holder.get())) {
             throw new SlotTakenException(want, holder.get());
         }
         kernel.routeReplace(want);

@@ -12,6 +12,7 @@ import dev.tabby.model.net.Cidr;
 import dev.tabby.model.net.IpAddress;
 import dev.tabby.netlink.Route;
 import dev.tabby.netlink.RouteProtocol;
+import dev.tabby.netlink.RouteType;
 import dev.tabby.netlink.testing.IpOracle;
 import dev.tabby.netlink.testing.NamespaceExtension;
 import java.util.List;
@@ -238,5 +239,53 @@ class RouteTableKernelTest {
         assertOk(bgp.apply());
         assertEquals(List.of("10.65.1.0/26 via 10.244.0.1"), routesOf(PROTO_VXLAN));
         assertEquals(List.of("10.65.8.0/26"), routesOf(String.valueOf(RouteProtocol.BGP)));
+    }
+
+    /**
+     * Felix's routes on vxlan.calico carry proto 3 (boot); with removeExternalRoutes for ^vxlan.calico$
+     * (int_dataplane.go, routetable/route_table.go "incorrect protocol") it owns them all. A host migrated from Calico
+     * converges: the one at a destination we want is replaced by ours, the one we do not want is deleted; proto 3
+     * routes via another device are never touched.
+     */
+    @Test
+    void onAnOwnedDeviceEveryRouteIsOursWhateverItsProtocolAndOtherDevicesKeepTheirs() {
+        String boot = String.valueOf(RouteProtocol.BOOT);
+        node.ip("link", "add", "eth0", "type", "veth", "peer", "name", "eth0p");
+        node.ip("addr", "add", "10.250.0.1/24", "dev", "eth0");
+        node.ip("link", "set", "eth0", "up");
+        node.ip("link", "set", "eth0p", "up");
+        String dev = VxlanNamespace.VXLAN;
+        node.ip("route", "add", "10.65.1.0/26", "via", "10.244.0.9", "dev", dev, "onlink", "proto", "boot");
+        node.ip("route", "add", "10.65.5.0/26", "via", "10.244.0.5", "dev", dev, "onlink", "proto", "boot");
+        node.ip("route", "add", "10.65.6.0/26", "via", "10.250.0.2", "dev", "eth0", "proto", "boot");
+
+        RouteTable t = new RouteTable(RouteKernel.of(node.netlink), Route.MAIN_TABLE, RouteProtocol.VXLAN,
+                IpFamilies.IPV4);
+        t.ownAllRoutesOnLink(node.vxlanIndex);
+        t.setRoute(viaVtep("10.65.1.0/26", "10.244.0.1"));
+        t.setRoute(viaVtep("10.65.2.0/26", "10.244.0.2"));
+        t.setRoute(Route.blackhole(Cidr.parse("10.65.3.0/26"), 0));
+        ApplyResult r = t.apply();
+        assertOk(r);
+        assertEquals(4, r.writes(), "one replace of a boot route, one delete, two adds: " + r.summary());
+        assertEquals(List.of("10.65.1.0/26 via 10.244.0.1", "10.65.2.0/26 via 10.244.0.2", "10.65.3.0/26"),
+                routesOf(PROTO_VXLAN));
+        assertEquals(List.of("10.65.6.0/26 via 10.250.0.2"), routesOf(boot), "the boot route via eth0 is not ours");
+        // The oracle runs ip -N: the type is RTN_BLACKHOLE's number.
+        assertEquals(String.valueOf(RouteType.BLACKHOLE), route("10.65.3.0/26").orElseThrow().get("type"));
+
+        // Converged: a resync of the whole table writes nothing, and a boot route added on the device again goes.
+        t.queueResync();
+        assertEquals(0, t.apply().writes());
+        node.ip("route", "add", "10.65.5.0/26", "dev", dev, "proto", "boot");
+        t.queueResync();
+        assertOk(t.apply());
+        assertEquals(List.of("10.65.6.0/26 via 10.250.0.2"), routesOf(boot));
+
+        // Without the device's ownership, a boot route there is someone else's again.
+        t.ownAllRoutesOnLink(0);
+        node.ip("route", "add", "10.65.5.0/26", "dev", dev, "proto", "boot");
+        assertOk(t.apply());
+        assertEquals(List.of("10.65.5.0/26", "10.65.6.0/26 via 10.250.0.2"), routesOf(boot));
     }
 }

@@ -10,8 +10,15 @@ import java.util.Set;
  *
  * @param rulesOut the modes this finding makes impossible on this host whatever is configured (IP-in-IP on a kernel
  *                 without ipip, say); feeds the report summary, not the JSON check entry
+ * @param untested true when the probe could not observe what this check judges (firewall rules unreadable, no
+ *                 privilege for the interface test): the verdict is then never {@code pass}, the observed text says
+ *                 {@code not tested: <why>}, and the modes this check decides are reported as untested
  */
-public record CheckResult(String id, Status status, String observed, String required, String remedy, Set<Mode> rulesOut) {
+public record CheckResult(String id, Status status, String observed, String required, String remedy, Set<Mode> rulesOut,
+                          boolean untested) {
+
+    /** What an untested check's observed text says first. */
+    public static final String NOT_TESTED = "not tested: ";
 
     public CheckResult {
         Objects.requireNonNull(id, "id");
@@ -20,10 +27,24 @@ public record CheckResult(String id, Status status, String observed, String requ
         required = required == null ? "" : required;
         remedy = remedy == null ? "" : remedy;
         rulesOut = rulesOut == null || rulesOut.isEmpty() ? Set.of() : Set.copyOf(rulesOut);
+        if (untested && status == Status.PASS) {
+            throw new IllegalArgumentException(id + ": a check that could not observe cannot pass");
+        }
     }
 
     public CheckResult(String id, Status status, String observed, String required, String remedy) {
-        this(id, status, observed, required, remedy, Set.of());
+        this(id, status, observed, required, remedy, Set.of(), false);
+    }
+
+    /**
+     * The probe could not observe what the check judges: {@code warn} (or {@code skip} where the check does not
+     * apply), observed {@code not tested: <why>}, and a remedy that makes it testable.
+     */
+    public static CheckResult notTested(String id, Status status, String why, String required, String remedy) {
+        if (status == Status.PASS) {
+            throw new IllegalArgumentException(id + ": a check that could not observe cannot pass");
+        }
+        return new CheckResult(id, status, NOT_TESTED + why, required, remedy, Set.of(), true);
     }
 
     public static CheckResult pass(String id, String observed, String required) {
@@ -46,6 +67,11 @@ public record CheckResult(String id, Status status, String observed, String requ
     public CheckResult rulingOut(Mode first, Mode... more) {
         EnumSet<Mode> modes = EnumSet.of(first, more);
         modes.addAll(rulesOut);
-        return new CheckResult(id, status, observed, required, remedy, modes);
+        return new CheckResult(id, status, observed, required, remedy, modes, untested);
+    }
+
+    /** The same verdict, marked as not observed (its status must not be pass). */
+    public CheckResult markedUntested() {
+        return new CheckResult(id, status, observed, required, remedy, rulesOut, true);
     }
 }

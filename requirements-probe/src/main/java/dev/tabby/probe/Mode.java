@@ -12,19 +12,41 @@ import java.util.stream.Collectors;
  * is in use, and otherwise warns with its consequence.
  */
 public enum Mode {
-    IPIP("ipip", "IP-in-IP"),
-    VXLAN("vxlan", "VXLAN"),
-    BGP("bgp", "BGP");
+    IPIP("ipip", "IP-in-IP", Set.of("ipip")),
+    VXLAN("vxlan", "VXLAN", Set.of()),
+    BGP("bgp", "BGP", Set.of());
 
     /** Calico's default: IP-in-IP pools with BGP. */
     public static final Set<Mode> DEFAULT = Collections.unmodifiableSet(EnumSet.of(IPIP, BGP));
 
     private final String label;
     private final String title;
+    private final Set<String> modules;
 
-    Mode(String label, String title) {
+    Mode(String label, String title, Set<String> modules) {
         this.label = label;
         this.title = title;
+        this.modules = modules;
+    }
+
+    /**
+     * The kernel modules of the requirements page this mode cannot work without ({@code module-<name>} fails when
+     * the mode is in use and the module is missing). Modules no mode declares are needed always, or are optional
+     * (see ModuleCatalog).
+     */
+    public Set<String> modules() {
+        return modules;
+    }
+
+    /** The modes that declare {@code module} as needed. */
+    public static Set<Mode> needing(String module) {
+        EnumSet<Mode> out = EnumSet.noneOf(Mode.class);
+        for (Mode m : values()) {
+            if (m.modules.contains(module)) {
+                out.add(m);
+            }
+        }
+        return out;
     }
 
     /** As written on the command line and in JSON: {@code ipip}, {@code vxlan}, {@code bgp}. */

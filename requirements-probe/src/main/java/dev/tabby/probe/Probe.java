@@ -3,6 +3,7 @@ package dev.tabby.probe;
 import dev.tabby.probe.checks.ArchCheck;
 import dev.tabby.probe.checks.CapabilityCheck;
 import dev.tabby.probe.checks.DatastoreCheck;
+import dev.tabby.probe.checks.DefaultRouteCheck;
 import dev.tabby.probe.checks.DistroCheck;
 import dev.tabby.probe.checks.InterfaceChecks;
 import dev.tabby.probe.checks.IptablesBackendCheck;
@@ -37,7 +38,7 @@ public final class Probe {
     public static List<Check> standardChecks() {
         return List.of(new ArchCheck(), new KernelVersionCheck(), new DistroCheck(), new InterfaceChecks(),
                 new NetworkManagerCheck(), new DatastoreCheck(), new PortChecks(), new CapabilityCheck(),
-                new ModuleChecks(), new IptablesBackendCheck(), new MtuCheck());
+                new ModuleChecks(), new IptablesBackendCheck(), new MtuCheck(), new DefaultRouteCheck());
     }
 
     /** All check ids, in report order. */

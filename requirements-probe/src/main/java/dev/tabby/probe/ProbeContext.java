@@ -7,6 +7,7 @@ import dev.tabby.probe.host.KernelFacts;
 import dev.tabby.probe.host.ProcessTable;
 import dev.tabby.probe.modules.KernelModules;
 import dev.tabby.probe.net.Firewall;
+import dev.tabby.probe.net.RouteTable;
 import dev.tabby.probe.net.SocketTable;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +35,7 @@ public final class ProbeContext {
     private final Memo<ProcessTable> processes;
     private final Memo<SocketTable> sockets;
     private final Memo<Firewall> firewall;
+    private final Memo<RouteTable> routes;
 
     private ProbeContext(Builder b) {
         this.host = b.host;
@@ -49,6 +51,7 @@ public final class ProbeContext {
         this.processes = new Memo<>(() -> ProcessTable.read(host));
         this.sockets = new Memo<>(() -> SocketTable.read(host));
         this.firewall = new Memo<>(() -> Firewall.read(host));
+        this.routes = new Memo<>(() -> RouteTable.read(host));
     }
 
     public static Builder builder(HostRoot host) {
@@ -115,6 +118,11 @@ public final class ProbeContext {
 
     public Firewall firewall() {
         return firewall.get();
+    }
+
+    /** The node's IPv4 main routing table (this process's network namespace on a live host). */
+    public RouteTable routes() {
+        return routes.get();
     }
 
     private static String defaultNode(HostRoot host, Map<String, String> env) {

@@ -37,8 +37,9 @@ public record Report(String node, Instant time, Set<Mode> modes, List<CheckResul
 
     /**
      * For each mode, whether it can work on this host whatever is configured: {@code cannot work here (module-ipip,
-     * iface-tunl)}, {@code can work here}, or {@code no blocker found; not tested: iface-vxlan} when its deciding
-     * checks could not run.
+     * iface-tunl)}; {@code untested (not tested: iface-vxlan; no blocker found)} when one of its deciding checks did
+     * not run or could not observe (skipped, left out, or {@link CheckResult#untested()}), which is never counted as
+     * working; else {@code can work here}.
      */
     public Map<Mode, String> viability() {
         Map<Mode, String> out = new EnumMap<>(Mode.class);
@@ -52,18 +53,21 @@ public record Report(String node, Instant time, Set<Mode> modes, List<CheckResul
             }
             for (String id : MODE_CHECKS.get(mode)) {
                 Optional<CheckResult> c = check(id);
-                if (c.isEmpty() || c.get().status() == Status.SKIP) {
+                if (c.isEmpty() || c.get().status() == Status.SKIP || c.get().untested()) {
                     untested.add(id);
                 }
             }
             if (!blockers.isEmpty()) {
                 out.put(mode, "cannot work here (" + String.join(", ", blockers) + ")");
             } else if (!untested.isEmpty()) {
-                out.put(mode, "no blocker found; not tested: " + String.join(", ", untested));
+                out.put(mode, UNTESTED + " (not tested: " + String.join(", ", untested) + "; no blocker found)");
             } else {
                 out.put(mode, "can work here");
             }
         }
         return out;
     }
+
+    /** The first word of a mode's summary when its deciding checks were not run. */
+    public static final String UNTESTED = "untested";
 }

@@ -15,6 +15,8 @@ import dev.tabby.datastore.testing.EtcdExtension;
 import dev.tabby.probe.host.HostRoot;
 import dev.tabby.probe.testing.Configs;
 import dev.tabby.probe.testing.FixtureHost;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -343,7 +345,7 @@ class FixtureHostsTest {
                         "addrtype", "sctp", "icmp", "udp", "tcp")
                 .ipTablesTargets("REJECT", "SET", "MARK")
                 .file("/proc/net/ip_tables_names", "").file("/proc/net/ip6_tables_names", "")
-                .file("/proc/net/ip6_tables_matches", "icmp6\nrpfilter\n");
+                .file("/proc/net/ip6_tables_matches", "icmp6\nrpfilter\n").capture("nft-list-ruleset", "");
     }
 
     @Test
@@ -361,7 +363,7 @@ class FixtureHostsTest {
                 "built-in as nf_conntrack (part of nf_conntrack since Linux 4.10"));
         assertTrue(vxlan.check("module-xt_icmp").orElseThrow().observed().startsWith("built-in as ip_tables"));
         assertEquals("cannot work here (module-ipip)", vxlan.viability().get(Mode.IPIP));
-        assertEquals("no blocker found; not tested: iface-vxlan", vxlan.viability().get(Mode.VXLAN));
+        assertEquals("untested (not tested: iface-vxlan; no blocker found)", vxlan.viability().get(Mode.VXLAN));
 
         Report ipip = probe(h, Set.of(Mode.IPIP, Mode.BGP));
         assertVerdicts(expect("module-ipip", FAIL), ipip);
@@ -406,5 +408,84 @@ class FixtureHostsTest {
         assertTrue(r.check("port-udp-4789").orElseThrow().observed().startsWith("UDP 4789 is held by the kernel"));
         assertEquals("cannot work here (proto-ipip)", r.viability().get(Mode.IPIP));
         assertEquals("cannot work here (port-tcp-179)", r.viability().get(Mode.BGP));
+    }
+
+    @Test
+    void unreadableFirewallRulesAreNotTestedAndTheirModesUntested() throws IOException {
+        FixtureHost h = centos7("centos7-unreadable").file("/etc/NetworkManager/conf.d/calico.conf", "[keyfile]\n"
+                + "unmanaged-devices=interface-name:cali*;interface-name:tunl*;interface-name:vxlan.calico\n");
+        // The legacy filter table exists (/proc/net/ip_tables_names) but its rules could not be listed.
+        Files.delete(h.path("/var/lib/tabby-probe/iptables-legacy-save.txt"));
+
+        Report r = probe(h);
+
+        assertVerdicts(expect("port-tcp-179", WARN, "proto-ipip", WARN, "port-udp-4789", WARN, "port-tcp-5473", WARN,
+                "port-tcp-2379", WARN, "port-tcp-6443", WARN, "iptables-backend", WARN), r);
+        CheckResult bgp = r.check("port-tcp-179").orElseThrow();
+        assertTrue(bgp.untested());
+        assertTrue(bgp.observed().contains("not tested: whether the firewall drops it: rules unreadable (iptables-legacy: "
+                + "tables [filter] exist but no capture of 'iptables-legacy-save' at "), bgp.observed());
+        assertTrue(bgp.remedy().startsWith("run the probe as root (it needs CAP_NET_ADMIN"), bgp.remedy());
+        assertTrue(r.check("iptables-backend").orElseThrow().observed().startsWith("not tested: "));
+        assertEquals("untested (not tested: port-tcp-179; no blocker found)", r.viability().get(Mode.BGP));
+        assertEquals("untested (not tested: iface-vxlan, port-udp-4789; no blocker found)", r.viability().get(Mode.VXLAN));
+        assertFalse(r.viability().containsValue("can work here"), r.viability().toString());
+        assertFalse(r.failed());
+    }
+
+    @Test
+    void withoutSctpAndXtIpvsOnlyWarnsSayingWhatWillNotWork() {
+        String release = "5.10.0-21-amd64";
+        FixtureHost h = host("no-sctp").osRelease("debian", "11", "Debian GNU/Linux 11 (bullseye)").kernel(release, "x86_64")
+                .procModules("ip_tables", "x_tables", "nf_conntrack").distroModules(release, false, "sctp", "xt_ipvs")
+                .bootConfig(release, Configs.all("m", "y", "CONFIG_IP_SCTP", "CONFIG_NETFILTER_XT_MATCH_IPVS"))
+                .binary("/usr/sbin/iptables").capture("iptables-version", "iptables v1.8.7 (legacy)\n");
+
+        for (Set<Mode> modes : List.of(Mode.DEFAULT, Set.of(Mode.VXLAN), Set.of(Mode.IPIP, Mode.VXLAN, Mode.BGP))) {
+            Report r = probe(h, modes);
+
+            assertVerdicts(expect("module-sctp", WARN, "module-xt_ipvs", WARN), r);
+            assertFalse(r.failed(), "no mode needs sctp or xt_ipvs");
+            CheckResult sctp = r.check("module-sctp").orElseThrow();
+            assertTrue(sctp.observed().startsWith("missing: CONFIG_IP_SCTP is not set"), sctp.observed());
+            assertTrue(sctp.observed().endsWith("; without sctp, policy rules with protocol SCTP cannot be enforced"),
+                    sctp.observed());
+            CheckResult ipvs = r.check("module-xt_ipvs").orElseThrow();
+            assertTrue(ipvs.observed().endsWith("; without xt_ipvs (and ip_vs), kube-proxy in IPVS mode cannot be used "
+                    + "with Calico policy"), ipvs.observed());
+            assertTrue(ipvs.remedy().startsWith("boot a kernel built with CONFIG_NETFILTER_XT_MATCH_IPVS"), ipvs.remedy());
+        }
+    }
+
+    @Test
+    void theDefaultRouteMustCoverTheWorkloadGateway() {
+        FixtureHost h = centos7("routes").file("/etc/NetworkManager/conf.d/calico.conf", "[keyfile]\n"
+                + "unmanaged-devices=interface-name:cali*;interface-name:tunl*;interface-name:vxlan.calico\n");
+
+        h.procNetRoute(FixtureHost.route("eth0", "10.0.0.0/24", null, false));
+        CheckResult none = probe(h).check("default-route").orElseThrow();
+        assertEquals(FAIL, none.status(), none.observed());
+        assertEquals("no route covers 169.254.1.1 in " + h.path("/proc/net/route"), none.observed());
+        assertEquals("add a default route; without one, workloads cannot resolve their gateway 169.254.1.1 and get "
+                + "no traffic out", none.remedy());
+
+        h.procNetRoute(FixtureHost.route("eth0", "0.0.0.0/0", "10.0.0.1", false),
+                FixtureHost.route("eth0", "10.0.0.0/24", null, false));
+        CheckResult viaDefault = probe(h).check("default-route").orElseThrow();
+        assertEquals(PASS, viaDefault.status(), viaDefault.observed());
+        assertTrue(viaDefault.observed().startsWith("169.254.1.1 is covered by 'default via 10.0.0.1 dev eth0'"),
+                viaDefault.observed());
+
+        h.procNetRoute(FixtureHost.route("eth0", "0.0.0.0/0", "10.0.0.1", false),
+                FixtureHost.route("*", "169.254.0.0/16", null, false));
+        CheckResult blackhole = probe(h).check("default-route").orElseThrow();
+        assertEquals(FAIL, blackhole.status(), "a more specific blackhole wins over the default route");
+        assertTrue(blackhole.observed().startsWith("169.254.1.1 falls to 'blackhole 169.254.0.0/16'"), blackhole.observed());
+
+        h.procNetRoute(FixtureHost.route("*", "0.0.0.0/0", null, true));
+        assertEquals(FAIL, probe(h).check("default-route").orElseThrow().status(), "an unreachable default route");
+
+        h.procNetRoute(FixtureHost.route("eth1", "169.254.1.1/32", null, false));
+        assertEquals(PASS, probe(h).check("default-route").orElseThrow().status(), "a host route to the gateway will do");
     }
 }

@@ -62,7 +62,7 @@ class PeersTest {
                 store.create(r);
             }
         }
-        FixtureHost h = FixtureHost.at(tmp.resolve("peers")).noSockets();
+        FixtureHost h = FixtureHost.at(tmp.resolve("peers")).noSockets().capture("nft-list-ruleset", "");
         try (ServerSocket nodeB = new ServerSocket()) {
             nodeB.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 179));
             ProbeContext ctx = ProbeContext.builder(HostRoot.at(h.root())).peers(true).node("node-a")

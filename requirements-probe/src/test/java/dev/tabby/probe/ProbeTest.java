@@ -56,7 +56,8 @@ class ProbeTest {
                 "port-tcp-2379", "port-tcp-6443", "cap-sys-admin"), ids.subList(0, 15));
         assertEquals("module-ip_set", ids.get(15));
         assertEquals("module-ipip", ids.get(36));
-        assertEquals(List.of("iptables-backend", "mtu"), ids.subList(37, 39));
+        assertEquals(List.of("iptables-backend", "mtu", "default-route"), ids.subList(37, 40));
+        assertEquals(40, ids.size());
     }
 
     @Test

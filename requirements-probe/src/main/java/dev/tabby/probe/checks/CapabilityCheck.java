@@ -3,6 +3,7 @@ package dev.tabby.probe.checks;
 import dev.tabby.probe.Check;
 import dev.tabby.probe.CheckResult;
 import dev.tabby.probe.ProbeContext;
+import dev.tabby.probe.Status;
 import dev.tabby.probe.host.FileText;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +23,9 @@ public final class CapabilityCheck implements Check {
     private static final String REMEDY = "run Tabby as root or in a privileged container, or grant the capabilities "
             + "(Kubernetes: securityContext.capabilities.add: [SYS_ADMIN, NET_ADMIN, NET_RAW])";
 
+    private static final String READ_REMEDY = "run the probe with /proc mounted (it reads CapEff in /proc/self/status), "
+            + "with the privileges Tabby will have";
+
     @Override
     public List<String> ids() {
         return List.of(ID);
@@ -31,21 +35,21 @@ public final class CapabilityCheck implements Check {
     public List<CheckResult> run(ProbeContext ctx) {
         FileText status = ctx.host().read("/proc/self/status");
         if (!status.ok()) {
-            return List.of(CheckResult.warn(ID, "cannot read the effective capabilities: " + status.describe(),
-                    REQUIRED, REMEDY));
+            return List.of(CheckResult.notTested(ID, Status.WARN, "cannot read the effective capabilities: "
+                    + status.describe(), REQUIRED, READ_REMEDY));
         }
         Optional<String> capEff = status.lines().stream().filter(l -> l.startsWith("CapEff:"))
                 .map(l -> l.substring("CapEff:".length()).trim()).findFirst();
         if (capEff.isEmpty()) {
-            return List.of(CheckResult.warn(ID, "cannot read the effective capabilities: " + status.shown()
-                    + " has no CapEff line", REQUIRED, REMEDY));
+            return List.of(CheckResult.notTested(ID, Status.WARN, "cannot read the effective capabilities: "
+                    + status.shown() + " has no CapEff line", REQUIRED, READ_REMEDY));
         }
         long caps;
         try {
             caps = Long.parseUnsignedLong(capEff.get(), 16);
         } catch (NumberFormatException e) {
-            return List.of(CheckResult.warn(ID, "cannot read the effective capabilities: CapEff '" + capEff.get()
-                    + "' in " + status.shown() + " is not hexadecimal", REQUIRED, REMEDY));
+            return List.of(CheckResult.notTested(ID, Status.WARN, "cannot read the effective capabilities: CapEff '"
+                    + capEff.get() + "' in " + status.shown() + " is not hexadecimal", REQUIRED, READ_REMEDY));
         }
         boolean sysAdmin = has(caps, CAP_SYS_ADMIN);
         boolean netAdmin = has(caps, CAP_NET_ADMIN);

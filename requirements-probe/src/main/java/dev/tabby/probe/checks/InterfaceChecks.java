@@ -4,10 +4,12 @@ import dev.tabby.netlink.Link;
 import dev.tabby.netlink.LinkAttrs;
 import dev.tabby.netlink.Netlink;
 import dev.tabby.netlink.NetlinkException;
+import dev.tabby.netlink.raw.Errno;
 import dev.tabby.probe.Check;
 import dev.tabby.probe.CheckResult;
 import dev.tabby.probe.Mode;
 import dev.tabby.probe.ProbeContext;
+import dev.tabby.probe.Status;
 import java.io.IOException;
 import java.util.List;
 
@@ -26,6 +28,8 @@ public final class InterfaceChecks implements Check {
     static final int VETH_MTU = 1440;
     static final int TUNL_MTU = 1480;
     static final int VXLAN_MTU = 1450;
+    private static final String PRIVILEGE_REMEDY = "run the probe as root, or with CAP_SYS_ADMIN (for its scratch "
+            + "network namespace) and CAP_NET_ADMIN, so it can test the interfaces";
     private static final String REQ_CALI = "Tabby can create cali* veth pairs, set their MTU and bring them up, and "
             + "delete them";
     private static final String REQ_TUNL = "Tabby can configure tunl0 (MTU, up), for IP-in-IP pools";
@@ -42,17 +46,29 @@ public final class InterfaceChecks implements Check {
         if (!ctx.host().live()) {
             String why = "not run under --host-root " + ctx.host().root() + ": creating interfaces needs that host's "
                     + "running kernel";
-            return List.of(CheckResult.skip(CALI, why, REQ_CALI), CheckResult.skip(TUNL, why, REQ_TUNL),
-                    CheckResult.skip(VXLAN, why, REQ_VXLAN));
+            String remedy = "run the probe on that host itself";
+            return List.of(CheckResult.notTested(CALI, Status.SKIP, why, REQ_CALI, remedy),
+                    CheckResult.notTested(TUNL, Status.SKIP, why, REQ_TUNL, remedy),
+                    CheckResult.notTested(VXLAN, Status.SKIP, why, REQ_VXLAN, remedy));
         }
         try (ScratchNamespace ns = ScratchNamespace.create(); Netlink nl = Netlink.at(ns.path())) {
             return List.of(cali(nl), tunl(ctx, nl), vxlan(ctx, nl));
         } catch (IOException | NetlinkException | UnsupportedOperationException | LinkageError e) {
-            String why = "could not test in a scratch network namespace: " + e.getMessage();
-            String remedy = "run the probe as root (it needs CAP_SYS_ADMIN for the scratch namespace)";
-            return List.of(CheckResult.warn(CALI, why, REQ_CALI, remedy), CheckResult.warn(TUNL, why, REQ_TUNL, remedy),
-                    CheckResult.warn(VXLAN, why, REQ_VXLAN, remedy));
+            String why = "could not make a scratch network namespace to test in: " + e.getMessage();
+            return List.of(CheckResult.notTested(CALI, Status.WARN, why, REQ_CALI, PRIVILEGE_REMEDY),
+                    CheckResult.notTested(TUNL, Status.WARN, why, REQ_TUNL, PRIVILEGE_REMEDY),
+                    CheckResult.notTested(VXLAN, Status.WARN, why, REQ_VXLAN, PRIVILEGE_REMEDY));
         }
+    }
+
+    /** The kernel refused for want of privilege: that says nothing about whether the interface can work. */
+    private static boolean refused(RuntimeException e) {
+        return e instanceof NetlinkException ne && (ne.errno() == Errno.EPERM || ne.errno() == Errno.EACCES);
+    }
+
+    private static CheckResult refused(String id, String what, RuntimeException e, String required) {
+        return CheckResult.notTested(id, Status.WARN, "the kernel refused to " + what + " for want of privilege: "
+                + e.getMessage(), required, PRIVILEGE_REMEDY);
     }
 
     private static CheckResult cali(Netlink nl) {
@@ -76,6 +92,9 @@ public final class InterfaceChecks implements Check {
             return CheckResult.pass(CALI, "created veth " + VETH_NAME + " (peer " + VETH_PEER + "), set MTU " + VETH_MTU
                     + " and up, deleted it; in a scratch network namespace", REQ_CALI);
         } catch (NetlinkException | IllegalStateException | UnsupportedOperationException e) {
+            if (refused(e)) {
+                return refused(CALI, step + " veth " + VETH_NAME, e, REQ_CALI);
+            }
             return CheckResult.fail(CALI, "cannot " + step + " veth " + VETH_NAME + ": " + e.getMessage(), REQ_CALI,
                     "Tabby needs veth support (CONFIG_VETH) and CAP_NET_ADMIN");
         }
@@ -88,6 +107,9 @@ public final class InterfaceChecks implements Check {
             return CheckResult.pass(TUNL, "configured tunl0 (MTU " + tunl.attrs().mtu() + ", up " + tunl.attrs().up()
                     + ") in a scratch network namespace, which took it away", REQ_TUNL);
         } catch (NetlinkException | UnsupportedOperationException e) {
+            if (refused(e)) {
+                return refused(TUNL, "configure tunl0", e, REQ_TUNL);
+            }
             return new CheckResult(TUNL, ctx.severityFor(Mode.IPIP), "cannot configure tunl0: " + e.getMessage()
                     + "; IP-in-IP pools cannot work on this host" + (ctx.inUse(Mode.IPIP) ? ""
                     : " (IP-in-IP is not in use)"), REQ_TUNL,
@@ -114,6 +136,9 @@ public final class InterfaceChecks implements Check {
             return CheckResult.pass(VXLAN, "created " + name + " (VNI 4096, UDP 4789, learning off), set MTU "
                     + VXLAN_MTU + " and up, deleted it; in a scratch network namespace", REQ_VXLAN);
         } catch (NetlinkException | IllegalStateException | UnsupportedOperationException e) {
+            if (refused(e)) {
+                return refused(VXLAN, step + " " + name, e, REQ_VXLAN);
+            }
             return new CheckResult(VXLAN, ctx.severityFor(Mode.VXLAN), "cannot " + step + " " + name + ": "
                     + e.getMessage() + "; VXLAN pools cannot work on this host"
                     + (ctx.inUse(Mode.VXLAN) ? "" : " (VXLAN is not in use)"), REQ_VXLAN,

@@ -3,6 +3,7 @@ package dev.tabby.probe.checks;
 import dev.tabby.probe.Check;
 import dev.tabby.probe.CheckResult;
 import dev.tabby.probe.ProbeContext;
+import dev.tabby.probe.Status;
 import dev.tabby.probe.net.Firewall;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,11 +76,10 @@ public final class IptablesBackendCheck implements Check {
             return List.of(CheckResult.warn(ID, text, REQUIRED, "install iptables (1.8 or later, which has both "
                     + "backends) and ipset on the host, or run Tabby from its image, which brings them"));
         }
-        boolean nftTools = fw.binaries().getOrDefault("nft", false) || fw.binaries().getOrDefault("iptables-nft", false)
-                || fw.iptablesVariant().filter(v -> v == Firewall.Variant.NFT).isPresent();
-        if (fw.legacyRules() < 0 || (fw.nftRules() < 0 && nftTools)) {
-            return List.of(CheckResult.warn(ID, text, REQUIRED, "run the probe as root with iptables-save and "
-                    + "nft available so it can list the rules"));
+        if (!fw.unobserved().isEmpty()) {
+            return List.of(CheckResult.notTested(ID, Status.WARN, "which backend holds rules: cannot list "
+                    + String.join("; ", fw.unobserved()) + "; " + text, REQUIRED, "run the probe as root (it needs "
+                    + "CAP_NET_ADMIN to list the rules, and only lists them) with iptables-save and nft installed"));
         }
         return List.of(CheckResult.pass(ID, text, REQUIRED));
     }

@@ -1,11 +1,16 @@
 package dev.tabby.probe.checks;
 
+import dev.tabby.netlink.Link;
+import dev.tabby.netlink.Netlink;
+import dev.tabby.netlink.NetlinkException;
 import dev.tabby.probe.Check;
 import dev.tabby.probe.CheckResult;
 import dev.tabby.probe.Mode;
 import dev.tabby.probe.ProbeContext;
+import dev.tabby.probe.Status;
 import dev.tabby.probe.host.FileText;
 import dev.tabby.probe.host.HostRoot;
+import dev.tabby.probe.net.RouteTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * mtu: the host interfaces' MTUs (/sys/class/net/*&#47;mtu) and what the tunnels would get: IP-in-IP 20 bytes less,
- * VXLAN 50 less, than the interface that carries traffic to other hosts (the default route's, from /proc/net/route).
+ * mtu: the node's interfaces' MTUs and what the tunnels would get: IP-in-IP 20 bytes less, VXLAN 50 less, than the
+ * interface that carries traffic to other hosts (the default route's). On a live host both come from netlink in the
+ * network namespace this process runs in (the node's); under a fixture root from /sys/class/net/*&#47;mtu and
+ * /proc/net/route.
  * Warns when a tunnel in use would fall below 1280, the least IPv6 needs.
  */
 public final class MtuCheck implements Check {
@@ -33,31 +40,50 @@ public final class MtuCheck implements Check {
     @Override
     public List<CheckResult> run(ProbeContext ctx) {
         HostRoot host = ctx.host();
-        HostRoot.Listing links = host.list("/sys/class/net");
-        if (!links.ok() || links.names().isEmpty()) {
-            return List.of(CheckResult.warn(ID, "cannot list the host's interfaces: " + links.shown()
-                    + (links.ok() ? " is empty or not present" : " (" + links.problem() + ")"), REQUIRED,
-                    "run the probe with the host's /sys (--host-root of a mounted host needs /sys too)"));
-        }
         Map<String, Integer> mtus = new LinkedHashMap<>();
         List<String> unreadable = new ArrayList<>();
-        for (String name : links.names()) {
-            if (name.equals("lo") || isTabbys(name)) {
-                continue;
+        if (host.live()) {
+            // The node's interfaces are those of the namespace this process runs in: netlink sees them whatever
+            // /sys (or a mounted host's /sys) shows.
+            try (Netlink nl = Netlink.open()) {
+                for (Link l : nl.linkList()) {
+                    if (!l.attrs().name().equals("lo") && !isTabbys(l.attrs().name())) {
+                        mtus.put(l.attrs().name(), l.attrs().mtu());
+                    }
+                }
+            } catch (NetlinkException | UnsupportedOperationException | LinkageError e) {
+                return List.of(CheckResult.notTested(ID, Status.WARN, "cannot list the interfaces of this network "
+                        + "namespace: " + e.getMessage(), REQUIRED, "run the probe where it can open a netlink socket"));
             }
-            FileText mtu = host.read("/sys/class/net/" + name + "/mtu");
-            try {
-                mtus.put(name, Integer.parseInt(mtu.firstLine().orElseThrow()));
-            } catch (RuntimeException e) {
-                unreadable.add(mtu.ok() ? mtu.shown() + " is not a number" : mtu.describe());
+            if (mtus.isEmpty()) {
+                return List.of(CheckResult.warn(ID, "this network namespace has no interface but lo (and Tabby's)",
+                        REQUIRED, "give the node an interface towards the other hosts"));
+            }
+        } else {
+            HostRoot.Listing links = host.list("/sys/class/net");
+            if (!links.ok() || links.names().isEmpty()) {
+                return List.of(CheckResult.notTested(ID, Status.WARN, "cannot list the host's interfaces: "
+                        + links.shown() + (links.ok() ? " is empty or not present" : " (" + links.problem() + ")"),
+                        REQUIRED, "give the host root its /sys/class/net/*/mtu, or run the probe on the host"));
+            }
+            for (String name : links.names()) {
+                if (name.equals("lo") || isTabbys(name)) {
+                    continue;
+                }
+                FileText mtu = host.read("/sys/class/net/" + name + "/mtu");
+                try {
+                    mtus.put(name, Integer.parseInt(mtu.firstLine().orElseThrow()));
+                } catch (RuntimeException e) {
+                    unreadable.add(mtu.ok() ? mtu.shown() + " is not a number" : mtu.describe());
+                }
+            }
+            if (mtus.isEmpty()) {
+                return List.of(CheckResult.notTested(ID, Status.WARN, "no host interface MTU could be read"
+                        + (unreadable.isEmpty() ? "" : ": " + String.join("; ", unreadable)), REQUIRED,
+                        "give the host root its /sys/class/net/*/mtu, or run the probe on the host"));
             }
         }
-        if (mtus.isEmpty()) {
-            return List.of(CheckResult.warn(ID, "no host interface MTU could be read"
-                    + (unreadable.isEmpty() ? "" : ": " + String.join("; ", unreadable)), REQUIRED,
-                    "run the probe with the host's /sys"));
-        }
-        Optional<String> uplink = defaultRouteInterface(host).filter(mtus::containsKey);
+        Optional<String> uplink = defaultRouteInterface(ctx).filter(mtus::containsKey);
         String carrier = uplink.orElseGet(() -> mtus.entrySet().stream().min(Map.Entry.comparingByValue())
                 .orElseThrow().getKey());
         int hostMtu = mtus.get(carrier);
@@ -99,14 +125,8 @@ public final class MtuCheck implements Check {
         return name.startsWith("cali") || name.equals("tunl0") || name.equals("vxlan.calico");
     }
 
-    /** The interface of the IPv4 default route in /proc/net/route (destination and mask 00000000). */
-    static Optional<String> defaultRouteInterface(HostRoot host) {
-        for (String line : host.read("/proc/net/route").lines()) {
-            String[] w = line.trim().split("\\s+");
-            if (w.length >= 8 && w[1].equals("00000000") && w[7].equals("00000000")) {
-                return Optional.of(w[0]);
-            }
-        }
-        return Optional.empty();
+    /** The interface of the IPv4 default route of the node's main table. */
+    static Optional<String> defaultRouteInterface(ProbeContext ctx) {
+        return ctx.routes().defaultRoute().map(RouteTable.Entry::device);
     }
 }

@@ -59,6 +59,9 @@ public final class PortChecks implements Check {
             new Spec("port-tcp-6443", Protocol.TCP, 6443, "kube-apiserver", null, false, Holder.SERVER,
                     "incoming TCP 6443 (often 443) not dropped on kube-apiserver hosts"));
 
+    static final String FIREWALL_REMEDY = "run the probe as root (it needs CAP_NET_ADMIN to list the rules, and only "
+            + "lists them) with iptables (iptables-legacy-save, iptables-nft-save) and nft installed";
+
     @Override
     public List<String> ids() {
         return SPECS.stream().map(Spec::id).toList();
@@ -81,16 +84,26 @@ public final class PortChecks implements Check {
         Status modeSeverity = spec.mode == null ? Status.WARN : ctx.severityFor(spec.mode);
 
         boolean serving = false;
+        boolean untested = false;
         if (spec.holder != Holder.NONE) {
             SocketTable sockets = ctx.sockets();
             List<SocketTable.Socket> bound = spec.protocol == Protocol.TCP ? sockets.tcpListeners(spec.port)
                     : sockets.udpBound(spec.port);
             String portText = spec.protocol.name.toUpperCase() + " " + spec.port;
-            if (!sockets.problems().isEmpty()) {
+            if (sockets.unreadable()) {
+                status = status.worse(Status.WARN);
+                untested = true;
+                observed.add(CheckResult.NOT_TESTED + "who holds " + portText + ": cannot read the socket tables ("
+                        + String.join("; ", sockets.problems()) + ")");
+                remedies.add("run the probe where it can read /proc/net/tcp and /proc/net/udp of the node's network "
+                        + "namespace");
+            } else if (!sockets.problems().isEmpty()) {
                 status = status.worse(Status.WARN);
                 observed.add("cannot see all sockets: " + String.join("; ", sockets.problems()));
             }
-            if (bound.isEmpty()) {
+            if (sockets.unreadable()) {
+                // nothing to say about the holder
+            } else if (bound.isEmpty()) {
                 observed.add(spec.holder == Holder.SERVER ? "nothing listens on " + portText + " here (not a "
                         + spec.what + " host)" : portText + " is free");
             } else {
@@ -120,6 +133,7 @@ public final class PortChecks implements Check {
         for (Traffic t : traffic(spec)) {
             blocked.addAll(fw.blocking(t));
         }
+        boolean certainlyBlocked = false;
         if (!blocked.isEmpty()) {
             for (Blocking b : blocked) {
                 Status s = !b.certain() ? Status.WARN
@@ -127,14 +141,22 @@ public final class PortChecks implements Check {
                         : spec.holder == Holder.SERVER && serving ? Status.FAIL : Status.WARN;
                 status = status.worse(s);
                 rulesOut |= b.certain() && spec.mode != null;
+                certainlyBlocked |= b.certain();
                 observed.add(b.traffic().describe() + " " + b.describe());
             }
             remedies.add(allowRemedy(spec));
-        } else if (fw.inspected().isEmpty()) {
-            observed.add("firewall not inspected (" + String.join("; ", fw.notInspected()) + ")");
-        } else {
-            observed.add("no firewall rule drops it (read: " + String.join(", ", fw.inspected())
-                    + (fw.notInspected().isEmpty() ? "" : "; not read: " + String.join("; ", fw.notInspected())) + ")");
+        }
+        String read = fw.inspected().isEmpty() ? "" : "read: " + String.join(", ", fw.inspected());
+        if (!fw.unobserved().isEmpty()) {
+            status = status.worse(Status.WARN);
+            untested |= !certainlyBlocked;
+            observed.add(CheckResult.NOT_TESTED + "whether the firewall drops it: rules unreadable ("
+                    + String.join("; ", fw.unobserved()) + (read.isEmpty() ? "" : "; " + read) + ")");
+            remedies.add(FIREWALL_REMEDY);
+        } else if (blocked.isEmpty()) {
+            observed.add(fw.inspected().isEmpty() ? "no firewall rules (no legacy iptables tables, no nf_tables)"
+                    : "no firewall rule drops it (" + read + (fw.notInspected().isEmpty() ? ""
+                    : "; not read: " + String.join("; ", fw.notInspected())) + ")");
         }
 
         if (spec.mode == Mode.BGP && ctx.peers()) {
@@ -153,6 +175,9 @@ public final class PortChecks implements Check {
         }
         CheckResult result = new CheckResult(spec.id, status, String.join("; ", observed), spec.required,
                 String.join("\n", remedies));
+        if (untested && status != Status.PASS) {
+            result = result.markedUntested();
+        }
         return rulesOut && spec.mode != null ? result.rulingOut(spec.mode) : result;
     }
 

@@ -84,6 +84,18 @@ public final class HostRoot {
         return live;
     }
 
+    /**
+     * Where the network state of the probed node is read: interfaces, routes, sockets ({@code /proc/net/*}), network
+     * sysctls ({@code /proc/sys/net}) and the firewall's table names. A node is the network namespace this process
+     * runs in (the testbed runs the probe under {@code ip netns exec}, a DaemonSet's container has the node's), so
+     * on a live host these come from this process's own {@code /proc} and {@code /sys}, never from the mounted
+     * root's: a {@code /host/sys} mounted from the host's namespace would show the host's interfaces instead. Under a
+     * fixture root they come from the fixture, as every other file does.
+     */
+    public HostRoot network() {
+        return live && !isSlash ? system() : this;
+    }
+
     /** True when the root is {@code /}. */
     public boolean isSystemRoot() {
         return isSlash;

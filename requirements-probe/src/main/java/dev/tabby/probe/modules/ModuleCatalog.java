@@ -76,8 +76,9 @@ public final class ModuleCatalog {
                             "part of nf_conntrack since Linux 4.10 when CONFIG_NF_CT_PROTO_SCTP=y")
                     : simple(name, "CONFIG_NF_CT_PROTO_SCTP", "connection tracking of SCTP",
                             Functional.exists("/proc/sys/net/netfilter/nf_conntrack_sctp_timeout_established"));
-            case "sctp" -> simple(name, "CONFIG_IP_SCTP", "SCTP in policy rules",
-                    Functional.exists("/proc/net/sctp"), Functional.exists("/sys/module/sctp"));
+            case "sctp" -> new ModuleSpec(name, List.of(name), List.of(), List.of("CONFIG_IP_SCTP"), null,
+                    List.of(Functional.exists("/proc/net/sctp"), Functional.exists("/sys/module/sctp")), Need.OPTIONAL,
+                    "SCTP in policy rules", "");
             case "xt_addrtype" -> new ModuleSpec(name, List.of(name), List.of("ipt_addrtype"),
                     List.of("CONFIG_NETFILTER_XT_MATCH_ADDRTYPE", "CONFIG_IP_NF_MATCH_ADDRTYPE"), null,
                     List.of(Functional.listed(MATCHES4, "addrtype")), Need.ALWAYS, "matching local addresses", "");
@@ -101,8 +102,9 @@ public final class ModuleCatalog {
                     icmpUnknown ? "the icmp6 match lives in ip6_tables (before Linux 6.4) or xt_tcpudp (6.4 and later)"
                             : icmpMoved ? "the icmp6 match lives in xt_tcpudp since Linux 6.4"
                             : "the icmp6 match lives in ip6_tables before Linux 6.4");
-            case "xt_ipvs" -> simple(name, "CONFIG_NETFILTER_XT_MATCH_IPVS", "policy for kube-proxy's IPVS mode",
-                    Functional.listed(MATCHES4, "ipvs"));
+            case "xt_ipvs" -> new ModuleSpec(name, List.of(name), List.of(), List.of("CONFIG_NETFILTER_XT_MATCH_IPVS"),
+                    null, List.of(Functional.listed(MATCHES4, "ipvs")), Need.OPTIONAL, "policy for kube-proxy's IPVS mode",
+                    "");
             case "xt_mark" -> new ModuleSpec(name, List.of(name), List.of("ipt_mark"),
                     List.of("CONFIG_NETFILTER_XT_MARK", "CONFIG_NETFILTER_XT_MATCH_MARK"), null,
                     List.of(Functional.listed(MATCHES4, "mark"), Functional.listed(TARGETS4, "MARK")), Need.ALWAYS,
@@ -122,9 +124,22 @@ public final class ModuleCatalog {
             case "xt_u32" -> simple(name, "CONFIG_NETFILTER_XT_MATCH_U32", "matching IP-in-IP inner headers",
                     Functional.listed(MATCHES4, "u32"));
             case "ipip" -> new ModuleSpec(name, List.of(name), List.of(), List.of("CONFIG_NET_IPIP"), null,
-                    List.of(Functional.exists("/sys/module/ipip"), Functional.exists("/sys/class/net/tunl0")), Need.IPIP,
+                    List.of(Functional.exists("/sys/module/ipip"), Functional.exists("/sys/class/net/tunl0")), Need.MODE,
                     "the tunl0 device of IP-in-IP pools", "");
             default -> throw new IllegalArgumentException("not a module of the requirements page: " + name);
+        };
+    }
+
+    /**
+     * What will not work without an optional module ({@link Need#OPTIONAL}). Calico v3.18 lists both on its
+     * requirements page, yet Felix runs without them: it renders SCTP rules only when a policy names SCTP, and IPVS
+     * rules only when it detects kube-proxy's IPVS mode (felix/dataplane/linux/int_dataplane.go, KubeIPVSSupportEnabled).
+     */
+    public static String withoutIt(String name) {
+        return switch (name) {
+            case "sctp" -> "without sctp, policy rules with protocol SCTP cannot be enforced";
+            case "xt_ipvs" -> "without xt_ipvs (and ip_vs), kube-proxy in IPVS mode cannot be used with Calico policy";
+            default -> throw new IllegalArgumentException(name + " is not an optional module");
         };
     }
 

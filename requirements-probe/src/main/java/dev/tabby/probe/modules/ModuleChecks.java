@@ -11,13 +11,17 @@ import dev.tabby.probe.modules.ModuleSpec.Need;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * module-&lt;name&gt; for every kernel module of the requirements page. Loaded, built-in and loadable pass; missing
- * fails, except that a module only IP-in-IP needs (ipip) fails only when IP-in-IP is in use, and IPv6-only modules
- * only warn on a host with IPv6 off; each says what cannot work without it. Unknown (the host shows too little) warns
- * with the reason.
+ * fails, except that a module a mode declares ({@link Mode#modules()}: ipip for IP-in-IP) fails only when that mode
+ * is in use, optional modules (sctp, xt_ipvs) warn unless a mode in use declares them, and IPv6-only modules only
+ * warn on a host with IPv6 off; each says what cannot work without it. Unknown (the host shows too little) warns
+ * as not tested, with the reason.
  */
 public final class ModuleChecks implements Check {
     public static final String PREFIX = "module-";
@@ -31,7 +35,7 @@ public final class ModuleChecks implements Check {
     public List<CheckResult> run(ProbeContext ctx) {
         KernelModules modules = ctx.modules();
         HostRoot host = ctx.host();
-        boolean ipv6On = host.isDirectory("/proc/sys/net/ipv6");
+        boolean ipv6On = host.network().isDirectory("/proc/sys/net/ipv6");
         List<CheckResult> out = new ArrayList<>();
         for (ModuleSpec spec : ModuleCatalog.specs(ctx.kernel().version())) {
             ModuleFinding f = modules.resolve(spec);
@@ -45,24 +49,35 @@ public final class ModuleChecks implements Check {
 
     private static CheckResult verdict(ProbeContext ctx, ModuleSpec spec, ModuleFinding f, boolean ipv6On) {
         String id = PREFIX + spec.name();
-        String required = spec.name() + " loaded, built-in or loadable, for " + spec.purpose() + switch (spec.need()) {
-            case ALWAYS -> "";
-            case IPIP -> " (only with IP-in-IP pools)";
-            case IPV6 -> " (only where IPv6 is on)";
-        };
+        Set<Mode> needing = Mode.needing(spec.name());
+        String required = spec.name() + " loaded, built-in or loadable, for " + spec.purpose()
+                + (!needing.isEmpty() ? " (only with " + needing.stream().map(ModuleChecks::pools)
+                        .collect(Collectors.joining(" or ")) + ")" : switch (spec.need()) {
+                    case ALWAYS, MODE -> "";
+                    case IPV6 -> " (only where IPv6 is on)";
+                    case OPTIONAL -> " (optional)";
+                });
         String symbols = String.join(" or ", spec.configSymbols());
         return switch (f.state()) {
             case LOADED, BUILT_IN, LOADABLE -> CheckResult.pass(id, f.observed(), required);
-            case UNKNOWN -> CheckResult.warn(id, f.observed(), required,
+            case UNKNOWN -> CheckResult.notTested(id, Status.WARN, f.observed(), required,
                     "let the probe see the kernel config (/proc/config.gz or /boot/config-<release>) or "
                             + "/lib/modules/<release>, or check by hand: modprobe -n -v " + spec.name());
             case MISSING -> {
                 String remedy = "boot a kernel built with " + symbols + " (=m or =y), as most distribution kernels are";
-                if (spec.need() == Need.IPIP) {
-                    Status s = ctx.severityFor(Mode.IPIP);
-                    yield new CheckResult(id, s, f.observed() + "; IP-in-IP pools cannot work on this host"
-                            + (ctx.inUse(Mode.IPIP) ? "" : " (IP-in-IP is not in use)"), required,
-                            remedy + "; or use VXLAN pools instead of IP-in-IP").rulingOut(Mode.IPIP);
+                if (!needing.isEmpty()) {
+                    boolean inUse = needing.stream().anyMatch(ctx::inUse);
+                    String cannot = needing.stream().map(ModuleChecks::pools).collect(Collectors.joining(" and "));
+                    CheckResult r = new CheckResult(id, inUse ? Status.FAIL : Status.WARN, f.observed() + "; " + cannot
+                            + " cannot work on this host" + (inUse ? "" : " (" + needing.stream().map(Mode::title)
+                            .collect(Collectors.joining(", ")) + " is not in use)"), required,
+                            remedy + (needing.contains(Mode.IPIP) ? "; or use VXLAN pools instead of IP-in-IP" : ""));
+                    Mode[] modes = needing.toArray(Mode[]::new);
+                    yield r.rulingOut(modes[0], Arrays.copyOfRange(modes, 1, modes.length));
+                }
+                if (spec.need() == Need.OPTIONAL) {
+                    yield CheckResult.warn(id, f.observed() + "; " + ModuleCatalog.withoutIt(spec.name()), required,
+                            remedy + ", if that is wanted");
                 }
                 if (spec.need() == Need.IPV6 && !ipv6On) {
                     yield CheckResult.warn(id, f.observed() + "; IPv6 is off on this host, so IPv6 pools cannot "
@@ -71,6 +86,11 @@ public final class ModuleChecks implements Check {
                 yield CheckResult.fail(id, f.observed(), required, remedy);
             }
         };
+    }
+
+    /** IP-in-IP pools, VXLAN pools, BGP. */
+    private static String pools(Mode m) {
+        return m == Mode.BGP ? m.title() : m.title() + " pools";
     }
 
     /** When the files are silent about ip_set, try it: a scratch set, always destroyed. */

@@ -23,10 +23,15 @@ public record ModuleSpec(String name, List<String> modules, List<String> aliasNa
     /** When a module is required. */
     public enum Need {
         ALWAYS,
-        /** Only for IP-in-IP pools. */
-        IPIP,
+        /** Only for the modes that declare it ({@link dev.tabby.probe.Mode#modules()}: ipip for IP-in-IP). */
+        MODE,
         /** Only where IPv6 is on. */
-        IPV6
+        IPV6,
+        /**
+         * Tabby works without it, but a feature does not ({@link ModuleCatalog#withoutIt}); it fails only when a mode
+         * in use declares it.
+         */
+        OPTIONAL
     }
 
     /**

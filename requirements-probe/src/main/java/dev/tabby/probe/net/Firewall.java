@@ -23,6 +23,7 @@ public final class Firewall {
 
     private final List<FilterRules> sources;
     private final List<String> notInspected;
+    private final List<String> unobserved;
     private final List<String> legacyTables;
     private final int legacyRules;
     private final int nftRules;
@@ -30,10 +31,12 @@ public final class Firewall {
     private final CommandOutput nftVersion;
     private final Map<String, Boolean> binaries;
 
-    private Firewall(List<FilterRules> sources, List<String> notInspected, List<String> legacyTables, int legacyRules,
-                     int nftRules, CommandOutput iptablesVersion, CommandOutput nftVersion, Map<String, Boolean> binaries) {
+    private Firewall(List<FilterRules> sources, List<String> notInspected, List<String> unobserved,
+                     List<String> legacyTables, int legacyRules, int nftRules, CommandOutput iptablesVersion,
+                     CommandOutput nftVersion, Map<String, Boolean> binaries) {
         this.sources = sources;
         this.notInspected = notInspected;
+        this.unobserved = unobserved;
         this.legacyTables = legacyTables;
         this.legacyRules = legacyRules;
         this.nftRules = nftRules;
@@ -42,7 +45,12 @@ public final class Firewall {
         this.binaries = binaries;
     }
 
+    /**
+     * Reads the rules of the namespace this process runs in: the commands run here (a child inherits the namespace)
+     * and the table names come from {@link HostRoot#network()}.
+     */
     public static Firewall read(HostRoot host) {
+        HostRoot net = host.network();
         Map<String, Boolean> binaries = new LinkedHashMap<>();
         for (String b : List.of("iptables", "iptables-legacy", "iptables-nft", "ip6tables", "nft", "ipset")) {
             binaries.put(b, host.findBinary(b).isPresent());
@@ -53,15 +61,16 @@ public final class Firewall {
 
         List<FilterRules> sources = new ArrayList<>();
         List<String> notInspected = new ArrayList<>();
+        List<String> unobserved = new ArrayList<>();
         List<String> legacyTables = new ArrayList<>();
         int legacyRules = 0;
         for (Traffic.Family family : Traffic.Family.values()) {
             boolean v4 = family == Traffic.Family.V4;
             String cmd = v4 ? "iptables" : "ip6tables";
-            FileText names = host.read(v4 ? "/proc/net/ip_tables_names" : "/proc/net/ip6_tables_names");
+            FileText names = net.read(v4 ? "/proc/net/ip_tables_names" : "/proc/net/ip6_tables_names");
             List<String> tables = names.lines().stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
             tables.forEach(t -> legacyTables.add((v4 ? "" : "ip6 ") + t));
-            if (host.live() && tables.isEmpty()) {
+            if (host.live() && tables.isEmpty() && !names.unreadable()) {
                 continue; // no legacy table exists, so no legacy rule either
             }
             CommandOutput out = host.run(cmd + "-legacy-save", cmd + "-legacy-save");
@@ -74,6 +83,11 @@ public final class Firewall {
                 legacyRules = legacyRules < 0 ? legacyRules : legacyRules + rules.ruleCount();
             } else if (!tables.isEmpty()) {
                 notInspected.add(cmd + "-legacy: " + out.problem());
+                unobserved.add(cmd + "-legacy: tables " + tables + " exist but " + out.problem());
+                legacyRules = -1;
+            } else if (names.unreadable()) {
+                notInspected.add(cmd + "-legacy: " + out.problem());
+                unobserved.add(cmd + "-legacy: " + names.describe() + " and " + out.problem());
                 legacyRules = -1;
             }
         }
@@ -108,12 +122,31 @@ public final class Firewall {
             }
             if (!any) {
                 nftRules = -1;
-                notInspected.add(allAbsent && host.live() ? "nftables: neither nft nor iptables-nft-save is installed"
-                        : "nftables: " + String.join("; ", why));
+                String problem = allAbsent && host.live() ? "neither nft nor iptables-nft-save is installed"
+                        : String.join("; ", why);
+                if (allAbsent && nfTablesAbsent(host)) {
+                    nftRules = 0; // no nf_tables in the kernel, so no nft rule either
+                } else {
+                    notInspected.add("nftables: " + problem);
+                    unobserved.add("nftables: " + problem);
+                }
             }
         }
-        return new Firewall(List.copyOf(sources), List.copyOf(notInspected), List.copyOf(legacyTables), legacyRules,
-                nftRules, iptablesVersion, nftVersion, binaries);
+        return new Firewall(List.copyOf(sources), List.copyOf(notInspected), List.copyOf(unobserved),
+                List.copyOf(legacyTables), legacyRules, nftRules, iptablesVersion, nftVersion, binaries);
+    }
+
+    /**
+     * Why there can be no nft rule when nothing could list them: nf_tables is not running. Only /proc/modules can say
+     * so (without it, or when it is unreadable, nf_tables may be built in), and only when it does not list nf_tables
+     * and /sys/module has no trace of it.
+     */
+    private static boolean nfTablesAbsent(HostRoot host) {
+        FileText modules = host.read("/proc/modules");
+        if (!modules.ok() || host.exists("/sys/module/nf_tables")) {
+            return false;
+        }
+        return modules.lines().stream().noneMatch(l -> l.startsWith("nf_tables "));
     }
 
     /** {@code iptables v1.8.9 (nf_tables)} is nft; {@code (legacy)} or no suffix (before 1.8) is legacy. */
@@ -145,6 +178,14 @@ public final class Firewall {
     /** What could not be read, with why. */
     public List<String> notInspected() {
         return notInspected;
+    }
+
+    /**
+     * Rules that may exist but could not be read (tables listed but not readable, a command that failed, nf_tables
+     * that may be running with no tool to list it): while this is not empty, "nothing drops it" was not observed.
+     */
+    public List<String> unobserved() {
+        return unobserved;
     }
 
     /** Legacy tables that exist ({@code filter}, {@code nat}, {@code ip6 filter}, ...). */

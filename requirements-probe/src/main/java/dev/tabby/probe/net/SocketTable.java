@@ -22,25 +22,38 @@ public final class SocketTable {
     private final List<Socket> sockets;
     private final List<String> problems;
 
-    private SocketTable(List<Socket> sockets, List<String> problems) {
-        this.sockets = sockets;
-        this.problems = problems;
+    /** True when no table could be read: nothing about the ports was observed. */
+    public boolean unreadable() {
+        return !anyRead;
     }
 
-    public static SocketTable read(HostRoot host) {
+    private final boolean anyRead;
+
+    private SocketTable(List<Socket> sockets, List<String> problems, boolean anyRead) {
+        this.sockets = sockets;
+        this.problems = problems;
+        this.anyRead = anyRead;
+    }
+
+    /** The sockets of the namespace this process runs in ({@link HostRoot#network()}). */
+    public static SocketTable read(HostRoot root) {
+        HostRoot host = root.network();
         List<Socket> sockets = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        boolean anyRead = false;
         for (String name : List.of("tcp", "tcp6", "udp", "udp6")) {
             FileText f = host.read("/proc/net/" + name);
-            if (f.unreadable()) {
+            // tcp6 and udp6 are absent when IPv6 is off; tcp and udp are always there in a Linux /proc.
+            if (f.unreadable() || (f.missing() && !name.endsWith("6"))) {
                 problems.add(f.describe());
                 continue;
             }
+            anyRead |= f.ok();
             for (String line : f.lines()) {
                 parse(name, line).ifPresent(sockets::add);
             }
         }
-        return new SocketTable(List.copyOf(sockets), List.copyOf(problems));
+        return new SocketTable(List.copyOf(sockets), List.copyOf(problems), anyRead);
     }
 
     static Optional<Socket> parse(String file, String line) {

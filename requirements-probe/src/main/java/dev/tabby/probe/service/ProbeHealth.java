@@ -14,7 +14,10 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Readiness: a report exists and no check fails. Liveness: the schedule keeps turning. */
+/**
+ * Readiness: etcd is reachable, a report exists and no check fails. Liveness: the schedule keeps turning (an etcd
+ * outage never takes it down: restarting the service would not bring etcd back).
+ */
 public final class ProbeHealth {
     private ProbeHealth() {
     }
@@ -28,15 +31,26 @@ public final class ProbeHealth {
         @Override
         public HealthCheckResponse call() {
             HealthCheckResponseBuilder b = HealthCheckResponse.named("requirements").withData("node", runner.node());
+            DatastoreState.Snapshot ds = runner.datastore().current();
+            b.withData("datastore", ds.state().label());
+            if (ds.since() != null) {
+                b.withData("datastoreSince", ds.since().toString());
+            }
             Optional<Report> report = runner.latest();
+            String failing = report.map(r -> String.join(",", r.checks().stream()
+                    .filter(c -> c.status() == Status.FAIL).map(CheckResult::id).toList())).orElse("");
+            if (!failing.isEmpty()) {
+                b.withData("failing", failing);
+            }
+            report.ifPresent(r -> b.withData("time", r.time().toString()));
+            runner.publishError().ifPresent(e -> b.withData("publish", e));
+            if (ds.state() == DatastoreState.State.UNREACHABLE) {
+                return b.down().withData("reason", ds.reason()).build();
+            }
             if (report.isEmpty()) {
                 return b.down().withData("reason", "the first probe has not finished yet").build();
             }
-            String failing = String.join(",", report.get().checks().stream()
-                    .filter(c -> c.status() == Status.FAIL).map(CheckResult::id).toList());
-            b.withData("time", report.get().time().toString());
-            runner.publishError().ifPresent(e -> b.withData("publish", e));
-            return failing.isEmpty() ? b.up().build() : b.down().withData("failing", failing).build();
+            return failing.isEmpty() ? b.up().build() : b.down().withData("reason", "checks fail: " + failing).build();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.tabby.probe.service;
 import dev.tabby.datastore.DatastoreException;
 import dev.tabby.datastore.EtcdConfig;
 import dev.tabby.datastore.KeyValueStore;
+import dev.tabby.datastore.DatastoreUnavailableException;
 import dev.tabby.datastore.status.NodeName;
 import dev.tabby.datastore.status.StatusPublisher;
 import dev.tabby.probe.Mode;
@@ -15,16 +16,20 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
  * Probes the host on a schedule, keeps the latest report for the HTTP surface and publishes it under the node's
- * status in etcd, where {@code tabbyctl node checksystem} reads it.
+ * status in etcd, where {@code tabbyctl node checksystem} reads it. Every few seconds it asks etcd whether it is
+ * reachable ({@link DatastoreState}); while it is not, reports are kept but not sent, and when it is back the latest
+ * report is published again.
  */
 @ApplicationScoped
 public class ProbeRunner {
@@ -37,6 +42,8 @@ public class ProbeRunner {
     private final Set<Mode> modes;
     private final String node;
     private final Probe probe = new Probe();
+    private final StatusPublisher publisher;
+    private final DatastoreState datastore;
     private volatile Report latest;
     private volatile String publishError;
     private volatile Instant lastRun;
@@ -48,6 +55,15 @@ public class ProbeRunner {
         this.etcdConfig = etcdConfig;
         this.modes = Mode.parseList(settings.modes());
         this.node = settings.node().orElseGet(() -> NodeName.resolve(System.getenv()));
+        this.publisher = new StatusPublisher(store, node, SERVICE);
+        this.datastore = new DatastoreState(store, publisher.key(), settings.datastoreDeadline(), Clock.systemUTC(),
+                this::republish);
+    }
+
+    @Scheduled(every = "${tabby.probe.datastore-check-interval:3s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void checkDatastore() {
+        datastore.check();
     }
 
     @Scheduled(every = "${tabby.probe.interval:60s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -62,17 +78,42 @@ public class ProbeRunner {
         Report report = probe.run(ctx);
         latest = report;
         lastRun = Instant.now();
-        try {
-            new StatusPublisher(store, node, SERVICE).publish(ReportJson.write(report));
-            publishError = null;
-        } catch (DatastoreException e) {
-            publishError = e.getMessage();
-            LOG.warnf("event=publish_failed node=%s error=\"%s\"", node, e.getMessage());
-        }
         LOG.infof("event=probed node=%s pass=%d warn=%d fail=%d skip=%d", node, report.count(dev.tabby.probe.Status.PASS),
                 report.count(dev.tabby.probe.Status.WARN), report.count(dev.tabby.probe.Status.FAIL),
                 report.count(dev.tabby.probe.Status.SKIP));
+        if (datastore.unreachable()) {
+            publishError = datastore.current().reason(); // sent when etcd is back
+        } else {
+            publish(report);
+        }
         return report;
+    }
+
+    /** Publishes the latest report again: etcd is back (and may have lost it). */
+    private void republish() {
+        Report report = latest;
+        if (report != null) {
+            publish(report);
+        }
+    }
+
+    private synchronized void publish(Report report) {
+        try {
+            publisher.publish(ReportJson.write(report));
+            if (publishError != null) {
+                LOG.infof("event=published node=%s key=%s", node, publisher.key());
+            }
+            publishError = null;
+            datastore.succeeded();
+        } catch (DatastoreException e) {
+            String before = publishError;
+            publishError = e.getMessage();
+            datastore.failed(e);
+            // An outage is the datastore state's to log (once); another error is logged when it changes.
+            if (!(e instanceof DatastoreUnavailableException) && !Objects.equals(before, publishError)) {
+                LOG.warnf("event=publish_failed node=%s key=%s error=\"%s\"", node, publisher.key(), e.getMessage());
+            }
+        }
     }
 
     /** The environment the checks see, with the service's own etcd settings so the datastore check tests those. */
@@ -90,6 +131,10 @@ public class ProbeRunner {
 
     public Optional<Report> latest() {
         return Optional.ofNullable(latest);
+    }
+
+    public DatastoreState datastore() {
+        return datastore;
     }
 
     public Optional<String> publishError() {

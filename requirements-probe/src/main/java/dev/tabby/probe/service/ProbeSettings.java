@@ -24,6 +24,14 @@ public interface ProbeSettings {
     @WithDefault("false")
     boolean peers();
 
+    /** How often the service asks etcd whether it is reachable (readiness goes down within this plus the deadline). */
+    @WithDefault("3s")
+    Duration datastoreCheckInterval();
+
+    /** How long that question may take before etcd counts as unreachable. */
+    @WithDefault("2s")
+    Duration datastoreDeadline();
+
     /** The node this probe reports for; default TABBY_NODENAME, then the host name. */
     Optional<String> node();
 }

@@ -106,4 +106,23 @@ class HostRootTest {
         assertTrue(Glob.matches("*", ""));
         assertFalse(Glob.matches("?", ""));
     }
+
+    @Test
+    void aMountedLiveHostGivesFilesFromItsRootAndNetworkStateFromThisNamespace() throws Exception {
+        // A container with the host's root at /host: the same kernel (boot id), other files, and the node's network
+        // state is that of the namespace the probe runs in, not whatever /host/sys or /host/proc/net hold.
+        String bootId = Files.readString(Path.of("/proc/sys/kernel/random/boot_id"));
+        FixtureHost h = FixtureHost.at(tmp.resolve("mounted")).file("/proc/sys/kernel/random/boot_id", bootId)
+                .file("/etc/os-release", "ID=mounted\n").file("/proc/net/route", "not the node's routes\n")
+                .file("/sys/class/net/hosteth9/mtu", "9000\n");
+
+        HostRoot host = HostRoot.at(h.root());
+
+        assertTrue(host.live());
+        assertEquals("ID=mounted\n", host.read("/etc/os-release").content(), "files come from --host-root");
+        assertEquals(HostRoot.system(), host.network());
+        assertEquals(Files.readString(Path.of("/proc/net/route")), host.network().read("/proc/net/route").content());
+        HostRoot fixture = HostRoot.at(tmp.resolve("plain-fixture"));
+        assertEquals(fixture, fixture.network(), "a fixture keeps its own network files");
+    }
 }

@@ -8,11 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabby.datastore.KeyValueStore;
+import dev.tabby.datastore.local.LocalEtcd;
 import dev.tabby.probe.ReportJson;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import io.restassured.path.json.JsonPath;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +30,9 @@ class ProbeServiceTest {
 
     @Inject
     KeyValueStore store;
+
+    @ProbeServiceResource.InjectEtcd
+    LocalEtcd etcd;
 
     @BeforeEach
     void probed() {
@@ -60,6 +68,60 @@ class ProbeServiceTest {
         JsonNode json = ReportJson.read(new String(stored, StandardCharsets.UTF_8));
         assertEquals(ProbeServiceResource.NODE, json.path("node").asText());
         assertEquals("fail", findCheck(json, "kernel-version").path("status").asText());
+    }
+
+    @Test
+    void reportShowsTheDatastoreStateAndAGaugeToo() {
+        given().when().get("/v1/report").then().statusCode(200).body("datastore.state", equalTo("connected"));
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        org.junit.jupiter.api.Assertions.assertTrue(metrics.contains("tabby_probe_datastore_connected 1.0"), metrics);
+    }
+
+    @Test
+    void etcdKilledTakesReadinessDownWithinTenSecondsAndItRecoversByItself() throws Exception {
+        String key = "/tabby/status/" + ProbeServiceResource.NODE + "/requirements-probe";
+        store.delete(key); // only a re-publish on etcd's return can bring it back: probes run once an hour here
+        try {
+            etcd.kill();
+            boolean down = waitFor(Duration.ofSeconds(10), () -> "unreachable".equals(report().getString("datastore.state")));
+            org.junit.jupiter.api.Assertions.assertTrue(down, "still " + report().getString("datastore.state")
+                    + " 10 s after etcd was killed");
+            JsonPath ready = given().when().get("/q/health/ready").then().statusCode(503).extract().jsonPath();
+            String reason = ready.getString("checks.find { it.name == 'requirements' }.data.reason");
+            org.junit.jupiter.api.Assertions.assertTrue(reason.startsWith("datastore unreachable since "
+                    + report().getString("datastore.since")), reason);
+            given().when().get("/q/health/live").then().statusCode(200);
+            String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+            org.junit.jupiter.api.Assertions.assertTrue(metrics.contains("tabby_probe_datastore_connected 0.0"), metrics);
+        } finally {
+            if (!etcd.isRunning()) {
+                etcd.startAgain();
+            }
+        }
+        boolean back = waitFor(Duration.ofSeconds(60), () -> "connected".equals(report().getString("datastore.state"))
+                && store.get(key).isPresent());
+        org.junit.jupiter.api.Assertions.assertTrue(back, "after etcd's return: " + report().getString("datastore")
+                + ", key present " + store.get(key).isPresent());
+        JsonNode republished = ReportJson.read(new String(store.get(key).orElseThrow().value(), StandardCharsets.UTF_8));
+        assertEquals(ProbeServiceResource.NODE, republished.path("node").asText());
+        String reason = given().when().get("/q/health/ready").then().statusCode(503).extract().jsonPath()
+                .getString("checks.find { it.name == 'requirements' }.data.reason");
+        assertEquals("checks fail: kernel-version", reason, "only the failing check keeps it not ready now");
+    }
+
+    private static JsonPath report() {
+        return given().when().get("/v1/report").then().statusCode(200).extract().jsonPath();
+    }
+
+    private static boolean waitFor(Duration limit, BooleanSupplier condition) throws InterruptedException {
+        Instant end = Instant.now().plus(limit);
+        while (Instant.now().isBefore(end)) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        return condition.getAsBoolean();
     }
 
     private static JsonNode findCheck(JsonNode report, String id) {

@@ -237,6 +237,42 @@ public final class FixtureHost {
         return file("/proc/net/route", route.toString());
     }
 
+    /** /proc/net/route with exactly these lines (see {@link #route}); the interfaces' MTUs stay as they are. */
+    public FixtureHost procNetRoute(String... routes) {
+        StringBuilder s = new StringBuilder("Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n");
+        for (String r : routes) {
+            s.append(r).append('\n');
+        }
+        return file("/proc/net/route", s.toString());
+    }
+
+    /**
+     * A /proc/net/route line as the kernel prints it: {@code iface} ("*" for none: a blackhole), {@code cidr} such as
+     * 169.254.0.0/16, {@code gateway} or null; {@code reject} for an unreachable or prohibit route (RTF_REJECT).
+     */
+    public static String route(String iface, String cidr, String gateway, boolean reject) {
+        String[] parts = cidr.split("/");
+        int prefix = Integer.parseInt(parts[1]);
+        long mask = prefix == 0 ? 0 : (0xFFFFFFFFL << (32 - prefix)) & 0xFFFFFFFFL;
+        int flags = 0x0001 | (gateway != null ? 0x0002 : 0) | (prefix == 32 ? 0x0004 : 0) | (reject ? 0x0200 : 0);
+        return String.format("%s\t%s\t%s\t%04X\t0\t0\t0\t%s\t0\t0\t0", iface, hex(ipv4(parts[0])),
+                hex(gateway == null ? 0 : ipv4(gateway)), flags, hex(mask));
+    }
+
+    private static long ipv4(String dotted) {
+        long v = 0;
+        for (String octet : dotted.split("\\.")) {
+            v = (v << 8) | Integer.parseInt(octet);
+        }
+        return v;
+    }
+
+    /** The kernel prints a network-order address as a little-endian word. */
+    private static String hex(long v) {
+        long le = ((v & 0xFF) << 24) | ((v & 0xFF00) << 8) | ((v >> 8) & 0xFF00) | ((v >> 24) & 0xFF);
+        return String.format("%08X", le);
+    }
+
     public FixtureHost interfaces(String uplink, int mtu) {
         Map<String, Integer> m = new LinkedHashMap<>();
         m.put(uplink, mtu);

@@ -12,7 +12,6 @@ import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * One etcd watch stream over one prefix (or the single canary key), tagged with the syncer
@@ -22,20 +21,25 @@ import java.util.function.Consumer;
  *
  * <p>jetcd would quietly re-open a failed stream by itself; we do not rely on that. Any error or
  * unexpected end is reported as {@link SyncerSignal.WatchEnded} and the syncer re-lists.
+ *
+ * <p>Backpressure: when the syncer's queue has no room for a batch (the consumer is far behind),
+ * the stream stops passing on changes, reports itself overflowed and the syncer re-lists; a
+ * change is never dropped without that report.
  */
 final class PrefixWatch implements Watch.Listener {
 
     private final String prefix;
     private final boolean singleKey;
     private final int generation;
-    private final Consumer<SyncerSignal> sink;
+    private final SignalQueue sink;
     private volatile long lastHeardNanos;
+    private volatile boolean overflowed;
     private volatile String lastValueSeen;
     private volatile boolean muted;
     private volatile boolean closedByUs;
     private volatile Watch.Watcher watcher;
 
-    private PrefixWatch(String prefix, boolean singleKey, int generation, Consumer<SyncerSignal> sink) {
+    private PrefixWatch(String prefix, boolean singleKey, int generation, SignalQueue sink) {
         this.prefix = prefix;
         this.singleKey = singleKey;
         this.generation = generation;
@@ -45,18 +49,18 @@ final class PrefixWatch implements Watch.Listener {
 
     /** Watches every key under {@code prefix}, starting at {@code fromRevision}, with previous values. */
     static PrefixWatch open(Client client, String prefix, long fromRevision, int generation,
-            Consumer<SyncerSignal> sink) {
+            SignalQueue sink) {
         return open(client, prefix, false, fromRevision, generation, sink);
     }
 
     /** Watches exactly {@code key}: the canary's own stream. */
     static PrefixWatch openKey(Client client, String key, long fromRevision, int generation,
-            Consumer<SyncerSignal> sink) {
+            SignalQueue sink) {
         return open(client, key, true, fromRevision, generation, sink);
     }
 
     private static PrefixWatch open(Client client, String prefix, boolean singleKey, long fromRevision,
-            int generation, Consumer<SyncerSignal> sink) {
+            int generation, SignalQueue sink) {
         PrefixWatch watch = new PrefixWatch(prefix, singleKey, generation, sink);
         WatchOption.Builder option = WatchOption.builder().withRevision(fromRevision).withPrevKV(!singleKey);
         if (!singleKey) {
@@ -107,6 +111,9 @@ final class PrefixWatch implements Watch.Listener {
             return;
         }
         lastHeardNanos = System.nanoTime();
+        if (overflowed) {
+            return; // already told the syncer; its re-list covers whatever arrives now
+        }
         List<WatchEvent> events = response.getEvents();
         if (events.isEmpty()) {
             return; // progress notification: proof of life, nothing to apply
@@ -129,13 +136,17 @@ final class PrefixWatch implements Watch.Listener {
                         kv.getModRevision()));
                 default -> {
                     // UNRECOGNIZED: a newer etcd event type we do not understand; a re-list will tell.
-                    sink.accept(new SyncerSignal.WatchEnded(generation, prefix,
-                            "unrecognised watch event type " + event.getEventType(), false));
+                    sink.offer(new SyncerSignal.WatchEnded(generation, prefix,
+                            "unrecognised watch event type " + event.getEventType(), false, false));
                     return;
                 }
             }
         }
-        sink.accept(new SyncerSignal.Changes(generation, prefix, changes));
+        if (!sink.offerChanges(new SyncerSignal.Changes(generation, prefix, changes))) {
+            overflowed = true;
+            sink.offer(new SyncerSignal.WatchEnded(generation, prefix, "the consumer is too far behind: no room for "
+                    + changes.size() + " more changes", false, true));
+        }
     }
 
     @Override
@@ -145,7 +156,7 @@ final class PrefixWatch implements Watch.Listener {
         }
         Throwable t = EtcdErrors.unwrap(error);
         boolean compacted = t instanceof CompactedException;
-        sink.accept(new SyncerSignal.WatchEnded(generation, prefix, EtcdErrors.rootCause(t), compacted));
+        sink.offer(new SyncerSignal.WatchEnded(generation, prefix, EtcdErrors.rootCause(t), compacted, false));
     }
 
     @Override
@@ -153,6 +164,6 @@ final class PrefixWatch implements Watch.Listener {
         if (closedByUs) {
             return;
         }
-        sink.accept(new SyncerSignal.WatchEnded(generation, prefix, "watch stream ended by etcd", false));
+        sink.offer(new SyncerSignal.WatchEnded(generation, prefix, "watch stream ended by etcd", false, false));
     }
 }

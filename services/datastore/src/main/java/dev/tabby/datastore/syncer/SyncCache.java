@@ -3,8 +3,10 @@ package dev.tabby.datastore.syncer;
 import dev.tabby.datastore.KvEntry;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The syncer's record of what its consumer has been told: every live key with its value and
@@ -82,6 +84,40 @@ final class SyncCache {
         listRevision = revision;
         return updates;
     }
+
+    /**
+     * The consumer did not take these updates (its callback threw, or the syncer failed before
+     * handing them over): put each key back the way the consumer last saw it, so that the next
+     * {@link #replaceWith} sends it again. Assumes none of them was applied; the kinds re-sent
+     * are then exact, and a consumer that applied part of the batch and upserts still converges.
+     *
+     * <ul>
+     * <li>a CREATED the consumer missed: the key is forgotten, so the re-list sends CREATED, or
+     * nothing if it is gone by then;
+     * <li>a MODIFIED or DELETED it missed: the key is kept with the value the consumer has and
+     * an impossible mod revision (-1), so the re-list sends MODIFIED, or DELETED if it is gone.
+     * </ul>
+     * Only a key's first update in {@code undelivered} counts: it tells what the consumer had.
+     */
+    void markUndelivered(List<Update> undelivered) {
+        Set<String> seen = new HashSet<>();
+        for (Update update : undelivered) {
+            if (!seen.add(update.key())) {
+                continue;
+            }
+            switch (update.kind()) {
+                case CREATED -> entries.remove(update.key());
+                case MODIFIED, DELETED -> {
+                    byte[] consumerHas = update.previousValue() != null ? update.previousValue()
+                            : entries.containsKey(update.key()) ? entries.get(update.key()).value() : new byte[0];
+                    entries.put(update.key(), new KvEntry(update.key(), consumerHas, 0, UNDELIVERED));
+                }
+            }
+        }
+    }
+
+    /** A mod revision etcd never uses: marks a key the consumer must be told about again. */
+    static final long UNDELIVERED = -1;
 
     long listRevision() {
         return listRevision;

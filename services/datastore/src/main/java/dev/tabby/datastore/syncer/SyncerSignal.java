@@ -1,20 +1,36 @@
 package dev.tabby.datastore.syncer;
 
+import dev.tabby.datastore.KvEntry;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Everything that reaches the syncer thread goes through one queue as one of these, so the
- * thread sees watch events, watch failures and commands in the order they happened.
- * {@code generation} ties a signal to the set of watches it came from; signals from watches
- * already replaced are stale and dropped.
+ * thread sees watch events, watch failures, answers from etcd and commands in the order they
+ * happened. {@code generation} ties a signal to the set of watches it came from; signals from
+ * watches already replaced are stale and dropped. Only {@link Changes} count against the
+ * queue's bound ({@link SignalQueue}); everything else is small, rare and never waits.
  */
 sealed interface SyncerSignal {
 
     record Changes(int generation, String prefix, List<WatchedChange> changes) implements SyncerSignal {
     }
 
-    record WatchEnded(int generation, String prefix, String reason, boolean compacted) implements SyncerSignal {
+    /**
+     * A watch stream is no longer trustworthy: it failed, ended, or ({@code overflowed}) had to drop
+     * changes because the consumer was too far behind.
+     */
+    record WatchEnded(int generation, String prefix, String reason, boolean compacted, boolean overflowed)
+            implements SyncerSignal {
+    }
+
+    /** A list finished on the list thread: either {@code entries} at {@code revision}, or {@code failure}. */
+    record Listed(int attempt, List<KvEntry> entries, long revision, RuntimeException failure)
+            implements SyncerSignal {
+    }
+
+    /** etcd answered a probe read ({@code failure} null) or the read failed or timed out. */
+    record ProbeAnswered(long probe, String failure) implements SyncerSignal {
     }
 
     /**

@@ -52,6 +52,37 @@ class SyncCacheTest {
         assertNull(cache.apply(put("/tabby/canary/me", "y", 11)));
     }
 
+    @Test
+    void updatesTheConsumerDidNotTakeAreSentAgainByTheNextList() {
+        cache.replaceWith(List.of(entry("/kept", "1", 5), entry("/gone", "1", 6), entry("/same", "1", 7)), 10);
+        // One watch batch the consumer threw on: a create, a modify and a delete, then a second change to /new.
+        List<Update> failed = List.of(cache.apply(put("/new", "1", 11)), cache.apply(put("/kept", "2", 12)),
+                cache.apply(delete("/gone", 13)), cache.apply(put("/new", "2", 14)));
+        cache.markUndelivered(failed);
+
+        // etcd meanwhile: /new and /kept as the failed batch left them, /gone still gone, /same untouched.
+        List<Update> diff = cache.replaceWith(List.of(entry("/new", "2", 14), entry("/kept", "2", 12),
+                entry("/same", "1", 7)), 20);
+        diff.sort(Comparator.comparing(Update::key));
+        assertEquals(3, diff.size(), diff.toString());
+        assertEquals(Update.Kind.DELETED, diff.get(0).kind(), "the missed delete is sent again");
+        assertEquals("/gone", diff.get(0).key());
+        assertEquals("1", new String(diff.get(0).previousValue(), UTF_8));
+        assertEquals(Update.Kind.MODIFIED, diff.get(1).kind(), "the consumer still has /kept at 1");
+        assertEquals("/kept", diff.get(1).key());
+        assertEquals("1", new String(diff.get(1).previousValue(), UTF_8));
+        assertEquals(Update.Kind.CREATED, diff.get(2).kind(), "the consumer never had /new");
+        assertEquals("/new", diff.get(2).key());
+        assertEquals(14, diff.get(2).modRevision());
+    }
+
+    @Test
+    void aMissedCreateOfAKeyGoneByTheNextListIsNotReported() {
+        cache.replaceWith(List.of(), 10);
+        cache.markUndelivered(List.of(cache.apply(put("/brief", "1", 11))));
+        assertTrue(cache.replaceWith(List.of(), 20).isEmpty(), "the consumer never had it; nothing to say");
+    }
+
     private static KvEntry entry(String key, String value, long rev) {
         return new KvEntry(key, value.getBytes(UTF_8), rev, rev);
     }

@@ -143,7 +143,9 @@ class SyncerTest {
         String prefix = "/silent/";
         store.create(prefix + "a", bytes("1"));
         RecordingCallbacks consumer = new RecordingCallbacks();
-        SyncerConfig config = config("silent", prefix).withCanary(Duration.ofMillis(300), Duration.ofMillis(700));
+        // The probe would catch it too (silentWatchIsCaughtByTheProbe); keep it out of the way here.
+        SyncerConfig config = config("silent", prefix).withCanary(Duration.ofMillis(300), Duration.ofMillis(700))
+                .withProbe(Duration.ofMinutes(10), Duration.ofSeconds(3));
         Syncer syncer = start(config, consumer);
         consumer.awaitStatus(SyncStatus.IN_SYNC, WAIT);
 
@@ -155,6 +157,28 @@ class SyncerTest {
         assertTrue(syncer.counters().resyncs() >= 1, syncer.counters().toString());
         assertTrue(store.get(config.canaryKey()).isPresent(), "the canary writes its key");
         assertTrue(consumer.updates().stream().noneMatch(u -> u.key().startsWith("/tabby/")));
+    }
+
+    @Test
+    void silentWatchIsCaughtByTheProbe() {
+        String prefix = "/probe-silent/";
+        store.create(prefix + "a", bytes("1"));
+        RecordingCallbacks consumer = new RecordingCallbacks();
+        Syncer syncer = start(config("probe-silent", prefix).withProbe(Duration.ofMillis(200), Duration.ofMillis(700)),
+                consumer);
+        consumer.awaitStatus(SyncStatus.IN_SYNC, WAIT);
+
+        syncer.muteWatchesForTest().join();
+        store.put(prefix + "a", bytes("2"));
+        store.put(prefix + "b", bytes("new"));
+        consumer.awaitState(WAIT, () -> etcd(prefix));
+        SyncerCounters counters = syncer.counters();
+        assertTrue(counters.probeFailures() >= 1, counters.toString());
+        assertTrue(counters.resyncs() >= 1, counters.toString());
+        assertEquals(0, counters.canaryFailures(), "the canary is off in this test");
+        assertEquals(SyncStatus.IN_SYNC, syncer.status(), "etcd answered all along: a silent watch is no lost datastore");
+        assertEquals(1, consumer.statuses().stream().filter(s -> s == SyncStatus.IN_SYNC).count(), consumer.statuses()
+                .toString());
     }
 
     @Test

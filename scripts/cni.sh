@@ -2,27 +2,29 @@
 #
 #   cni_install DIR CONF_DIR [NODE]   launchers tabby-cni, tabby (its alias, the conflist's type) and tabby-ipam
 #                                     into DIR; 10-tabby.conflist into CONF_DIR; the client's CDS archive
-#   cni_daemon_start [NODE [NETNS]]   the daemon for NODE (default: this host) in the background; NETNS is the
-#                                     node's network namespace when it is not this one (testbed nodes)
+#   cni_daemon_start [NODE [NETNS]]   the daemon for NODE (default: this host) in the background; with NETNS it
+#                                     runs inside that namespace (ip netns exec), the node's own (testbed nodes)
 #   cni_daemon_stop [NODE]            stops it
 # Files: the CDS archive and each daemon's pid, log and socket under var/cni/ (TABBY_CNI_VAR overrides).
 # More in services/cni/README.md.
 #
 # The launchers run a small Java client that hands each call to the daemon over a Unix socket
-# (TABBY_CNI_SOCKET, default /run/tabby/cni.sock); without a daemon the client does the work itself, slower.
+# (TABBY_CNI_SOCKET, default /run/tabby/cni.sock; the reply may take TABBY_CNI_TIMEOUT seconds, default 120);
+# without a daemon the client does the work itself, slower.
 #
 # Network configuration keys (stdin, as Calico's plugin names them):
 #   type             "tabby" (or "tabby-cni")
 #   ipam.type        "tabby-ipam", or any IPAM plugin in CNI_PATH
 #   ipam.assign_ipv4 "true" (default) / "false";  ipam.assign_ipv6: "true" / "false" / unset = when a v6 pool serves the node
 #   ipam.ipv4_pools, ipam.ipv6_pools   pool CIDRs or names to draw from (default: every pool serving the node)
-#   mtu              workload MTU; 0 or unset = the node's uplink MTU less the pools' encapsulation overhead
+#   mtu              workload MTU, never above the node's tunnel MTU (/var/lib/tabby/mtu, written by vxlan-manager);
+#                    0 or unset = that file's MTU, else the node's uplink MTU less the pools' encapsulation overhead
 #   etcd_endpoints, etcd_ca_cert_file, etcd_cert_file, etcd_key_file   override TABBY_ETCD_*
 #   nodename, nodename_file            the node's name (default TABBY_NODENAME, /var/lib/calico/nodename, host name)
 #   log_level        debug / info / warning / error (the in-process plugin's stderr; the daemon has TABBY_CNI_LOG_LEVEL)
-#   host_netns       Tabby's own: the node's network namespace, when it is not the plugin's (testbeds)
 # CNI_ARGS: K8S_POD_NAMESPACE and K8S_POD_NAME make a pod (k8s WorkloadEndpoint, labels, profiles kns./ksa.);
-#   K8S_POD_SERVICE_ACCOUNT (Tabby's own) names its service account, default "default".
+#   K8S_POD_SERVICE_ACCOUNT (Tabby's own) names its service account, default "default"; IP=a.b.c.d asks for that
+#   address (from any pool, as Calico's IP= does).
 
 CNI_TARGET="$TABBY_ROOT/services/cni/target"
 CNI_DEFAULT_SOCKET="/run/tabby/cni.sock"
@@ -111,7 +113,7 @@ _cni_socket_for() {
 
 # cni_daemon_start [NODE [NETNS]]
 cni_daemon_start() {
-  local node=${1:-} netns=${2:-} d pid sock
+  local node=${1:-} netns=${2:-} d pid sock in_ns=()
   d=$(_cni_node_dir "$node")
   sock=$(_cni_socket_for "$node")
   mkdir -p "$d"
@@ -122,10 +124,11 @@ cni_daemon_start() {
   [ -n "$(cni_client_jar)" ] || die "the CNI module is not built; run bin/tabby build first"
   (
     [ -n "$node" ] && export TABBY_NODENAME="$node"
-    [ -n "$netns" ] && export TABBY_CNI_HOST_NETNS="$netns"
+    # The daemon works on the network namespace it runs in: a node's other than this one means running inside it.
+    [ -n "$netns" ] && in_ns=(ip netns exec "$(basename "$netns")")
     export TABBY_CNI_SOCKET="$sock"
-    exec setsid java -XX:+UseSerialGC -Xmx256m -cp "$(cni_classpath)" dev.tabby.cni.daemon.CniDaemon "$sock" \
-      >"$d/daemon.log" 2>&1 </dev/null
+    exec setsid "${in_ns[@]}" java -XX:+UseSerialGC -Xmx256m -cp "$(cni_classpath)" dev.tabby.cni.daemon.CniDaemon \
+      --socket "$sock" >"$d/daemon.log" 2>&1 </dev/null
   ) &
   pid=$!
   echo "$pid" > "$d/daemon.pid"

@@ -42,6 +42,7 @@ class CniBadInputTest {
     @BeforeEach
     void node() {
         f = new CniFixture(ETCD, netns);
+        daemon.node(f.host);
         f.pool("pool-v4", "10.66.0.0/16", 26);
     }
 

@@ -25,7 +25,7 @@ class CniEtcdDownTest {
         Path socket = ETCD.scratchDir("daemon").resolve("cni.sock");
         try (TestDaemon daemon = TestDaemon.start(socket);
              CniFixture f = new CniFixture(ETCD, netns)) {
-            CniRuntime.Transport plugin = daemon.transport();
+            CniRuntime.Transport plugin = daemon.node(f.host).transport();
             f.pool("pool-v4", "10.68.0.0/16", 26);
             TestNamespace before = f.container();
             String beforeId = CniFixture.containerId();

@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
 
 /**
  * One test's node: a namespace standing in for the host, a node name, a clean Calico keyspace in the class's etcd,
- * pools, network configurations that point at all of these, and the checks that nothing was left behind.
+ * pools, network configurations that point at all of these, and the checks that nothing was left behind. The plugin
+ * reaches the node's namespace because the test hands it over in code ({@link TestDaemon#node}, {@link #context}).
  */
 final class CniFixture implements AutoCloseable {
     static final String NETWORK = "k8s-pod-network";
@@ -90,12 +91,18 @@ final class CniFixture implements AutoCloseable {
     String config(String cniVersion, String extra) {
         return "{\"cniVersion\":\"" + cniVersion + "\",\"name\":\"" + NETWORK + "\",\"type\":\"tabby\","
                 + "\"etcd_endpoints\":\"" + etcd.config().endpointsText() + "\",\"nodename\":\"" + node + "\","
-                + "\"host_netns\":\"" + host.path() + "\",\"log_level\":\"debug\","
+                + "\"log_level\":\"debug\","
                 + "\"ipam\":{\"type\":\"tabby-ipam\"}" + (extra == null || extra.isEmpty() ? "" : "," + extra) + "}";
     }
 
     String config() {
         return config("1.0.0", null);
+    }
+
+    /** A plugin context for this node, as a daemon running in {@link #host} would have. */
+    dev.tabby.cni.plugin.PluginContext context(dev.tabby.cni.plugin.Datastores datastores, java.nio.file.Path mtuFile) {
+        java.nio.file.Path ns = host.path();
+        return TestDaemon.forNode(datastores, () -> ns, mtuFile);
     }
 
     String endpoint() {

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tabby.cni.bench.NamespaceForwarder;
 import dev.tabby.cni.plugin.Plugins;
 import dev.tabby.datastore.testing.EtcdExtension;
 import dev.tabby.netlink.testing.NamespaceExtension;
 import dev.tabby.netlink.testing.TestNamespace;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +76,7 @@ class CniLauncherTest {
     @BeforeEach
     void node() {
         f = new CniFixture(ETCD, netns);
+        daemon.node(f.host);
         f.pool("pool-v4", "10.71.0.0/16", 26);
     }
 
@@ -137,17 +141,24 @@ class CniLauncherTest {
     }
 
     @Test
-    void withoutADaemonTheLauncherDoesTheWorkItself() {
-        CniRuntime.Transport runtime = launcher(ETCD.scratchDir("nobody").resolve("cni.sock"));
-        TestNamespace c = f.container();
-        String id = CniFixture.containerId();
-        CniRuntime.Call add = CniRuntime.Call.of("ADD", id, c.path().toString(), f.config()).withPod("shop", "alone");
-        CniRuntime.Outcome added = runtime.call("tabby-cni", add);
-        String address = added.requireOk().json().path("ips").get(0).path("address").asText();
-        assertTrue(added.stderr().contains("running in-process"), "log_level debug says so on stderr: " + added.stderr());
-        assertTrue(f.host.oracle().route("main", address).isPresent());
-        assertTrue(runtime.call("tabby-cni", add.withCommand("DEL")).ok());
-        f.assertNoLeftovers(List.of(id));
+    void withoutADaemonTheLauncherDoesTheWorkItself() throws Exception {
+        // In-process, the plugin works on the namespace it runs in: run the launcher inside the node's, as a runtime
+        // on that node would, with etcd forwarded onto the node's loopback.
+        URI etcd = URI.create(f.endpoint().split(",")[0]);
+        try (NamespaceForwarder toEtcd = NamespaceForwarder.start(f.host.path(),
+                new InetSocketAddress(etcd.getHost(), etcd.getPort()))) {
+            CniRuntime.Transport runtime = inNamespace(f.host, bin, ETCD.scratchDir("nobody").resolve("cni.sock"));
+            TestNamespace c = f.container();
+            String id = CniFixture.containerId();
+            String conf = f.config().replace(f.endpoint(), toEtcd.endpoint());
+            CniRuntime.Call add = CniRuntime.Call.of("ADD", id, c.path().toString(), conf).withPod("shop", "alone");
+            CniRuntime.Outcome added = runtime.call("tabby-cni", add);
+            String address = added.requireOk().json().path("ips").get(0).path("address").asText();
+            assertTrue(added.stderr().contains("running in-process"), "log_level debug says so on stderr: " + added.stderr());
+            assertTrue(f.host.oracle().route("main", address).isPresent(), "the host side is in the node's namespace");
+            assertTrue(runtime.call("tabby-cni", add.withCommand("DEL")).ok());
+            f.assertNoLeftovers(List.of(id));
+        }
     }
 
     @Test

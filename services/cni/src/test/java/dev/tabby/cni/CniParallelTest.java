@@ -32,7 +32,7 @@ class CniParallelTest {
         ExecutorService pool = Executors.newFixedThreadPool(PODS);
         try (TestDaemon daemon = TestDaemon.start(socket);
              CniFixture f = new CniFixture(ETCD, netns)) {
-            CniRuntime.Transport plugin = daemon.transport();
+            CniRuntime.Transport plugin = daemon.node(f.host).transport();
             // Small blocks, so the pods also race each other for block claims.
             f.pool("pool-v4", "10.69.0.0/16", 29);
             List<CniRuntime.Call> adds = new ArrayList<>();

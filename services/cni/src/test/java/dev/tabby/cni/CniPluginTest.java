@@ -7,13 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabby.cni.plugin.Datastores;
-import dev.tabby.cni.plugin.PluginContext;
 import dev.tabby.cni.plugin.Plugins;
 import dev.tabby.datastore.testing.EtcdExtension;
+import dev.tabby.model.net.Cidr;
+import dev.tabby.model.net.IpAddress;
 import dev.tabby.model.v3.WorkloadEndpoint;
 import dev.tabby.netlink.testing.NamespaceExtension;
 import dev.tabby.netlink.testing.TestNamespace;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -55,6 +58,7 @@ class CniPluginTest {
     @BeforeEach
     void node() {
         f = new CniFixture(ETCD, netns);
+        daemon.node(f.host);
         f.pool("pool-v4", "10.65.0.0/16", 26);
     }
 
@@ -299,13 +303,113 @@ class CniPluginTest {
         TestNamespace c = f.container();
         String id = CniFixture.containerId();
         try (Datastores ds = new Datastores()) {
-            CniRuntime.Transport direct = CniRuntime.direct(new Plugins(new PluginContext(ds, Map.of())));
+            CniRuntime.Transport direct = CniRuntime.direct(new Plugins(f.context(ds, daemon.mtuFile())));
             CniRuntime.Call add = CniRuntime.Call.of("ADD", id, c.path().toString(), f.config()).withPod("shop", "direct");
             String viaDirect = direct.call(Plugins.CNI, add).requireOk().stdout();
             assertEquals(viaDirect, cni(add).requireOk().stdout());
             assertTrue(direct.call(Plugins.CNI, add.withCommand("DEL")).ok());
         }
         f.assertNoLeftovers(List.of(id));
+    }
+
+    @Test
+    void aRequestedAddressInsideAnotherNodesBlockIsAssignedToThisNode() {
+        // Another node holds the block 10.65.9.0/26; IP= borrows one of its addresses, as Calico's IP= can.
+        f.ipam.claimAffinity("other-node", Cidr.parse("10.65.9.0/26"));
+        TestNamespace c = f.container();
+        String id = CniFixture.containerId();
+        CniRuntime.Call add = CniRuntime.Call.of("ADD", id, c.path().toString(), f.config()).withPod("shop", "pinned")
+                .withArgs("IgnoreUnknown=1;K8S_POD_NAMESPACE=shop;K8S_POD_NAME=pinned;IP=10.65.9.7");
+
+        JsonNode result = cni(add).requireOk().json();
+        assertEquals("10.65.9.7/32", result.path("ips").get(0).path("address").asText());
+        assertTrue(c.oracle().addrs("eth0").stream().anyMatch(a -> "10.65.9.7".equals(a.get("local"))));
+        assertTrue(f.host.oracle().route("main", "10.65.9.7").isPresent(), "host route to the borrowed address");
+        Map<String, String> attributes = f.ipam.getAssignmentAttributes(IpAddress.parse("10.65.9.7")).orElseThrow().attributes();
+        assertEquals(f.node, attributes.get("node"), "the allocation names this node, which routes it here: " + attributes);
+        assertEquals("pinned", attributes.get("pod"));
+        assertEquals(List.of("10.65.9.7"), f.ipam.addressesOf(CniFixture.NETWORK + "." + id).stream()
+                .map(a -> a.address().toString()).toList());
+        assertEquals(List.of("10.65.9.7/32"), single(f.endpoints()).spec().ipNetworks());
+
+        assertEquals(result.toString(), cni(add).requireOk().json().toString(), "a repeated ADD keeps the address");
+
+        assertTrue(cni(add.withCommand("DEL")).ok());
+        assertTrue(f.ipam.getAssignmentAttributes(IpAddress.parse("10.65.9.7")).isEmpty(), "DEL released it");
+        f.assertNoLeftovers(List.of(id));
+    }
+
+    @Test
+    void aRequestedAddressThatCannotBeHadIsAnErrorNamingIt() {
+        TestNamespace c = f.container();
+        String holder = CniFixture.containerId();
+        cni(CniRuntime.Call.of("ADD", holder, c.path().toString(), f.config()).withArgs("IP=10.65.3.3")).requireOk();
+
+        TestNamespace c2 = f.container();
+        String id = CniFixture.containerId();
+        CniRuntime.Call add = CniRuntime.Call.of("ADD", id, c2.path().toString(), f.config());
+        CniRuntime.Outcome inUse = cni(add.withArgs("IP=10.65.3.3"));
+        assertEquals(101, inUse.code(), inUse.toString());
+        assertTrue(inUse.msg().contains("IP=10.65.3.3") && inUse.msg().contains("already allocated"), inUse.msg());
+        CniRuntime.Outcome noPool = cni(add.withArgs("IP=10.99.0.1"));
+        assertEquals(101, noPool.code(), noPool.toString());
+        assertTrue(noPool.msg().contains("IP=10.99.0.1") && noPool.msg().contains("not in any enabled IP pool"), noPool.msg());
+        CniRuntime.Outcome malformed = cni(add.withArgs("IP=10.65.3.300"));
+        assertEquals(4, malformed.code(), malformed.toString());
+        assertTrue(malformed.msg().contains("IP=10.65.3.300") && malformed.msg().contains("not an IP address"), malformed.msg());
+        assertFalse(c2.oracle().link("eth0").isPresent(), "nothing made for the refused container");
+        assertTrue(f.ipam.addressesOf(CniFixture.NETWORK + "." + id).isEmpty());
+
+        assertTrue(cni(CniRuntime.Call.of("DEL", holder, c.path().toString(), f.config())).ok());
+        f.assertNoLeftovers(List.of(holder, id));
+    }
+
+    @Test
+    void tabbyIpamAloneTakesARequestedAddressAsAHostPrefix() {
+        String id = CniFixture.containerId();
+        String conf = "{\"cniVersion\":\"1.0.0\",\"name\":\"other-net\",\"type\":\"ptp\",\"ipam\":{\"type\":\"tabby-ipam\"},"
+                + "\"nodename\":\"" + f.node + "\",\"etcd_endpoints\":\"" + f.endpoint() + "\"}";
+        CniRuntime.Call add = CniRuntime.Call.of("ADD", id, "/run/netns/whatever", conf).withArgs("IP=10.65.40.1");
+        JsonNode r = plugin.call(Plugins.IPAM, add).requireOk().json();
+        assertEquals("10.65.40.1/32", r.path("ips").get(0).path("address").asText(), "as calico-ipam gives it: " + r);
+        assertEquals(f.node, f.ipam.getAssignmentAttributes(IpAddress.parse("10.65.40.1")).orElseThrow().attributes().get("node"));
+        assertTrue(plugin.call(Plugins.IPAM, add.withCommand("DEL")).ok());
+        assertTrue(f.ipam.addressesOf("other-net." + id).isEmpty());
+    }
+
+    @Test
+    void theNodesMtuFileSetsTheMtuAndCapsTheConfiguredOne() throws Exception {
+        Path mtuFile = daemon.mtuFile();
+        try {
+            Files.writeString(mtuFile, "1410\n");
+            assertEquals(1410, mtuOfAWorkload(null), "no mtu in the configuration: the file's");
+            assertEquals(1400, mtuOfAWorkload("\"mtu\": 1400"), "a configured MTU below the tunnel's is kept");
+            assertEquals(1410, mtuOfAWorkload("\"mtu\": 1500"), "a configured MTU above the tunnel's is capped");
+            Files.delete(mtuFile);
+            assertEquals(1500, mtuOfAWorkload(null), "no file: the detected MTU");
+
+            Files.writeString(mtuFile, "fourteen hundred");
+            TestNamespace c = f.container();
+            String id = CniFixture.containerId();
+            CniRuntime.Outcome bad = cni(CniRuntime.Call.of("ADD", id, c.path().toString(), f.config()));
+            assertEquals(6, bad.code(), bad.toString());
+            assertTrue(bad.msg().contains(mtuFile.toString()) && bad.msg().contains("fourteen hundred"), bad.msg());
+            f.assertNoLeftovers(List.of(id));
+        } finally {
+            Files.deleteIfExists(mtuFile);
+        }
+    }
+
+    /** ADDs a workload, reads its MTU on both sides (they must agree), DELs it. */
+    private int mtuOfAWorkload(String extra) {
+        TestNamespace c = f.container();
+        String id = CniFixture.containerId();
+        CniRuntime.Call add = CniRuntime.Call.of("ADD", id, c.path().toString(), f.config("1.0.0", extra));
+        String veth = cni(add).requireOk().json().path("interfaces").get(0).path("name").asText();
+        int inside = (Integer) c.oracle().link("eth0").orElseThrow().get("mtu");
+        assertEquals(inside, f.host.oracle().link(veth).orElseThrow().get("mtu"), "both ends of the veth");
+        assertTrue(cni(add.withCommand("DEL")).ok());
+        return inside;
     }
 
     static WorkloadEndpoint single(List<WorkloadEndpoint> weps) {

@@ -9,6 +9,7 @@ import dev.tabby.model.v3.Resource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +27,10 @@ import java.util.stream.Stream;
 /**
  * {@code bin/tabby bench cni}: ADD and DEL latency of the real launcher path, a process per call as a container
  * runtime makes it, against a daemon of its own on a node of its own (a {@code tabby-b-*} namespace, containers in
- * more of them, a private etcd; all removed afterwards). Prints p50/p99 and, last,
- * {@code BENCH cni workloads=N add_p50_ms=.. add_p99_ms=.. del_p50_ms=.. del_p99_ms=.. ratio=..} where ratio is
- * add_p50_ms against the 300 ms goal (at most 1 meets it).
+ * more of them, a private etcd; all removed afterwards). The daemon runs inside the node's namespace, as on a node
+ * ({@code ip netns exec}), and reaches the private etcd through a forwarder on that namespace's loopback. Prints
+ * p50/p99 and, last, {@code BENCH cni workloads=N add_p50_ms=.. add_p99_ms=.. del_p50_ms=.. del_p99_ms=.. ratio=..}
+ * where ratio is add_p50_ms against the 300 ms goal (at most 1 meets it).
  *
  * <p>Run from a built checkout: {@code java -cp services/cni/target/classes:services/cni/target/lib/*
  * dev.tabby.cni.bench.CniBench [WORKLOADS]}; TABBY_ROOT names the checkout (default: found from the classes).
@@ -43,6 +45,7 @@ public final class CniBench {
     private final String tag = hex(3);
     private final List<String> namespaces = new ArrayList<>();
     private Process daemon;
+    private NamespaceForwarder forwarder;
 
     private CniBench(Path root, Path dir) {
         this.root = root;
@@ -76,11 +79,14 @@ public final class CniBench {
         Path bin = dir.resolve("bin");
         install(bin);
         Path socket = dir.resolve("cni.sock");
-        startDaemon(socket);
+        run("ip", "-n", host, "link", "set", "lo", "up");
+        forwarder = NamespaceForwarder.start(Path.of("/run/netns", host),
+                new InetSocketAddress(etcd.endpoint().getHost(), etcd.endpoint().getPort()));
+        startDaemon(socket, host);
 
         String conf = "{\"cniVersion\":\"1.0.0\",\"name\":\"k8s-pod-network\",\"type\":\"tabby\",\"etcd_endpoints\":\""
-                + etcd.endpoint() + "\",\"nodename\":\"bench-node\",\"host_netns\":\"/run/netns/" + host
-                + "\",\"log_level\":\"warning\",\"ipam\":{\"type\":\"tabby-ipam\"}}";
+                + forwarder.endpoint() + "\",\"nodename\":\"bench-node\",\"log_level\":\"warning\","
+                + "\"ipam\":{\"type\":\"tabby-ipam\"}}";
         Map<String, String> env = Map.of("TABBY_CNI_SOCKET", socket.toString());
 
         long[] version = new long[10];
@@ -185,11 +191,12 @@ public final class CniBench {
                 + (Files.exists(dir.resolve("var/client.jsa")) ? "yes" : "no"));
     }
 
-    /** The daemon as its own JVM, as a node runs it. */
-    private void startDaemon(Path socket) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    /** The daemon as its own JVM inside the node's namespace, as a node runs it. */
+    private void startDaemon(Path socket, String netns) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", netns,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.tabby.cni.daemon.CniDaemon", socket.toString());
+                "dev.tabby.cni.daemon.CniDaemon", "--socket", socket.toString());
         pb.environment().put("TABBY_CNI_LOG_LEVEL", "info");
         pb.environment().remove(CniClient.SOCKET_VAR);
         pb.redirectErrorStream(true);
@@ -218,6 +225,9 @@ public final class CniBench {
     }
 
     private void cleanUp() {
+        if (forwarder != null) {
+            forwarder.close();
+        }
         if (daemon != null) {
             daemon.destroy();
             try {

@@ -27,12 +27,21 @@ import java.util.regex.Pattern;
  * <p>When no daemon listens, the same handler runs in this process ({@code dev.tabby.cni.plugin.InProcess}, looked
  * up by name so the common path never loads it): correct, but it pays for a cold JVM and a fresh etcd connection.
  *
- * <p>Arguments: the plugin name ({@code tabby-cni} or {@code tabby-ipam}). Environment: the CNI_* variables, and
- * {@code TABBY_CNI_SOCKET} (default {@value #DEFAULT_SOCKET}).
+ * <p>A daemon that does not answer never hangs the runtime: the connection must be accepted within
+ * {@value #CONNECT_TIMEOUT_SECONDS} s and the reply arrive within {@code TABBY_CNI_TIMEOUT} seconds (default
+ * {@value #DEFAULT_TIMEOUT_SECONDS}); then the call fails with the spec's code 11 (try again later).
+ *
+ * <p>Arguments: the plugin name ({@code tabby-cni} or {@code tabby-ipam}). Environment: the CNI_* variables,
+ * {@code TABBY_CNI_SOCKET} (default {@value #DEFAULT_SOCKET}) and {@code TABBY_CNI_TIMEOUT}.
  */
 public final class CniClient {
     public static final String DEFAULT_SOCKET = "/run/tabby/cni.sock";
     public static final String SOCKET_VAR = "TABBY_CNI_SOCKET";
+    /** Seconds the daemon has to reply to one call. */
+    public static final String TIMEOUT_VAR = "TABBY_CNI_TIMEOUT";
+    static final int DEFAULT_TIMEOUT_SECONDS = 120;
+    /** A live daemon accepts at once (the kernel does, even while every worker is busy). */
+    static final int CONNECT_TIMEOUT_SECONDS = 5;
     /** Set to 1 by the installer while it records the class-data-sharing archive: talk to a stand-in daemon. */
     static final String WARMUP_VAR = "TABBY_CNI_WARMUP";
     private static final Pattern CNI_VERSION = Pattern.compile("\"cniVersion\"\\s*:\\s*\"([^\"]{1,20})\"");
@@ -76,20 +85,43 @@ public final class CniClient {
         return Path.of(s == null || s.isBlank() ? DEFAULT_SOCKET : s);
     }
 
-    /** Asks the daemon at {@code socket}; runs the handler in this process when nothing listens there. */
+    /**
+     * Asks the daemon at {@code socket}; runs the handler in this process when nothing listens there. The reply
+     * timeout is the request's {@code TABBY_CNI_TIMEOUT} (the forwarded environment holds it).
+     */
     public static Frames.Reply call(Path socket, Frames.Request request) {
+        String rawTimeout = request.env().get(TIMEOUT_VAR);
+        int timeout;
+        try {
+            timeout = rawTimeout == null || rawTimeout.isBlank() ? DEFAULT_TIMEOUT_SECONDS : Integer.parseInt(rawTimeout.trim());
+        } catch (NumberFormatException e) {
+            timeout = -1;
+        }
+        if (timeout <= 0) {
+            return error(request, 4, TIMEOUT_VAR + "=" + rawTimeout + " is not a number of seconds; set it to e.g. "
+                    + DEFAULT_TIMEOUT_SECONDS + " or unset it", null);
+        }
         SocketChannel channel;
         try {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         } catch (IOException e) {
             return error(request, 11, "cannot open a Unix socket to reach the Tabby CNI daemon", e.toString());
         }
+        Watchdog watchdog = new Watchdog(channel, CONNECT_TIMEOUT_SECONDS);
+        watchdog.start();
         try (SocketChannel ch = channel) {
             try {
                 ch.connect(UnixDomainSocketAddress.of(socket));
             } catch (IOException notListening) {
+                if (watchdog.fired()) {
+                    return error(request, 11, "the Tabby CNI daemon at " + socket + " did not accept the connection within "
+                            + CONNECT_TIMEOUT_SECONDS + " s; it may be hung or overloaded: check its log, restart it, and retry",
+                            notListening.toString());
+                }
+                watchdog.finish();
                 return inProcess(socket, request, notListening);
             }
+            watchdog.extend(timeout);
             try {
                 ByteArrayOutputStream buf = new ByteArrayOutputStream(1024 + request.stdin().length);
                 Frames.writeRequest(buf, request);
@@ -100,6 +132,12 @@ public final class CniClient {
                 ch.shutdownOutput();
                 return Frames.readReply(new BufferedInputStream(Channels.newInputStream(ch), 16 * 1024));
             } catch (IOException e) {
+                if (watchdog.fired()) {
+                    // It may still do the work later; an ADD repeated by the runtime, or its DEL, is safe.
+                    return error(request, 11, "the Tabby CNI daemon at " + socket + " did not reply within " + timeout
+                            + " s (" + TIMEOUT_VAR + "); it may be hung or overloaded: check its log, restart it, or raise "
+                            + TIMEOUT_VAR, e.toString());
+                }
                 // The daemon took the request and went away: it may have done part of the work, so running the
                 // handler again here could do it twice. The runtime retries (ADD) or calls DEL, which is safe.
                 return error(request, 11, "the Tabby CNI daemon at " + socket
@@ -107,6 +145,68 @@ public final class CniClient {
             }
         } catch (IOException closing) {
             return error(request, 11, "error closing the connection to the Tabby CNI daemon at " + socket, closing.toString());
+        } finally {
+            watchdog.finish();
+        }
+    }
+
+    /**
+     * Closes the connection at its deadline, which ends a connect or a read blocked on it: the one way to put a
+     * timeout on a blocking Unix socket channel. A class of its own rather than a lambda: this is the launcher's
+     * start-up path, and a lambda's first use costs more than the class.
+     */
+    static final class Watchdog extends Thread {
+        private final SocketChannel channel;
+        private long deadline;
+        private boolean done;
+        private boolean fired;
+
+        Watchdog(SocketChannel channel, int seconds) {
+            super("tabby-cni-client-watchdog");
+            setDaemon(true);
+            this.channel = channel;
+            this.deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        }
+
+        /** A new deadline, {@code seconds} from now. */
+        synchronized void extend(int seconds) {
+            deadline = System.nanoTime() + seconds * 1_000_000_000L;
+            notifyAll();
+        }
+
+        synchronized void finish() {
+            done = true;
+            notifyAll();
+        }
+
+        synchronized boolean fired() {
+            return fired;
+        }
+
+        @Override
+        public void run() {
+            synchronized (this) {
+                while (!done) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        fired = true;
+                        break;
+                    }
+                    try {
+                        wait(left / 1_000_000L + 1);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (!fired) {
+                    return;
+                }
+            }
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closed is closed
+            }
         }
     }
 

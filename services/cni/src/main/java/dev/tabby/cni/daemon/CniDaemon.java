@@ -7,7 +7,9 @@ import dev.tabby.cni.plugin.LogSetup;
 import dev.tabby.cni.plugin.PluginContext;
 import dev.tabby.cni.plugin.PluginHandler;
 import dev.tabby.cni.plugin.Plugins;
+import dev.tabby.cni.spec.CniError;
 import dev.tabby.cni.spec.CniResult;
+import dev.tabby.cni.spec.NetConf;
 import dev.tabby.datastore.EtcdConfig;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -23,22 +25,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import jdk.net.ExtendedSocketOptions;
 import org.jboss.logging.Logger;
 
 /**
  * The node-local CNI daemon: a long-lived JVM that runs the plugins for the launcher clients, with warm code and warm
- * etcd connections, so an ADD costs the client's start plus the work itself. It listens on a Unix socket readable
- * by root only (the runtime runs plugins as root); one connection carries one call.
+ * etcd connections, so an ADD costs the client's start plus the work itself. It runs in the node's own network
+ * namespace. It listens on a Unix socket of mode 0600 (born so: the umask is narrowed around bind) in a directory it
+ * makes 0700, and serves only callers of its own user (SO_PEERCRED; root in production, as runtimes run plugins as
+ * root). One connection carries one call.
  *
- * <p>Run: {@code java -cp ... dev.tabby.cni.daemon.CniDaemon [SOCKET]}. Environment: {@code TABBY_CNI_SOCKET}
- * (default {@value CniClient#DEFAULT_SOCKET}), {@code TABBY_CNI_LOG_LEVEL} (debug, info, warning; default info),
- * {@code TABBY_NODENAME}, {@code TABBY_CNI_HOST_NETNS}, and the {@code TABBY_ETCD_*} variables, which the network
- * configuration's {@code etcd_*} keys override per call.
+ * <p>Run: {@code bin/tabby cni daemon [--socket PATH]}; see {@link #USAGE}.
  */
 public final class CniDaemon implements AutoCloseable {
     static {
@@ -48,9 +51,32 @@ public final class CniDaemon implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(CniDaemon.class);
     private static final int WORKERS = 32;
+    /** umask while binding: the socket file is created 0600 (0777 & ~0177). */
+    private static final int BIND_UMASK = 0177;
+
+    static final String USAGE = """
+            usage: bin/tabby cni daemon [--socket PATH]
+                   java -cp ... dev.tabby.cni.daemon.CniDaemon [--socket PATH]
+
+            The node-local Tabby CNI daemon, in the foreground. The tabby-cni and tabby-ipam launchers hand their calls
+            to it over a Unix socket; without it they run the plugin in-process (correct, but slower). Run it as root
+            in the node's network namespace; it serves only callers of its own user.
+
+              --socket PATH   where to listen (mode 0600; a missing directory is made 0700)
+              -h, --help      this text
+
+            Environment:
+              TABBY_CNI_SOCKET      the socket when --socket is not given (default /run/tabby/cni.sock)
+              TABBY_CNI_LOG_LEVEL   debug, info, warning or error (default info); logs go to stderr
+              TABBY_NODENAME        the node's name when the network configuration gives none (default: host name)
+              TABBY_ETCD_ENDPOINTS, TABBY_ETCD_CA_FILE, TABBY_ETCD_CERT_FILE, TABBY_ETCD_KEY_FILE,
+              TABBY_ETCD_USERNAME, TABBY_ETCD_PASSWORD
+                                    where etcd is; the network configuration's etcd_* keys override them per call
+            """;
 
     private final Path socket;
     private final PluginHandler handler;
+    private final UserPrincipal owner;
     private final ServerSocketChannel server;
     private final ExecutorService workers;
     private final Thread acceptor;
@@ -60,11 +86,22 @@ public final class CniDaemon implements AutoCloseable {
     private CniDaemon(Path socket, PluginHandler handler) throws IOException {
         this.socket = socket;
         this.handler = handler;
-        Files.createDirectories(socket.toAbsolutePath().getParent());
+        Path dir = socket.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            // Only root reaches into it, as into /run/tabby; a directory that exists is left as its owner made it.
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
         removeStaleSocket(socket);
         this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socket));
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        try {
+            bindPrivately(server, socket);
+            // Belt and braces: the umask already made it so.
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            this.owner = Files.getOwner(socket);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(WORKERS, r -> {
             Thread t = new Thread(r, "tabby-cni-call-" + n.incrementAndGet());
@@ -73,6 +110,19 @@ public final class CniDaemon implements AutoCloseable {
         });
         this.acceptor = new Thread(this::acceptLoop, "tabby-cni-accept");
         acceptor.setDaemon(true);
+    }
+
+    /** Binds with the umask narrowed, so the socket file never exists with a mode wider than 0600. */
+    private static void bindPrivately(ServerSocketChannel server, Path socket) throws IOException {
+        int previous = Umask.set(BIND_UMASK);
+        try {
+            server.bind(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + socket + ": " + e.getMessage()
+                    + "; run the daemon as root or choose a writable place with --socket", e);
+        } finally {
+            Umask.set(previous);
+        }
     }
 
     /** Binds {@code socket} and serves {@code handler} until closed. */
@@ -107,16 +157,18 @@ public final class CniDaemon implements AutoCloseable {
     private void serve(SocketChannel c) {
         inFlight.incrementAndGet();
         try (c) {
+            UserPrincipal peer = peerUser(c);
             Frames.Request request;
             try {
                 request = Frames.readRequest(new BufferedInputStream(Channels.newInputStream(c), 16 * 1024));
             } catch (IOException e) {
-                LOG.warnf("event=cni_daemon_bad_request problem=\"%s\"", e.getMessage());
+                LOG.warnf("event=cni_daemon_bad_request peer_user=%s problem=\"%s\"", peer == null ? "?" : peer.getName(),
+                        e.getMessage());
                 return;
             }
             Frames.Reply reply;
             try {
-                reply = handler.handle(request);
+                reply = owner.equals(peer) ? handler.handle(request) : refuse(request, peer);
             } catch (RuntimeException | Error e) {
                 // Handlers turn failures into CNI errors themselves; this is the last line of defence.
                 LOG.errorf(e, "event=cni_daemon_handler_crashed plugin=%s", request.plugin());
@@ -134,6 +186,27 @@ public final class CniDaemon implements AutoCloseable {
         } finally {
             inFlight.decrementAndGet();
         }
+    }
+
+    /** The calling process's user (SO_PEERCRED), or null when the kernel does not say. */
+    private static UserPrincipal peerUser(SocketChannel c) {
+        try {
+            return c.getOption(ExtendedSocketOptions.SO_PEERCRED).user();
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warnf("event=cni_daemon_peer_unknown problem=\"%s\"", e.getMessage());
+            return null;
+        }
+    }
+
+    /** A caller of another user: its environment and configuration cannot be trusted with the node's network. */
+    private Frames.Reply refuse(Frames.Request request, UserPrincipal peer) {
+        String who = peer == null ? "an unknown user" : "user " + peer.getName();
+        LOG.warnf("event=cni_daemon_peer_refused peer_user=%s daemon_user=%s plugin=%s command=%s socket=%s",
+                peer == null ? "?" : peer.getName(), owner.getName(), request.plugin(), request.env().get("CNI_COMMAND"), socket);
+        CniError e = new CniError(CniError.INVALID_ENVIRONMENT, "the Tabby CNI daemon at " + socket + " serves only user "
+                + owner.getName() + ", and this plugin runs as " + who + "; run CNI plugins as " + owner.getName()
+                + " (container runtimes run them as root)");
+        return Frames.Reply.of(1, CniResult.errorJson(NetConf.versionOrDefault(request.stdin()), e), "");
     }
 
     /** A socket file nobody answers on is a crashed daemon's; one that answers means a daemon already runs. */
@@ -205,13 +278,31 @@ public final class CniDaemon implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();
-        Path socket = args.length > 0 ? Path.of(args[0]) : Path.of(env.getOrDefault(CniClient.SOCKET_VAR, CniClient.DEFAULT_SOCKET));
+        Path socket;
+        try {
+            socket = socketFrom(args, env);
+        } catch (IllegalArgumentException e) {
+            System.err.println("tabby cni daemon: " + e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+            return;
+        }
+        if (socket == null) {
+            System.out.print(USAGE);
+            return;
+        }
         Datastores datastores = new Datastores();
         Plugins plugins = new Plugins(new PluginContext(datastores, env));
-        CniDaemon daemon = start(socket, plugins);
-        LOG.infof("event=cni_daemon_defaults nodename=%s host_netns=%s etcd_endpoints=%s (the network configuration overrides each)",
-                env.getOrDefault("TABBY_NODENAME", "-"), env.getOrDefault(PluginContext.HOST_NETNS_VAR, "-"),
-                env.getOrDefault(EtcdConfig.ENDPOINTS_VAR, EtcdConfig.DEFAULT_ENDPOINT));
+        CniDaemon daemon;
+        try {
+            daemon = start(socket, plugins);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            datastores.close();
+            System.err.println("tabby cni daemon: " + oneLine(e));
+            System.exit(1);
+            return;
+        }
+        LOG.infof("event=cni_daemon_defaults nodename=%s etcd_endpoints=%s (the network configuration overrides each)",
+                env.getOrDefault("TABBY_NODENAME", "-"), env.getOrDefault(EtcdConfig.ENDPOINTS_VAR, EtcdConfig.DEFAULT_ENDPOINT));
         Thread warm = new Thread(() -> warmUp(plugins, datastores, env), "tabby-cni-warm-up");
         warm.setDaemon(true);
         warm.start();
@@ -220,5 +311,42 @@ public final class CniDaemon implements AutoCloseable {
             datastores.close();
         }, "tabby-cni-shutdown"));
         Thread.currentThread().join();
+    }
+
+    /** The socket from {@code --socket PATH} (or a bare PATH), else TABBY_CNI_SOCKET, else the default; null: help. */
+    static Path socketFrom(String[] args, Map<String, String> env) {
+        String socket = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-h") || a.equals("--help")) {
+                return null;
+            } else if (a.equals("--socket")) {
+                if (i + 1 >= args.length || args[i + 1].isBlank()) {
+                    throw new IllegalArgumentException("--socket needs a path");
+                }
+                socket = args[++i];
+            } else if (a.startsWith("--socket=")) {
+                socket = a.substring("--socket=".length());
+            } else if (a.startsWith("-")) {
+                throw new IllegalArgumentException("unknown option " + a);
+            } else if (socket == null) {
+                socket = a; // the older form: the socket as the only argument
+            } else {
+                throw new IllegalArgumentException("unexpected argument " + a);
+            }
+        }
+        if (socket == null || socket.isBlank()) {
+            String fromEnv = env.get(CniClient.SOCKET_VAR);
+            socket = fromEnv == null || fromEnv.isBlank() ? CniClient.DEFAULT_SOCKET : fromEnv;
+        }
+        return Path.of(socket);
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
+                ? "cannot create " + fs.getFile() + ": " + fs.getReason()
+                : e instanceof java.nio.file.FileAlreadyExistsException fe ? "cannot create " + fe.getFile() + ": it exists and is not a directory"
+                : e.getMessage() == null ? e.toString() : e.getMessage();
+        return m.replace('\n', ' ');
     }
 }

@@ -40,22 +40,18 @@ import org.jboss.logging.Logger;
  *       when it is this container's. Whatever is already gone is fine: DEL of something unknown succeeds.</li>
  *   <li>CHECK: compares the kernel, IPAM and the WorkloadEndpoint with prevResult.</li>
  * </ul>
- * Calls for the same container are serialised; different containers run in parallel.
+ * Calls for the same container are serialised; different containers run in parallel and never wait for each other.
  */
 public final class CniPlugin implements PluginHandler {
     private static final Logger LOG = Logger.getLogger(CniPlugin.class);
     public static final String TYPE_IPAM = "tabby-ipam";
-    private static final int LOCK_STRIPES = 64;
 
     private final PluginContext context;
     private final VethPlumber plumber = new VethPlumber();
-    private final Object[] locks = new Object[LOCK_STRIPES];
+    private final ContainerLocks locks = new ContainerLocks();
 
     public CniPlugin(PluginContext context) {
         this.context = context;
-        for (int i = 0; i < LOCK_STRIPES; i++) {
-            locks[i] = new Object();
-        }
     }
 
     @Override
@@ -95,12 +91,11 @@ public final class CniPlugin implements PluginHandler {
         }
         Workload w = Workload.of(conf.name(), context.nodeName(conf, callEnv), env);
         w.validate();
-        Supplier<Netlink> hostHandle = context.hostNetlink(conf, callEnv);
         long start = System.nanoTime();
-        synchronized (lockFor(w)) {
+        try (ContainerLocks.Held locked = lockFor(w)) {
             Datastores.Datastore ds = context.datastore(conf, callEnv);
             AddressSource addresses = addressSource(conf, ds);
-            try (Netlink host = hostHandle.get(); Netlink container = openContainer(netns)) {
+            try (Netlink host = context.openHost(); Netlink container = openContainer(netns)) {
                 // The handles stay open until the undo steps, which need them, have run.
                 Undo undo = new Undo();
                 try {
@@ -109,7 +104,8 @@ public final class CniPlugin implements PluginHandler {
                     if (lease.fresh()) {
                         undo.push("released " + join(lease.addresses()), () -> addresses.release(w, conf, env));
                     }
-                    int mtu = conf.mtu() > 0 ? conf.mtu() : MtuDetector.detect(host, pools.get().encapsulationOverhead());
+                    int mtu = WorkloadMtu.choose(conf.mtu(), context.mtuFile(),
+                            () -> MtuDetector.detect(host, pools.get().encapsulationOverhead()));
                     VethPlumber.Attached attached = plumber.attach(host, container, netns, w.hostVethName(), env.ifName(),
                             mtu, lease.addresses(), undo);
                     writeEndpoint(ds, endpoint(w, attached, lease.addresses()));
@@ -197,7 +193,7 @@ public final class CniPlugin implements PluginHandler {
         requireIpam(conf);
         Workload w = Workload.of(conf.name(), context.nodeName(conf, callEnv), env);
         long start = System.nanoTime();
-        synchronized (lockFor(w)) {
+        try (ContainerLocks.Held locked = lockFor(w)) {
             // The kernel first: it needs no datastore, and a container without its interface is harmless even if
             // etcd is down and the runtime has to repeat the DEL.
             boolean removed = false;
@@ -212,7 +208,7 @@ public final class CniPlugin implements PluginHandler {
             Optional<WorkloadEndpoint> wep = ownEndpoint(ds, w);
             // Removing the container's side took the host side with it; look on the host only when that found nothing.
             if (!removed && wep.isPresent() && wep.get().spec().interfaceName() != null) {
-                try (Netlink host = context.hostNetlink(conf, callEnv).get()) {
+                try (Netlink host = context.openHost()) {
                     removed = plumber.deleteHostSide(host, wep.get().spec().interfaceName());
                 }
             }
@@ -262,7 +258,7 @@ public final class CniPlugin implements PluginHandler {
         String expectedMac = prev.interfaces().stream().filter(i -> env.ifName().equals(i.name()) && i.sandbox() != null)
                 .map(CniResult.Iface::mac).findFirst().orElse(null);
         List<String> problems = new ArrayList<>();
-        synchronized (lockFor(w)) {
+        try (ContainerLocks.Held locked = lockFor(w)) {
             Datastores.Datastore ds = context.datastore(conf, callEnv);
             Optional<WorkloadEndpoint> wep = ownEndpoint(ds, w);
             if (wep.isEmpty()) {
@@ -282,7 +278,7 @@ public final class CniPlugin implements PluginHandler {
                     }
                 }
             }
-            try (Netlink host = context.hostNetlink(conf, callEnv).get(); Netlink container = openContainer(netns)) {
+            try (Netlink host = context.openHost(); Netlink container = openContainer(netns)) {
                 problems.addAll(plumber.check(host, container, w.hostVethName(), env.ifName(), expected, expectedMac));
             }
         }
@@ -302,12 +298,14 @@ public final class CniPlugin implements PluginHandler {
         }
     }
 
-    private static AddressSource addressSource(NetConf conf, Datastores.Datastore ds) {
-        return conf.ipam().type().equals(TYPE_IPAM) ? new TabbyAddresses(ds.ipam()) : new DelegatedIpam();
+    private AddressSource addressSource(NetConf conf, Datastores.Datastore ds) {
+        return conf.ipam().type().equals(TYPE_IPAM) ? new TabbyAddresses(ds.ipam())
+                : new DelegatedIpam(context.delegateTimeout(), context.processEnv());
     }
 
-    private Object lockFor(Workload w) {
-        return locks[Math.floorMod((w.containerId() + "/" + w.endpoint()).hashCode(), LOCK_STRIPES)];
+    /** This container interface's own lock: no other container ever waits for it. */
+    private ContainerLocks.Held lockFor(Workload w) {
+        return locks.lock(w.containerId() + "/" + w.endpoint());
     }
 
     private static <T> Supplier<T> memoize(Supplier<T> s) {

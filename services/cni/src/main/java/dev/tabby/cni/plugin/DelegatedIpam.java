@@ -13,19 +13,36 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
  * Another IPAM plugin (host-local, ...), run from CNI_PATH the way a runtime runs plugins: the same CNI_*
- * environment with the command set, the whole network configuration on stdin. Calico delegates the same way.
+ * environment with the command set, the whole network configuration on stdin. Calico delegates the same way. The
+ * plugin gets the call's CNI_* variables and PATH only, and a deadline: past it, it is killed.
  */
 final class DelegatedIpam implements AddressSource {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long TIMEOUT_SECONDS = 60;
+    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private final Duration timeout;
+    private final Map<String, String> processEnv;
+
+    /**
+     * @param timeout    how long one call of the plugin may take; then it is killed
+     * @param processEnv this process's environment: only its PATH is handed on
+     */
+    DelegatedIpam(Duration timeout, Map<String, String> processEnv) {
+        this.timeout = timeout;
+        this.processEnv = processEnv;
+    }
 
     @Override
     public Lease acquire(Workload w, NetConf conf, CniEnv env, Supplier<PoolView> pools) {
@@ -50,8 +67,12 @@ final class DelegatedIpam implements AddressSource {
         String type = conf.ipam().type();
         Path plugin = find(type, env);
         ProcessBuilder pb = new ProcessBuilder(plugin.toString());
+        // Only what the CNI spec hands a plugin, and PATH: nothing else of the daemon's environment (etcd
+        // credentials, TABBY_* settings) reaches a third-party plugin.
         Map<String, String> penv = pb.environment();
-        penv.keySet().removeIf(k -> k.startsWith("CNI_"));
+        penv.clear();
+        String path = processEnv.get("PATH");
+        penv.put("PATH", path == null || path.isBlank() ? DEFAULT_PATH : path);
         penv.put("CNI_COMMAND", command);
         penv.put("CNI_CONTAINERID", env.containerId());
         penv.put("CNI_IFNAME", env.ifName());
@@ -64,35 +85,86 @@ final class DelegatedIpam implements AddressSource {
         if (args.length() > 0) {
             penv.put("CNI_ARGS", args.toString());
         }
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        long timeoutMillis = timeout.toMillis();
+        byte[] config;
         try {
-            Process p = pb.start();
-            try (OutputStream in = p.getOutputStream()) {
-                in.write(JSON.writeValueAsBytes(conf.raw()));
-            }
-            byte[] stdout;
-            try (InputStream out = p.getInputStream()) {
-                stdout = out.readAllBytes();
-            }
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new CniError(CniError.IPAM_FAILURE, "IPAM plugin " + plugin + " " + command + " did not finish in "
-                        + TIMEOUT_SECONDS + " s");
-            }
-            if (p.exitValue() != 0) {
-                throw delegateError(plugin, command, stdout, p.exitValue());
-            }
-            return stdout;
+            config = JSON.writeValueAsBytes(conf.raw());
+        } catch (IOException e) {
+            throw new CniError(CniError.INTERNAL, "cannot write the network configuration for IPAM plugin " + plugin + ": " + e);
+        }
+        Process p;
+        try {
+            p = pb.start();
         } catch (IOException e) {
             throw new CniError(CniError.IPAM_FAILURE, "cannot run IPAM plugin " + plugin + ": " + e.getMessage());
+        }
+        try {
+            // stdin, stdout and stderr each on a thread of its own, so a plugin that hangs without reading its
+            // configuration or while holding its output open still meets the deadline below.
+            CompletableFuture<byte[]> stdout = drain(p.getInputStream(), plugin);
+            CompletableFuture<byte[]> stderr = drain(p.getErrorStream(), plugin);
+            feed(p.getOutputStream(), config, plugin);
+            if (!p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                kill(p);
+                throw new CniError(CniError.IPAM_FAILURE, "IPAM plugin " + plugin + " " + command + " did not finish within "
+                        + timeout.toSeconds() + " s and was killed (pid " + p.pid() + "); check that plugin");
+            }
+            byte[] out = stdout.get(5, TimeUnit.SECONDS);
+            if (p.exitValue() != 0) {
+                throw delegateError(plugin, command, out, stderr.getNow(new byte[0]), p.exitValue());
+            }
+            return out;
         } catch (InterruptedException e) {
+            kill(p);
             Thread.currentThread().interrupt();
             throw new CniError(CniError.TRY_AGAIN_LATER, "interrupted while waiting for IPAM plugin " + plugin);
+        } catch (ExecutionException | TimeoutException e) {
+            // Exited, yet something it started still holds its stdout.
+            kill(p);
+            throw new CniError(CniError.IPAM_FAILURE, "IPAM plugin " + plugin + " " + command
+                    + " exited but its output did not end (a process it started still holds it): " + e);
         }
     }
 
+    /** Kills the plugin and whatever it started, each by its own PID. */
+    private static void kill(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void feed(OutputStream stdin, byte[] config, Path plugin) {
+        Thread t = new Thread(() -> {
+            try (stdin) {
+                stdin.write(config);
+            } catch (IOException e) {
+                // The plugin exited without reading its configuration: its exit code and output say why.
+            }
+        }, "tabby-cni-ipam-in-" + plugin.getFileName());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static CompletableFuture<byte[]> drain(InputStream stream, Path plugin) {
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try (stream) {
+                f.complete(stream.readAllBytes());
+            } catch (IOException e) {
+                f.complete(new byte[0]);
+            }
+        }, "tabby-cni-ipam-" + plugin.getFileName());
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
     /** The delegate's own error, with its code, prefixed with who said it. */
-    private static CniError delegateError(Path plugin, String command, byte[] stdout, int exit) {
+    private static CniError delegateError(Path plugin, String command, byte[] stdout, byte[] stderr, int exit) {
         try {
             JsonNode e = JSON.readTree(stdout);
             if (e != null && e.has("code")) {
@@ -103,8 +175,12 @@ final class DelegatedIpam implements AddressSource {
         } catch (IOException notJson) {
             // fall through
         }
+        String said = new String(stdout, StandardCharsets.UTF_8).strip();
+        if (said.isEmpty()) {
+            said = new String(stderr, StandardCharsets.UTF_8).strip();
+        }
         return new CniError(CniError.IPAM_FAILURE, "IPAM plugin " + plugin + " " + command + " exited with " + exit
-                + ": " + new String(stdout, StandardCharsets.UTF_8).strip());
+                + ": " + said);
     }
 
     private static Path find(String type, CniEnv env) {

@@ -7,26 +7,61 @@ import dev.tabby.netlink.Netlink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
  * What the plugins share between calls: the etcd connections and the process's own environment (the daemon's, or
  * the plugin process's when it runs in-process). Settings come from the network configuration first, then the
  * caller's environment, then the process's.
+ *
+ * <p>The plugin and its daemon run in the node's own network namespace, so the host side of every workload is
+ * {@link Netlink#open()}. Only code can point it elsewhere ({@link #withHostNetlink}: tests that serve a node
+ * namespace of their own from their JVM); no configuration key or environment variable can.
  */
 public final class PluginContext {
-    /** The node's network namespace when it is not the process's own (a testbed node). */
-    public static final String HOST_NETNS_VAR = "TABBY_CNI_HOST_NETNS";
     /** Calico's node name file, written by calico-node; read when it exists. */
     static final Path CALICO_NODENAME_FILE = Path.of("/var/lib/calico/nodename");
+    /** The node's tunnel MTU as vxlan-manager publishes it: Tabby's /var/lib/calico/mtu. */
+    public static final Path DEFAULT_MTU_FILE = Path.of("/var/lib/tabby/mtu");
+    /** How long a delegated IPAM plugin (host-local, ...) may take before it is killed. */
+    public static final Duration DEFAULT_DELEGATE_TIMEOUT = Duration.ofSeconds(60);
 
     private final Datastores datastores;
     private final Map<String, String> processEnv;
+    private final Supplier<Netlink> hostNetlink;
+    private final Path mtuFile;
+    private final Duration delegateTimeout;
 
+    /** The production context: the host is this process's network namespace, the MTU file its default path. */
     public PluginContext(Datastores datastores, Map<String, String> processEnv) {
+        this(datastores, Map.copyOf(processEnv), Netlink::open, DEFAULT_MTU_FILE, DEFAULT_DELEGATE_TIMEOUT);
+    }
+
+    private PluginContext(Datastores datastores, Map<String, String> processEnv, Supplier<Netlink> hostNetlink,
+                          Path mtuFile, Duration delegateTimeout) {
         this.datastores = datastores;
-        this.processEnv = Map.copyOf(processEnv);
+        this.processEnv = processEnv;
+        this.hostNetlink = Objects.requireNonNull(hostNetlink);
+        this.mtuFile = Objects.requireNonNull(mtuFile);
+        this.delegateTimeout = Objects.requireNonNull(delegateTimeout);
+    }
+
+    /** The same context with the node's side opened by {@code host} instead of {@link Netlink#open()}. */
+    public PluginContext withHostNetlink(Supplier<Netlink> host) {
+        return new PluginContext(datastores, processEnv, host, mtuFile, delegateTimeout);
+    }
+
+    /** The same context reading the node's tunnel MTU from {@code file} instead of {@link #DEFAULT_MTU_FILE}. */
+    public PluginContext withMtuFile(Path file) {
+        return new PluginContext(datastores, processEnv, hostNetlink, file, delegateTimeout);
+    }
+
+    /** The same context giving a delegated IPAM plugin {@code timeout} instead of {@link #DEFAULT_DELEGATE_TIMEOUT}. */
+    public PluginContext withDelegateTimeout(Duration timeout) {
+        return new PluginContext(datastores, processEnv, hostNetlink, mtuFile, timeout);
     }
 
     public Datastores datastores() {
@@ -73,17 +108,21 @@ public final class PluginContext {
         return NodeName.resolve(Map.of());
     }
 
-    /** A handle on the node's network namespace. */
-    Supplier<Netlink> hostNetlink(NetConf conf, Map<String, String> callEnv) {
-        String ns = conf.hostNetns() != null ? conf.hostNetns() : first(callEnv, processEnv, HOST_NETNS_VAR);
-        if (ns == null) {
-            return Netlink::open;
-        }
-        Path p = Path.of(ns);
-        if (!Files.exists(p)) {
-            throw new CniError(CniError.INVALID_NETWORK_CONFIG, "host_netns " + ns + " does not exist; it names the node's network namespace");
-        }
-        return () -> Netlink.at(p);
+    /** Opens a handle on the node's network namespace. */
+    Netlink openHost() {
+        return hostNetlink.get();
+    }
+
+    Path mtuFile() {
+        return mtuFile;
+    }
+
+    Duration delegateTimeout() {
+        return delegateTimeout;
+    }
+
+    Map<String, String> processEnv() {
+        return processEnv;
     }
 
     private static String first(Map<String, String> a, Map<String, String> b, String key) {

@@ -3,18 +3,25 @@ package dev.tabby.cni.plugin;
 import dev.tabby.cni.spec.CniEnv;
 import dev.tabby.cni.spec.CniError;
 import dev.tabby.cni.spec.NetConf;
+import dev.tabby.ipam.AddressInUseException;
+import dev.tabby.ipam.AddressNotInPoolException;
+import dev.tabby.ipam.AffinityConflictException;
 import dev.tabby.ipam.AssignedAddress;
 import dev.tabby.ipam.AutoAssignRequest;
 import dev.tabby.ipam.AutoAssignResult;
 import dev.tabby.ipam.Ipam;
 import dev.tabby.ipam.IpamException;
 import dev.tabby.model.net.Cidr;
+import dev.tabby.model.net.IpAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 /** Addresses from Tabby's IPAM (Calico's etcd layout), in this process: no plugin to execute. */
 final class TabbyAddresses implements AddressSource {
+    /** CNI_ARGS key for a requested address, as Calico's IPAM plugin reads it. */
+    static final String IP_ARG = "IP";
+
     private final Ipam ipam;
 
     TabbyAddresses(Ipam ipam) {
@@ -24,7 +31,11 @@ final class TabbyAddresses implements AddressSource {
     @Override
     public Lease acquire(Workload w, NetConf conf, CniEnv env, Supplier<PoolView> poolsSupplier) {
         String handle = w.ipamHandle();
+        IpAddress requested = requestedIp(env);
         List<AssignedAddress> held = ipam.addressesOf(handle);
+        if (requested != null) {
+            return assignRequested(w, requested, held);
+        }
         if (!held.isEmpty()) {
             return lease(held, false);
         }
@@ -49,6 +60,47 @@ final class TabbyAddresses implements AddressSource {
         return lease(result.all(), true);
     }
 
+    /**
+     * CNI_ARGS {@code IP=a.b.c.d}: that very address, from any pool and even inside another node's block, as Calico's
+     * IPAM plugin takes it (cni-plugin release-v3.18 pkg/ipamplugin/ipam_plugin.go: ipamArgs.IP, then
+     * IPAM().AssignIP with the handle, the node and the attributes). The allocation's node attribute names this node,
+     * which is what routes the borrowed address here. Like Calico's, the result is the address alone (/32, /128).
+     */
+    private Lease assignRequested(Workload w, IpAddress ip, List<AssignedAddress> held) {
+        if (!held.isEmpty()) {
+            // A repeated ADD of the same container: the handle already has its address.
+            if (held.size() == 1 && held.get(0).address().equals(ip)) {
+                return hostPrefixes(held, false);
+            }
+            throw new CniError(CniError.IPAM_FAILURE, "CNI_ARGS IP=" + ip + " cannot be assigned to " + w.endpointName()
+                    + ": its IPAM handle " + w.ipamHandle() + " already holds " + held.stream().map(a -> a.address().toString())
+                    .toList() + "; DEL the container first");
+        }
+        try {
+            return hostPrefixes(List.of(ipam.assignIp(ip, w.ipamHandle(), w.ipamAttributes(), w.node())), true);
+        } catch (AddressNotInPoolException | AddressInUseException | AffinityConflictException e) {
+            throw new CniError(CniError.IPAM_FAILURE, "CNI_ARGS IP=" + ip + " cannot be assigned to " + w.endpointName()
+                    + ": " + e.getMessage());
+        } catch (IpamException e) {
+            throw new CniError(CniError.IPAM_FAILURE, "IPAM could not assign CNI_ARGS IP=" + ip + " to " + w.endpointName()
+                    + ": " + e.getMessage());
+        }
+    }
+
+    /** CNI_ARGS {@code IP}, or null when not given. */
+    static IpAddress requestedIp(CniEnv env) {
+        String raw = env.args().get(IP_ARG);
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            return IpAddress.parse(raw.trim());
+        } catch (IllegalArgumentException e) {
+            throw new CniError(CniError.INVALID_ENVIRONMENT, "CNI_ARGS IP=" + raw + " is not an IP address (" + e.getMessage()
+                    + "); give one bare IPv4 or IPv6 address, e.g. IP=10.65.0.7");
+        }
+    }
+
     @Override
     public void release(Workload w, NetConf conf, CniEnv env) {
         ipam.releaseByHandle(w.ipamHandle());
@@ -63,6 +115,12 @@ final class TabbyAddresses implements AddressSource {
             inBlock.add(new Cidr(a.address(), a.block().prefixLength()));
         });
         return new Lease(host, inBlock, fresh);
+    }
+
+    /** The addresses as host prefixes, in the IPAM result too. */
+    private static Lease hostPrefixes(List<AssignedAddress> addresses, boolean fresh) {
+        List<Cidr> host = addresses.stream().map(a -> new Cidr(a.address(), a.address().bitLength())).toList();
+        return new Lease(host, host, fresh);
     }
 
     private static String describe(int num4, int num6) {

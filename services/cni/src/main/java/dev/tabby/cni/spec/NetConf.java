@@ -15,15 +15,14 @@ import java.util.regex.Pattern;
  * ({@code etcd_endpoints}, {@code nodename}, {@code mtu}, {@code log_level}, {@code ipam.assign_ipv6}, ...), so a
  * Calico conflist needs only {@code type} changed. Unknown keys are ignored, as the spec asks.
  *
- * @param mtu         0: use the node's detected MTU
- * @param hostNetns   Tabby's own key: the node's network namespace (default: the plugin's own); lets one machine
- *                    host several test nodes
+ * @param mtu         0: the node's tunnel MTU (its MTU file), else the detected one; above 0: this, but never more
+ *                    than the node's tunnel MTU
  * @param prevResult  the previous result for CHECK and DEL, or null
  * @param raw         the whole configuration, for handing on to a delegated IPAM plugin
  */
 public record NetConf(String cniVersion, String name, String type, IpamConf ipam, int mtu, String etcdEndpoints,
                       String etcdCaCertFile, String etcdCertFile, String etcdKeyFile, String nodename,
-                      String nodenameFile, String logLevel, String hostNetns, JsonNode prevResult, ObjectNode raw) {
+                      String nodenameFile, String logLevel, JsonNode prevResult, ObjectNode raw) {
 
     /** The {@code ipam} section. {@code assignIpv4} defaults to true; {@code assignIpv6} null means "if a pool exists". */
     public record IpamConf(String type, boolean assignIpv4, Boolean assignIpv6, List<String> ipv4Pools,
@@ -82,7 +81,7 @@ public record NetConf(String cniVersion, String name, String type, IpamConf ipam
         return new NetConf(version, name, type, ipam(root), mtu, text(root, "etcd_endpoints"),
                 text(root, "etcd_ca_cert_file"), text(root, "etcd_cert_file"), text(root, "etcd_key_file"),
                 text(root, "nodename"), text(root, "nodename_file"),
-                logLevel == null ? "info" : logLevel.toLowerCase(Locale.ROOT), text(root, "host_netns"),
+                logLevel == null ? "info" : logLevel.toLowerCase(Locale.ROOT),
                 prev == null || prev.isNull() ? null : prev, root);
     }
 

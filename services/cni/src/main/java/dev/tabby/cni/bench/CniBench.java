@@ -6,6 +6,7 @@ import dev.tabby.datastore.ResourceStore;
 import dev.tabby.datastore.local.LocalEtcd;
 import dev.tabby.model.codec.ResourceCodec;
 import dev.tabby.model.v3.Resource;
+import dev.tabby.netlink.NamespaceForwarder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package dev.tabby.cni.bench;
+package dev.tabby.netlink;
 
 import dev.tabby.netlink.raw.ErrnoException;
 import dev.tabby.netlink.raw.NetnsThread;
@@ -12,10 +12,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
 /**
- * For the benchmark and the tests, never a node: lets processes inside a test network namespace reach an etcd on this
- * machine's loopback. The listening socket is made on a thread that has entered the namespace (a socket belongs to
- * its creator's namespace), on that namespace's 127.0.0.1 and a free port; each connection is carried to the
- * upstream from this process's own namespace. Nothing is added to this machine's network.
+ * For benchmarks, tests and the testbed, never a node: lets processes inside a network namespace reach a server (etcd)
+ * on this machine's loopback. The listening socket is made on a thread that has entered the namespace (a socket
+ * belongs to its creator's namespace), on an address of that namespace; each connection is carried to the upstream
+ * from this process's own namespace. Nothing is added to this machine's network.
  */
 public final class NamespaceForwarder implements AutoCloseable {
     private static final int BUFFER = 64 * 1024;
@@ -31,17 +31,22 @@ public final class NamespaceForwarder implements AutoCloseable {
         acceptor.setDaemon(true);
     }
 
-    /** Listens on 127.0.0.1 in {@code netns} (whose loopback must be up) and forwards to {@code upstream}. */
+    /** Listens on 127.0.0.1 in {@code netns} (whose loopback must be up), a free port, and forwards to {@code upstream}. */
     public static NamespaceForwarder start(Path netns, InetSocketAddress upstream) throws IOException {
+        return start(netns, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), upstream);
+    }
+
+    /** Listens on {@code listen} (an address of {@code netns}) and forwards to {@code upstream}. */
+    public static NamespaceForwarder start(Path netns, InetSocketAddress listen, InetSocketAddress upstream) throws IOException {
         ServerSocketChannel server;
         try (NetnsThread inside = NetnsThread.enter(netns)) {
             server = inside.call(() -> {
                 try {
                     ServerSocketChannel s = ServerSocketChannel.open();
-                    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                    s.bind(listen);
                     return s;
                 } catch (IOException e) {
-                    throw new IllegalStateException("cannot listen on 127.0.0.1 in " + netns + ": " + e.getMessage(), e);
+                    throw new IllegalStateException("cannot listen on " + listen + " in " + netns + ": " + e.getMessage(), e);
                 }
             });
         } catch (ErrnoException e) {

@@ -3,61 +3,22 @@ package dev.tabby.vxlan.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.tabby.datastore.KeyValueStore;
-import dev.tabby.datastore.testing.EtcdExtension;
-import dev.tabby.netlink.testing.NamespaceExtension;
+import dev.tabby.vxlan.testing.ClusterTestCase;
 import dev.tabby.vxlan.testing.KernelView;
 import dev.tabby.vxlan.testing.TestCluster;
 import dev.tabby.vxlan.testing.TestCluster.NodeDef;
 import dev.tabby.vxlan.testing.TestCluster.Workload;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * vxlanMode CrossSubnet: node-a and node-b share 10.250.1.0/24, node-c sits in 10.250.2.0/24 behind the underlay's
  * router. Traffic between a and b is routed directly (vxlan.calico sends nothing); traffic to c is encapsulated.
  */
-class CrossSubnetTest {
-    @RegisterExtension
-    static final EtcdExtension ETCD = new EtcdExtension();
-
-    @RegisterExtension
-    final NamespaceExtension netns = new NamespaceExtension();
-
+class CrossSubnetTest extends ClusterTestCase {
     static final List<String> NODES = List.of("node-a", "node-b", "node-c");
-    static KeyValueStore kv;
-    TestCluster cluster;
-
-    @BeforeAll
-    static void connect() {
-        assumeTrue("root".equals(System.getProperty("user.name")), "namespaces need root");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ping")) || Files.isExecutable(Path.of("/bin/ping")),
-                "the traffic checks need ping (Debian package iputils-ping)");
-        kv = KeyValueStore.connect(ETCD.config());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        if (kv != null) {
-            kv.close();
-        }
-    }
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void sameSubnetTrafficIsNotEncapsulatedAndCrossSubnetTrafficIs() {

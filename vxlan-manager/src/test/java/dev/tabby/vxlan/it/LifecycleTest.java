@@ -3,67 +3,28 @@ package dev.tabby.vxlan.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.tabby.datastore.KeyValueStore;
-import dev.tabby.datastore.testing.EtcdExtension;
 import dev.tabby.model.v3.Node;
 import dev.tabby.netlink.testing.Cmd;
-import dev.tabby.netlink.testing.NamespaceExtension;
+import dev.tabby.vxlan.testing.ClusterTestCase;
 import dev.tabby.vxlan.testing.Await;
 import dev.tabby.vxlan.testing.KernelView;
 import dev.tabby.vxlan.testing.Resources;
 import dev.tabby.vxlan.testing.TestCluster;
 import dev.tabby.vxlan.testing.TestCluster.NodeDef;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Switching VXLAN off and on with FelixConfiguration vxlanEnabled, and repairs driven by kernel events rather than
  * by the periodic resync (90 s here, so only an event can meet the bounds).
  */
-class LifecycleTest {
-    @RegisterExtension
-    static final EtcdExtension ETCD = new EtcdExtension();
-
-    @RegisterExtension
-    final NamespaceExtension netns = new NamespaceExtension();
-
+class LifecycleTest extends ClusterTestCase {
     static final Duration CONVERGE = Duration.ofSeconds(30);
     static final Duration RESYNC = Duration.ofSeconds(90);
 
-    static KeyValueStore kv;
-    TestCluster cluster;
-
-    @BeforeAll
-    static void connect() {
-        assumeTrue("root".equals(System.getProperty("user.name")), "namespaces need root");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ping")) || Files.isExecutable(Path.of("/bin/ping")),
-                "the traffic checks need ping (Debian package iputils-ping)");
-        kv = KeyValueStore.connect(ETCD.config());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        if (kv != null) {
-            kv.close();
-        }
-    }
-
-    @AfterEach
-    void stopAgents() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     TestCluster converged(List<String> nodes, NodeDef... defs) {
         cluster = TestCluster.build(kv, netns, "Always", 1, defs);

@@ -1,14 +1,11 @@
 package dev.tabby.vxlan.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.tabby.datastore.KeyValueStore;
 import dev.tabby.datastore.resource.ResourceId;
-import dev.tabby.datastore.testing.EtcdExtension;
 import dev.tabby.model.v3.Kind;
-import dev.tabby.netlink.testing.NamespaceExtension;
 import dev.tabby.vxlan.agent.AgentSettings;
+import dev.tabby.vxlan.testing.ClusterTestCase;
 import dev.tabby.vxlan.testing.Await;
 import dev.tabby.vxlan.testing.KernelView;
 import dev.tabby.vxlan.testing.Resources;
@@ -19,11 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,38 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  * matching mtuIfacePattern minus 50, else 1460 - 50: int_dataplane.go findHostMTU) and published in the MTU file as
  * Felix writes /var/lib/calico/mtu. The file lives in a temporary directory: tests never write the host's.
  */
-class MtuTest {
-    @RegisterExtension
-    static final EtcdExtension ETCD = new EtcdExtension();
-
-    @RegisterExtension
-    final NamespaceExtension netns = new NamespaceExtension();
-
+class MtuTest extends ClusterTestCase {
     @TempDir
     Path tmp;
 
-    static KeyValueStore kv;
-    TestCluster cluster;
-
-    @BeforeAll
-    static void connect() {
-        assumeTrue("root".equals(System.getProperty("user.name")), "namespaces need root");
-        kv = KeyValueStore.connect(ETCD.config());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        if (kv != null) {
-            kv.close();
-        }
-    }
-
-    @AfterEach
-    void stopAgents() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     void awaitMtu(String ns, Path file, int want, Duration within, String why) {
         Await.until(within, why, () -> {

@@ -4,77 +4,38 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.tabby.datastore.KeyValueStore;
-import dev.tabby.datastore.testing.EtcdExtension;
 import dev.tabby.ipam.ReleaseRequest;
 import dev.tabby.ipam.model.Blocks;
 import dev.tabby.model.net.Cidr;
 import dev.tabby.model.net.IpAddress;
 import dev.tabby.netlink.testing.Cmd;
-import dev.tabby.netlink.testing.NamespaceExtension;
 import dev.tabby.vxlan.agent.AgentSettings;
+import dev.tabby.vxlan.testing.ClusterTestCase;
 import dev.tabby.vxlan.testing.Await;
 import dev.tabby.vxlan.testing.KernelView;
 import dev.tabby.vxlan.testing.TestCluster;
 import dev.tabby.vxlan.testing.TestCluster.NodeDef;
 import dev.tabby.vxlan.testing.TestCluster.Workload;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The routes Felix's L3 route resolver adds beyond one per block, in a 3-node cluster with real etcd and namespaces:
  * /32s for borrowed addresses, blackholes for each node's own blocks, and the adoption of a migrated Calico host's
  * proto 3 routes on vxlan.calico.
  */
-class RoutesTest {
-    @RegisterExtension
-    static final EtcdExtension ETCD = new EtcdExtension();
-
-    @RegisterExtension
-    final NamespaceExtension netns = new NamespaceExtension();
-
+class RoutesTest extends ClusterTestCase {
     static final Duration CONVERGE = Duration.ofSeconds(30);
     static final List<String> NODES = List.of("node1", "node2", "node3");
     static final NodeDef[] ONE_SUBNET = {
             new NodeDef("node1", "10.250.1.1/24"), new NodeDef("node2", "10.250.1.2/24"),
             new NodeDef("node3", "10.250.1.3/24")};
 
-    static KeyValueStore kv;
-    TestCluster cluster;
-
-    @BeforeAll
-    static void connect() {
-        assumeTrue("root".equals(System.getProperty("user.name")), "namespaces need root");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ping")) || Files.isExecutable(Path.of("/bin/ping")),
-                "the traffic checks need ping (Debian package iputils-ping)");
-        kv = KeyValueStore.connect(ETCD.config());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        if (kv != null) {
-            kv.close();
-        }
-    }
-
-    @AfterEach
-    void stopAgents() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     TestCluster converged() {
         cluster = TestCluster.build(kv, netns, "Always", 1, ONE_SUBNET);

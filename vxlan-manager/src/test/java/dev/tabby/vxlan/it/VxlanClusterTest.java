@@ -4,76 +4,38 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tabby.datastore.KeyValueStore;
 import dev.tabby.datastore.resource.ResourceId;
-import dev.tabby.datastore.testing.EtcdExtension;
 import dev.tabby.ipam.TunnelAddressType;
 import dev.tabby.model.net.Cidr;
 import dev.tabby.model.net.IpAddress;
 import dev.tabby.model.v3.Kind;
 import dev.tabby.netlink.testing.Cmd;
-import dev.tabby.netlink.testing.NamespaceExtension;
 import dev.tabby.vxlan.plan.VtepMac;
+import dev.tabby.vxlan.testing.ClusterTestCase;
 import dev.tabby.vxlan.testing.Await;
 import dev.tabby.vxlan.testing.KernelView;
 import dev.tabby.vxlan.testing.TestCluster;
 import dev.tabby.vxlan.testing.TestCluster.NodeDef;
 import dev.tabby.vxlan.testing.TestCluster.Workload;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three nodes with two workloads each, in network namespaces, one VXLAN agent per node in this JVM, against a real
  * etcd: traffic, the exact kernel entries, node removal, restarts, drift, MTU.
  */
-class VxlanClusterTest {
-    @RegisterExtension
-    static final EtcdExtension ETCD = new EtcdExtension();
-
-    @RegisterExtension
-    final NamespaceExtension netns = new NamespaceExtension();
-
+class VxlanClusterTest extends ClusterTestCase {
     static final Duration CONVERGE = Duration.ofSeconds(30);
     static final List<String> NODES = List.of("node-a", "node-b", "node-c");
     static final NodeDef[] ONE_SUBNET = {
             new NodeDef("node-a", "10.250.1.1/24"), new NodeDef("node-b", "10.250.1.2/24"),
             new NodeDef("node-c", "10.250.1.3/24")};
 
-    static KeyValueStore kv;
-    TestCluster cluster;
-
-    @BeforeAll
-    static void connect() {
-        assumeTrue("root".equals(System.getProperty("user.name")), "namespaces need root");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ping")) || Files.isExecutable(Path.of("/bin/ping")),
-                "the traffic checks need ping (Debian package iputils-ping)");
-        kv = KeyValueStore.connect(ETCD.config());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        if (kv != null) {
-            kv.close();
-        }
-    }
-
-    @AfterEach
-    void stopAgents() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     TestCluster alwaysCluster(Duration resync) {
         cluster = TestCluster.build(kv, netns, "Always", 2, ONE_SUBNET);

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tabby.datastore.KeyValueStore;
+import dev.tabby.datastore.ResourceStore;
 import dev.tabby.datastore.local.LocalEtcd;
+import dev.tabby.model.v3.Kind;
+import dev.tabby.model.v3.WorkloadEndpoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -176,7 +181,8 @@ class TestbedTest {
         // The probe in a node judges that node: the node's eth0, not this host's interfaces.
         String report = Services.get(layout(), "node1", Layout.PROBE_PORT, "/v1/report");
         assertNotNull(report, "node1's probe report");
-        assertTrue(report.contains("10.99.1.11") || report.contains("eth0"), "the probe looked at node1's interfaces: " + report);
+        assertTrue(report.contains("default via " + Layout.ETCD_ADDRESS + " dev eth0"),
+                "node1's probe judged another namespace's routes, not node1's: " + report);
     }
 
     /**
@@ -311,6 +317,50 @@ class TestbedTest {
             await(Duration.ofSeconds(10), () -> ipOut("-n", nodeNs(node), "link", "show", "vxlan.calico").contains("mtu 1450 "),
                     node + "'s vxlan.calico did not go back to 1450");
         }
+    }
+
+    /** Operators and tests shape the cluster: a labelled workload in a namespace, exec in it, list it, delete it. */
+    @Test
+    @Order(7)
+    void workloadCommandsShapeTheClusterAndLabelsReachTheEndpoint() throws Exception {
+        Run add = testbed("workload", "add", "web", "--node", "node2", "--namespace", "shop", "--labels", "app=web,tier=front");
+        assertEquals(0, add.exit(), add.out());
+        String ip = add.out().strip().lines().reduce((a, b) -> b).orElse("");
+        try (KeyValueStore kv = KeyValueStore.connect(etcd.clientConfig())) {
+            List<WorkloadEndpoint> weps = new ResourceStore(kv)
+                    .list(Kind.WORKLOAD_ENDPOINT, "shop").items().stream()
+                    .map(WorkloadEndpoint.class::cast).toList();
+            assertEquals(1, weps.size(), "one WorkloadEndpoint in namespace shop: " + weps);
+            Map<String, String> labels = weps.get(0).metadata().labelsOrEmpty();
+            assertEquals("web", labels.get("app"), labels.toString());
+            assertEquals("front", labels.get("tier"), labels.toString());
+            assertEquals("node2", weps.get(0).spec().node());
+            assertEquals(List.of(ip + "/32"), weps.get(0).spec().ipNetworks());
+        }
+        Run list = testbed("workload", "list", "-o", "json");
+        assertEquals(0, list.exit(), list.out());
+        JsonNode web = null;
+        for (JsonNode w : JSON.readTree(list.out())) {
+            if (w.path("name").asText().equals("web")) {
+                web = w;
+            }
+        }
+        assertNotNull(web, list.out());
+        assertEquals(ip, web.path("ip").asText());
+        assertEquals("shop", web.path("namespace").asText());
+        Run exec = testbed("workload", "exec", "web", "--", "ip", "-4", "-o", "addr", "show", "dev", "eth0");
+        assertEquals(0, exec.exit(), exec.out());
+        assertTrue(exec.out().contains(ip + "/32"), exec.out());
+        assertEquals(7, testbed("workload", "exec", "web", "--", "sh", "-c", "exit 7").exit(), "exec passes the exit code on");
+        Run bad = testbed("workload", "add", "Bad_Name", "--node", "node1");
+        assertEquals(1, bad.exit());
+        assertTrue(bad.out().contains("workload name \"Bad_Name\""), bad.out());
+        assertEquals(0, testbed("workload", "del", "web").exit());
+        try (KeyValueStore kv = KeyValueStore.connect(etcd.clientConfig())) {
+            assertEquals(0, new ResourceStore(kv).list(Kind.WORKLOAD_ENDPOINT, "shop")
+                    .items().size(), "DEL removed the WorkloadEndpoint");
+        }
+        assertFalse(ourNamespaces().contains(layout().workloadNamespace("web")));
     }
 
     private String mtuFile(String node) {

@@ -8,8 +8,9 @@ die()  { printf 'tabby: error: %s\n' "$*" >&2; exit 1; }
 # Debian packages each task needs. The names are Debian's; commands are checked by what they provide.
 PKGS_BUILD="openjdk-17-jdk-headless:javac maven:mvn"
 PKGS_RUN="etcd-server:etcd etcd-client:etcdctl iproute2:ip openssl:openssl procps:ps util-linux:setpriv iputils-ping:ping"
-# What only the tests use: Debian's reference CNI plugins (bridge, host-local) to drive tabby-ipam beside them.
-PKGS_TEST="containernetworking-plugins:/usr/lib/cni/bridge"
+# What only the tests use: Debian's reference CNI plugins (bridge, host-local) to drive tabby-ipam beside them, and
+# iptables and nft, whose rules the probe's firewall checks read.
+PKGS_TEST="containernetworking-plugins:/usr/lib/cni/bridge iptables:iptables-save nftables:nft"
 
 # install_missing "pkg:command ...": installs the packages whose command is not on PATH.
 install_missing() {

@@ -27,6 +27,7 @@ public final class EtcdForwarder {
         InetSocketAddress upstream = new InetSocketAddress(etcd.getHost(), etcd.getPort() > 0 ? etcd.getPort() : 2379);
         NamespaceForwarder.start(netns, listen, upstream);
         System.out.println("event=etcd_forwarder_listening netns=" + netns + " listen=" + listen + " upstream=" + upstream);
+        System.out.flush(); // the testbed waits for this line before the nodes first call etcd
         Thread.currentThread().join();
     }
 

@@ -70,6 +70,34 @@ final class Services {
                 Layout.netnsPath(layout.underlay()).toString(), Layout.ETCD_ADDRESS + ":" + Layout.ETCD_PORT, etcdEndpoint));
         state.forwarder = start("-", FORWARDER, cmd, Map.of(), layout.varDir().resolve(FORWARDER + ".log"));
         state.save(layout.varDir());
+        awaitListening(state.forwarder);
+    }
+
+    /** The nodes' first etcd call comes right after this: wait until the forwarder says it listens. */
+    private static void awaitListening(State.ServiceProcess forwarder) {
+        Path log = Path.of(forwarder.log);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                if (Files.exists(log) && Files.readString(log).contains("event=etcd_forwarder_listening")) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not written yet
+            }
+            if (!ProcessHandle.of(forwarder.pid).map(ProcessHandle::isAlive).orElse(false)) {
+                throw new IllegalStateException("the etcd forwarder exited at start; see " + log);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the etcd forwarder did not start listening within 60 s; see " + log);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the etcd forwarder", e);
+            }
+        }
     }
 
     private List<String> quarkusApp(String module) {

@@ -66,7 +66,8 @@ final class Services {
     /** The forwarder that lets the nodes reach this host's etcd at {@link Layout#ETCD_ADDRESS} on the underlay. */
     void startForwarder(String etcdEndpoint) {
         List<String> cmd = new ArrayList<>(List.of("setsid", "java", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", classpath("services/testbed"), EtcdForwarder.class.getName(),
+                // This process's own classpath: the testbed's target/lib does not exist yet while its tests run.
+                "-cp", System.getProperty("java.class.path"), EtcdForwarder.class.getName(),
                 Layout.netnsPath(layout.underlay()).toString(), Layout.ETCD_ADDRESS + ":" + Layout.ETCD_PORT, etcdEndpoint));
         state.forwarder = start("-", FORWARDER, cmd, Map.of(), layout.varDir().resolve(FORWARDER + ".log"));
         state.save(layout.varDir());

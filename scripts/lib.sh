@@ -9,8 +9,8 @@ die()  { printf 'tabby: error: %s\n' "$*" >&2; exit 1; }
 PKGS_BUILD="openjdk-17-jdk-headless:javac maven:mvn"
 PKGS_RUN="etcd-server:etcd etcd-client:etcdctl iproute2:ip openssl:openssl procps:ps util-linux:setpriv iputils-ping:ping"
 # What only the tests use: Debian's reference CNI plugins (bridge, host-local) to drive tabby-ipam beside them, and
-# iptables and nft, whose rules the probe's firewall checks read.
-PKGS_TEST="containernetworking-plugins:/usr/lib/cni/bridge iptables:iptables-save nftables:nft"
+# iptables, nft and ipset: the probe's firewall checks read their rules, the dataplane's drivers write them.
+PKGS_TEST="containernetworking-plugins:/usr/lib/cni/bridge iptables:iptables-save nftables:nft ipset:ipset"
 
 # install_missing "pkg:command ...": installs the packages whose command is not on PATH.
 install_missing() {

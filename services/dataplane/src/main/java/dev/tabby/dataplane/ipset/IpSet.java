@@ -1,0 +1,122 @@
+package dev.tabby.dataplane.ipset;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One IP set's content: type, family and members, with members in one canonical form so that what the caller asks
+ * for and what {@code ipset save} prints compare equal (ipset prints a /32 net as a bare address, masks host bits
+ * and compresses IPv6).
+ *
+ * @param ipVersion 4 (ipset family inet) or 6 (inet6)
+ * @param members   addresses ("10.0.0.1"), networks ("10.0.0.0/24") or address,proto:port ("10.0.0.1,tcp:80")
+ */
+public record IpSet(IpSetType type, int ipVersion, Set<String> members) {
+    public IpSet {
+        if (ipVersion != 4 && ipVersion != 6) {
+            throw new IllegalArgumentException("IP version " + ipVersion + " is neither 4 nor 6");
+        }
+        TreeSet<String> canonical = new TreeSet<>();
+        for (String m : members) {
+            canonical.add(canonical(type, ipVersion, m));
+        }
+        members = Set.copyOf(canonical);
+    }
+
+    public String family() {
+        return ipVersion == 6 ? "inet6" : "inet";
+    }
+
+    static String canonical(IpSetType type, int ipVersion, String member) {
+        String m = member.strip();
+        String suffix = "";
+        if (type == IpSetType.HASH_IP_PORT) {
+            int comma = m.indexOf(',');
+            if (comma < 0) {
+                throw new IllegalArgumentException("member " + member + " of a hash:ip,port set lacks ,proto:port");
+            }
+            String port = m.substring(comma + 1).toLowerCase();
+            suffix = "," + (port.contains(":") ? port : "tcp:" + port);
+            m = m.substring(0, comma);
+        }
+        int prefix = -1;
+        int slash = m.indexOf('/');
+        if (slash >= 0) {
+            if (type != IpSetType.HASH_NET) {
+                throw new IllegalArgumentException("member " + member + " of a " + type + " set cannot be a network");
+            }
+            prefix = Integer.parseInt(m.substring(slash + 1));
+            m = m.substring(0, slash);
+        }
+        byte[] addr = parse(m, member);
+        int bits = addr.length * 8;
+        if ((ipVersion == 4) != (addr.length == 4)) {
+            throw new IllegalArgumentException("member " + member + " is not an IPv" + ipVersion + " address");
+        }
+        if (prefix < 0 || prefix == bits) {
+            return format(addr) + suffix;
+        }
+        if (prefix > bits) {
+            throw new IllegalArgumentException("member " + member + " has a prefix longer than " + bits);
+        }
+        for (int i = 0; i < addr.length; i++) {
+            int keep = Math.max(0, Math.min(8, prefix - i * 8));
+            addr[i] &= (byte) (0xff << (8 - keep));
+        }
+        return format(addr) + "/" + prefix + suffix;
+    }
+
+    private static byte[] parse(String literal, String member) {
+        if (!literal.matches("[0-9a-fA-F:.]+")) {
+            throw new IllegalArgumentException("member " + member + " is not an IP address");
+        }
+        try {
+            return InetAddress.getByName(literal).getAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("member " + member + " is not an IP address", e);
+        }
+    }
+
+    /** Dotted quad, or IPv6 with the longest zero run compressed, lower case: ipset's own form. */
+    private static String format(byte[] a) {
+        if (a.length == 4) {
+            return (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff);
+        }
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLen = 1;
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                b.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (b.length() > 0 && b.charAt(b.length() - 1) != ':') {
+                b.append(':');
+            }
+            b.append(Integer.toHexString(g[i]));
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,301 @@
+package dev.tabby.dataplane.iptables;
+
+import dev.tabby.dataplane.ApplyResult;
+import dev.tabby.dataplane.Driver;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * Converges Tabby's part of one iptables table (filter, nat, raw or mangle) for one IP version, as Felix v3.18
+ * iptables/table.go does. Tabby's part is every chain whose name starts with {@code cali-}, and the rules in
+ * built-in chains that carry a {@code cali:<hash>} comment ("hooks", inserted at the top); nothing else is read as
+ * ours or ever changed.
+ *
+ * <p>{@link #apply()} compares the {@link RuleHashes} it expects with those {@code iptables-save} shows and writes the
+ * difference in one {@code iptables-restore --noflush --wait} call: a chain whose hashes differ is flushed and
+ * rewritten whole, a built-in chain whose hooks differ has its {@code cali:} rules deleted and the hooks inserted
+ * again, and {@code cali-} chains no longer desired are flushed, then deleted in a second transaction of the same
+ * input. A new instance starts with a resync queued, so it adopts a correct kernel with no writes.
+ */
+public final class IptablesTable implements Driver {
+    private static final Logger LOG = Logger.getLogger(IptablesTable.class);
+    /** Felix's chain prefix: every chain Tabby owns starts with it. */
+    public static final String CHAIN_PREFIX = "cali-";
+    /**
+     * How long iptables-restore waits for the xtables lock another program holds (legacy backend only; nft has no
+     * such lock). Felix passes --wait with its XtablesLockTimeout; after it, the apply fails and the loop retries.
+     */
+    static final String LOCK_WAIT_SECONDS = "10";
+    private static final Map<String, Set<String>> BUILT_IN = Map.of(
+            "filter", Set.of("INPUT", "FORWARD", "OUTPUT"),
+            "nat", Set.of("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"),
+            "raw", Set.of("PREROUTING", "OUTPUT"),
+            "mangle", Set.of("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"));
+    private static final Pattern ERROR_LINE = Pattern.compile("Error occurred at line: (\\d+)");
+
+    private final CommandRunner runner;
+    private final String table;
+    private final String save;
+    private final String restore;
+    private final String name;
+    private final Map<String, List<String>> desiredChains = new HashMap<>();
+    private final Map<String, List<String>> desiredHooks = new HashMap<>();
+    // What the kernel holds as far as we know: chain -> rule hashes ("" = not ours), and the rules' text.
+    private Map<String, List<String>> dataplaneHashes = Map.of();
+    private Map<String, List<String>> dataplaneRules = Map.of();
+    private boolean resyncQueued = true;
+
+    /**
+     * @param ipVersion 4 for iptables-*, 6 for ip6tables-*
+     * @param table     filter, nat, raw or mangle
+     */
+    public IptablesTable(CommandRunner runner, IptablesBackend backend, int ipVersion, String table) {
+        if (ipVersion != 4 && ipVersion != 6) {
+            throw new IllegalArgumentException("IP version " + ipVersion + " is neither 4 nor 6");
+        }
+        if (!BUILT_IN.containsKey(table)) {
+            throw new IllegalArgumentException("iptables table " + table + " is not one of " + new TreeMap<>(BUILT_IN).keySet());
+        }
+        this.runner = runner;
+        this.table = table;
+        this.save = backend.command(ipVersion, "save");
+        this.restore = backend.command(ipVersion, "restore");
+        this.name = (ipVersion == 6 ? "ip6tables " : "iptables ") + table + " (" + backend + ")";
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Wants chain {@code chain} (must start with {@code cali-}) to hold exactly {@code rules}, in order. */
+    public void setChain(String chain, List<String> rules) {
+        if (!chain.startsWith(CHAIN_PREFIX)) {
+            throw new IllegalArgumentException(name + ": chain " + chain + " does not start with " + CHAIN_PREFIX
+                    + "; Tabby only owns its own chains");
+        }
+        for (String rule : rules) {
+            if (rule.contains("\n")) {
+                throw new IllegalArgumentException(name + ": rule in " + chain + " spans lines: " + rule);
+            }
+        }
+        desiredChains.put(chain, List.copyOf(rules));
+    }
+
+    public void removeChain(String chain) {
+        desiredChains.remove(chain);
+    }
+
+    /** Makes {@code chains} the whole set of desired chains: other {@code cali-} chains are deleted. */
+    public void replaceAllChains(Map<String, List<String>> chains) {
+        chains.keySet().forEach(c -> {
+            if (!c.startsWith(CHAIN_PREFIX)) {
+                throw new IllegalArgumentException(name + ": chain " + c + " does not start with " + CHAIN_PREFIX);
+            }
+        });
+        desiredChains.clear();
+        chains.forEach(this::setChain);
+    }
+
+    /**
+     * Wants {@code rules} at the top of built-in chain {@code builtIn}, above every rule that is not ours, e.g.
+     * INPUT -> ["-j cali-INPUT"]. An empty list removes our rules from it.
+     */
+    public void setHooks(String builtIn, List<String> rules) {
+        if (!BUILT_IN.get(table).contains(builtIn)) {
+            throw new IllegalArgumentException(name + ": " + builtIn + " is not a built-in chain of table " + table
+                    + "; built-ins are " + BUILT_IN.get(table));
+        }
+        if (rules.isEmpty()) {
+            desiredHooks.remove(builtIn);
+        } else {
+            desiredHooks.put(builtIn, List.copyOf(rules));
+        }
+    }
+
+    @Override
+    public void queueResync() {
+        resyncQueued = true;
+    }
+
+    @Override
+    public int pendingCount() {
+        return plan().changes;
+    }
+
+    @Override
+    public ApplyResult apply() {
+        if (resyncQueued) {
+            CommandRunner.Result r = run(List.of(save, "-t", table), "");
+            if (!r.ok()) {
+                return ApplyResult.failed(name, "table " + table, save + " -t " + table + " exited " + r.exitCode()
+                        + ": " + firstLine(r.stderr()));
+            }
+            SavedTable saved = SavedTable.parse(r.stdout());
+            dataplaneHashes = saved.hashes();
+            dataplaneRules = saved.rules();
+            resyncQueued = false;
+        }
+        Plan plan = plan();
+        if (plan.changes == 0) {
+            return ApplyResult.NOTHING;
+        }
+        String input = plan.render(table);
+        CommandRunner.Result r = run(List.of(restore, "--noflush", "--verbose", "--wait", LOCK_WAIT_SECONDS), input);
+        if (!r.ok()) {
+            // The state of the table is not certain any more (a lock timeout, a concurrent writer): read it again.
+            resyncQueued = true;
+            return ApplyResult.failed(name, failedLine(input, r.stderr()), restore + " exited " + r.exitCode() + ": "
+                    + firstLine(r.stderr()));
+        }
+        Map<String, List<String>> hashes = new HashMap<>(dataplaneHashes);
+        Map<String, List<String>> rules = new HashMap<>(dataplaneRules);
+        hashes.putAll(plan.newHashes);
+        rules.putAll(plan.newRules);
+        plan.deletedChains.forEach(c -> {
+            hashes.remove(c);
+            rules.remove(c);
+        });
+        dataplaneHashes = hashes;
+        dataplaneRules = rules;
+        LOG.infof("event=iptables-applied table=%s command=%s chainsWritten=%d chainsDeleted=%d",
+                table, restore, plan.changes - plan.deletedChains.size(), plan.deletedChains.size());
+        return new ApplyResult(plan.changes, List.of());
+    }
+
+    private CommandRunner.Result run(List<String> argv, String stdin) {
+        try {
+            return runner.run(argv, stdin);
+        } catch (IllegalStateException e) {
+            return new CommandRunner.Result(-1, "", e.getMessage());
+        }
+    }
+
+    /** The difference between desired and the kernel, as iptables-restore lines. */
+    private Plan plan() {
+        Plan p = new Plan();
+        for (Map.Entry<String, List<String>> e : new TreeMap<>(desiredChains).entrySet()) {
+            String chain = e.getKey();
+            List<String> expected = RuleHashes.of(chain, e.getValue());
+            if (expected.equals(dataplaneHashes.get(chain))) {
+                continue;
+            }
+            // Felix (nftables mode, and legacy for a chain it has no hashes for) flushes by re-declaring the
+            // chain, then appends every rule: one atomic rewrite.
+            p.declare.add(chain);
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < expected.size(); i++) {
+                lines.add(comment(expected.get(i)) + " " + e.getValue().get(i));
+                p.rules.add("-A " + chain + " " + lines.get(i));
+            }
+            p.newHashes.put(chain, expected);
+            p.newRules.put(chain, lines);
+            p.changes++;
+        }
+        for (String builtIn : BUILT_IN.get(table).stream().sorted().toList()) {
+            planHooks(p, builtIn);
+        }
+        for (String chain : new TreeMap<>(dataplaneHashes).keySet()) {
+            if (chain.startsWith(CHAIN_PREFIX) && !desiredChains.containsKey(chain)) {
+                p.declare.add(chain);
+                p.deletedChains.add(chain);
+                p.changes++;
+            }
+        }
+        return p;
+    }
+
+    /** Felix table.go expectedHashesForInsertAppendChain, insert mode: our hooks first, then the others' rules. */
+    private void planHooks(Plan p, String builtIn) {
+        List<String> ours = desiredHooks.getOrDefault(builtIn, List.of());
+        List<String> actual = dataplaneHashes.getOrDefault(builtIn, List.of());
+        List<String> actualRules = dataplaneRules.getOrDefault(builtIn, List.of());
+        List<String> ourHashes = RuleHashes.of(builtIn, ours);
+        List<String> others = new ArrayList<>();
+        List<String> expected = new ArrayList<>(ourHashes);
+        for (int i = 0; i < actual.size(); i++) {
+            if (actual.get(i).isEmpty()) {
+                expected.add("");
+                others.add(actualRules.get(i));
+            }
+        }
+        if (expected.equals(actual)) {
+            return;
+        }
+        for (int i = 0; i < actual.size(); i++) {
+            if (!actual.get(i).isEmpty()) {
+                p.rules.add("-D " + builtIn + " " + actualRules.get(i));
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < ours.size(); i++) {
+            lines.add(comment(ourHashes.get(i)) + " " + ours.get(i));
+        }
+        // Inserted last-first, so the first hook ends on top.
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            p.rules.add("-I " + builtIn + " " + lines.get(i));
+        }
+        List<String> allRules = new ArrayList<>(lines);
+        allRules.addAll(others);
+        p.newHashes.put(builtIn, expected);
+        p.newRules.put(builtIn, allRules);
+        p.changes++;
+    }
+
+    private static String comment(String hash) {
+        return "-m comment --comment \"" + RuleHashes.PREFIX + hash + "\"";
+    }
+
+    /** "line N: <that input line>" from iptables-restore's "Error occurred at line: N", or the table when absent. */
+    private String failedLine(String input, String stderr) {
+        Matcher m = ERROR_LINE.matcher(stderr);
+        if (m.find()) {
+            int n = Integer.parseInt(m.group(1));
+            String[] lines = input.split("\n");
+            String text = n >= 1 && n <= lines.length ? lines[n - 1] : "?";
+            return "table " + table + " line " + n + ": " + text;
+        }
+        return "table " + table;
+    }
+
+    private static String firstLine(String s) {
+        return s.strip().lines().filter(l -> !l.isBlank()).findFirst().orElse("(no message)");
+    }
+
+    private static final class Plan {
+        final List<String> declare = new ArrayList<>();
+        final List<String> rules = new ArrayList<>();
+        final List<String> deletedChains = new ArrayList<>();
+        final Map<String, List<String>> newHashes = new LinkedHashMap<>();
+        final Map<String, List<String>> newRules = new LinkedHashMap<>();
+        int changes;
+
+        /**
+         * One restore input: the first transaction declares (and so flushes) every chain to rewrite or delete, then
+         * writes the rules; a second one deletes the chains, as Felix table.go applyUpdates does, so that the rules
+         * referring to them are gone first.
+         */
+        String render(String table) {
+            StringBuilder b = new StringBuilder();
+            b.append('*').append(table).append('\n');
+            declare.forEach(c -> b.append(':').append(c).append(" - [0:0]\n"));
+            rules.forEach(r -> b.append(r).append('\n'));
+            b.append("COMMIT\n");
+            if (!deletedChains.isEmpty()) {
+                b.append('*').append(table).append('\n');
+                deletedChains.forEach(c -> b.append(':').append(c).append(" - [0:0]\n"));
+                deletedChains.forEach(c -> b.append("-X ").append(c).append('\n'));
+                b.append("COMMIT\n");
+            }
+            return b.toString();
+        }
+    }
+}

@@ -1,5 +1,6 @@
 package dev.tabby.dataplane.ipset;
 
+import dev.tabby.model.net.IpAddress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Set;
@@ -79,44 +80,8 @@ public record IpSet(IpSetType type, int ipVersion, Set<String> members) {
         }
     }
 
-    /** Dotted quad, or IPv6 with the longest zero run compressed, lower case: ipset's own form. */
+    /** Dotted quad, or IPv6 with the longest zero run compressed, lower case: ipset's own form (and the model's). */
     private static String format(byte[] a) {
-        if (a.length == 4) {
-            return (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff);
-        }
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                b.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (b.length() > 0 && b.charAt(b.length() - 1) != ':') {
-                b.append(':');
-            }
-            b.append(Integer.toHexString(g[i]));
-        }
-        return b.toString();
+        return IpAddress.of(a).toString();
     }
 }

@@ -1,0 +1,51 @@
+package dev.tabby.datastore.status;
+
+/**
+ * The etcd keys Felix v3.18 writes its reports under, so tools that read Calico's (calicoctl, dashboards) find ours
+ * at the same place. From libcalico-go release-v3.18 lib/backend/model: statusreports.go (ActiveStatusReportKey,
+ * written with a TTL while Felix runs), workloadendpointstatus.go and hostendpointstatus.go (value
+ * {@code {"status":"up"|"down"|"error"}}), name.go escapeName and region.go RegionString (no OpenStack region:
+ * {@code no-region}).
+ */
+public final class FelixStatusKeys {
+    /** libcalico-go model.NoRegion: the region string when FelixConfiguration sets no OpenStack region. */
+    public static final String NO_REGION = "no-region";
+
+    private FelixStatusKeys() {
+    }
+
+    /** Present (with a lease) while the node's policy renderer runs: {@code /calico/felix/v2/no-region/host/<node>/status}. */
+    public static String activeStatusReport(String node) {
+        return "/calico/felix/v2/" + NO_REGION + "/host/" + node + "/status";
+    }
+
+    /** Written on every report, no lease: {@code /calico/felix/v2/no-region/host/<node>/last_reported_status}. */
+    public static String lastStatusReport(String node) {
+        return "/calico/felix/v2/" + NO_REGION + "/host/" + node + "/last_reported_status";
+    }
+
+    /** One workload endpoint's status: {@code /calico/felix/v2/no-region/host/<node>/workload/<orch>/<workload>/endpoint/<ep>}. */
+    public static String workloadEndpointStatus(String node, String orchestrator, String workload, String endpoint) {
+        return "/calico/felix/v2/" + NO_REGION + "/host/" + node + "/workload/" + escapeName(orchestrator) + "/"
+                + escapeName(workload) + "/endpoint/" + escapeName(endpoint);
+    }
+
+    /** Every workload endpoint status of one node, for listing and clean-up. */
+    public static String workloadEndpointStatusPrefix(String node) {
+        return "/calico/felix/v2/" + NO_REGION + "/host/" + node + "/workload/";
+    }
+
+    /** One host endpoint's status: {@code /calico/felix/v1/host/<node>/endpoint/<name>} (v1, as in v3.18). */
+    public static String hostEndpointStatus(String node, String endpointName) {
+        return "/calico/felix/v1/host/" + node + "/endpoint/" + escapeName(endpointName);
+    }
+
+    public static String hostEndpointStatusPrefix(String node) {
+        return "/calico/felix/v1/host/" + node + "/endpoint/";
+    }
+
+    /** libcalico-go model/name.go escapeName: '%' then '/' escaped, so a name is one key segment. */
+    public static String escapeName(String name) {
+        return name.replace("%", "%25").replace("/", "%2f");
+    }
+}

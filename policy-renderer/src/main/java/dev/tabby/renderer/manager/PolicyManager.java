@@ -1,0 +1,124 @@
+package dev.tabby.renderer.manager;
+
+import dev.tabby.dataplane.ApplyResult;
+import dev.tabby.dataplane.ipset.IpsetDriver;
+import dev.tabby.dataplane.iptables.CommandRunner;
+import dev.tabby.dataplane.iptables.IptablesBackend;
+import dev.tabby.dataplane.iptables.IptablesTable;
+import dev.tabby.renderer.state.DataplaneChanges;
+import dev.tabby.renderer.state.PolicyState;
+import dev.tabby.renderer.state.ResourceChange;
+import dev.tabby.renderer.state.TableKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Takes the calculation's changes to the kernel, in Felix's order (felix dataplane/linux/int_dataplane.go apply):
+ * IP sets created and filled first, so no rule refers to a missing set; then every iptables table, raw, mangle, nat
+ * and filter, IPv4 then IPv6, one {@code iptables-restore} each; then the IP sets no longer used are destroyed.
+ * Runs on the apply loop's thread only.
+ */
+public final class PolicyManager {
+    private static final Logger LOG = Logger.getLogger(PolicyManager.class);
+
+    private final PolicyState state;
+    private final CommandRunner runner;
+    private final IpsetDriver ipsets;
+    private final Map<TableKey, IptablesTable> tables = new TreeMap<>();
+    private IptablesBackend backend;
+    private volatile ApplyReport lastApply = ApplyReport.NONE;
+    private volatile long applies;
+    private volatile long restoreCalls;
+
+    /** What the last apply did, for the status page and metrics. */
+    public record ApplyReport(Instant at, Duration took, int chainsWritten, int setsWritten, int writes, boolean ok,
+                              String error) {
+        static final ApplyReport NONE = new ApplyReport(null, Duration.ZERO, 0, 0, 0, false, null);
+    }
+
+    public PolicyManager(PolicyState state, CommandRunner runner) {
+        this.state = state;
+        this.runner = runner;
+        this.ipsets = new IpsetDriver(runner);
+    }
+
+    public PolicyState state() {
+        return state;
+    }
+
+    /** Records a datastore change; the kernel is written by the next {@link #apply()}. */
+    public void onUpdate(ResourceChange change) {
+        state.apply(change);
+    }
+
+    /** Next apply reads every table and the IP sets from the kernel first: adopts, repairs drift, removes stale. */
+    public void queueResync() {
+        ipsets.queueResync();
+        tables.values().forEach(IptablesTable::queueResync);
+    }
+
+    public ApplyResult apply() {
+        long start = System.nanoTime();
+        DataplaneChanges changes = state.flush();
+        push(changes);
+        List<ApplyResult> results = new ArrayList<>();
+        ApplyResult sets = ipsets.applyUpdates();
+        results.add(sets);
+        if (sets.ok()) {
+            for (IptablesTable t : tables.values()) {
+                ApplyResult r = t.apply();
+                if (r.writes() > 0 || !r.ok()) {
+                    restoreCalls++;
+                }
+                results.add(r);
+            }
+            results.add(ipsets.applyDeletions());
+        }
+        ApplyResult all = ApplyResult.merge(results);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        applies++;
+        lastApply = new ApplyReport(Instant.now(), took, changes.chainCount(), changes.ipSets.size(), all.writes(),
+                all.ok(), all.ok() ? null : all.summary());
+        if (all.writes() > 0 || !all.ok()) {
+            LOG.infof("event=policy_applied node=%s took_ms=%d chains=%d sets=%d writes=%d ok=%s", state.node(),
+                    took.toMillis(), changes.chainCount(), changes.ipSets.size(), all.writes(), all.ok());
+        }
+        return all;
+    }
+
+    private void push(DataplaneChanges c) {
+        if (backend == null) {
+            backend = IptablesBackend.select(state.settings().iptablesBackend(), runner);
+        }
+        c.removedChains.forEach((t, names) -> names.forEach(n -> table(t).removeChain(n)));
+        c.chains.forEach((t, byName) -> byName.forEach((n, rules) -> table(t).setChain(n, rules)));
+        c.hooks.forEach((t, byBuiltIn) -> byBuiltIn.forEach((b, rules) -> table(t).setHooks(b, rules)));
+        c.removedIpSets.forEach(ipsets::removeIpSet);
+        c.ipSets.forEach(ipsets::setIpSet);
+    }
+
+    private IptablesTable table(TableKey t) {
+        return tables.computeIfAbsent(t, k -> new IptablesTable(runner, backend, k.ipVersion(), k.table()));
+    }
+
+    public ApplyReport lastApply() {
+        return lastApply;
+    }
+
+    public long applies() {
+        return applies;
+    }
+
+    public long restoreCalls() {
+        return restoreCalls;
+    }
+
+    public String backend() {
+        return backend == null ? "not yet detected" : backend.name().toLowerCase();
+    }
+}

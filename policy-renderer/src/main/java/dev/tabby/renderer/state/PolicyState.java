@@ -1,0 +1,578 @@
+package dev.tabby.renderer.state;
+
+import dev.tabby.dataplane.ipset.IpSet;
+import dev.tabby.dataplane.ipset.IpSetNames;
+import dev.tabby.dataplane.ipset.IpSetType;
+import dev.tabby.model.v3.FelixConfiguration;
+import dev.tabby.model.v3.GlobalNetworkPolicy;
+import dev.tabby.model.v3.GlobalNetworkSet;
+import dev.tabby.model.v3.HostEndpoint;
+import dev.tabby.model.v3.IPPool;
+import dev.tabby.model.v3.NetworkPolicy;
+import dev.tabby.model.v3.NetworkSet;
+import dev.tabby.model.v3.Node;
+import dev.tabby.model.v3.Profile;
+import dev.tabby.model.v3.WorkloadEndpoint;
+import dev.tabby.policy.calc.ActivePolicies;
+import dev.tabby.policy.calc.CalicoPolicy;
+import dev.tabby.policy.calc.EndpointLabels;
+import dev.tabby.policy.calc.IpSetDelta;
+import dev.tabby.policy.calc.IpSetIndex;
+import dev.tabby.policy.calc.IpSetItem;
+import dev.tabby.policy.calc.IpSetSpec;
+import dev.tabby.policy.calc.PolicyProgram;
+import dev.tabby.policy.calc.PolicyResolver;
+import dev.tabby.policy.render.Chain;
+import dev.tabby.policy.render.IptRule;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.jboss.logging.Logger;
+
+/**
+ * The whole calculation of one node's policy dataplane, pure and incremental (no I/O): the datastore's resources go
+ * in through {@link #apply(ResourceChange)}, and {@link #flush()} answers with only what changed in the desired
+ * chains and IP sets since the last flush.
+ *
+ * <p>Everything rendered belongs to an owner: a policy ({@code policy:<key name>}), a profile
+ * ({@code profile:<name>}), a local endpoint ({@code wep/<ns>/<name>}, {@code hep/<name>}), the dispatch chains
+ * ({@code dispatch}) or the static chains ({@code static}). A change marks owners dirty; the flush re-renders only
+ * them and compares with what they rendered last, so a label change touches only the sets and chains it affects.
+ * Felix renders only the policies and profiles that a local endpoint uses (calc/active_rules_calculator.go); so
+ * does this.
+ *
+ * <p>Not thread-safe: the apply loop's thread owns it.
+ */
+public final class PolicyState {
+    private static final Logger LOG = Logger.getLogger(PolicyState.class);
+    static final String STATIC = "static";
+    static final String DISPATCH = "dispatch";
+
+    private final String node;
+    private final Layout layout;
+
+    // Inputs.
+    private final Map<String, Profile> profiles = new HashMap<>();
+    private final Map<String, CalicoPolicy> policies = new HashMap<>();
+    private final Map<String, WorkloadEndpoint> localWorkloads = new TreeMap<>();
+    private final Map<String, HostEndpoint> localHosts = new TreeMap<>();
+    /** Every endpoint and network set of the cluster, by IpSetItem key, for re-deriving labels. */
+    private final Map<String, Object> items = new HashMap<>();
+    private final Map<String, IPPool> pools = new TreeMap<>();
+    private final Map<String, Node> nodes = new TreeMap<>();
+    private FelixConfiguration felixDefault;
+    private FelixConfiguration felixNode;
+    private RendererSettings settings = RendererSettings.DEFAULTS;
+
+    // Calculation.
+    private final ActivePolicies active = new ActivePolicies();
+    private final IpSetIndex ipSets = new IpSetIndex();
+    private final Map<String, IpSetSpec> specs = new HashMap<>();
+    private final Map<String, Set<String>> setsByOwner = new HashMap<>();
+    private final Map<String, Integer> setRefs = new HashMap<>();
+    private final Map<String, Map<TableKey, Map<String, List<String>>>> rendered = new HashMap<>();
+    private final Map<String, List<String>> renderProblems = new TreeMap<>();
+
+    // Dirt since the last flush.
+    private final Set<String> dirtyOwners = new HashSet<>();
+    private final Set<String> dirtySets = new HashSet<>();
+    private boolean activeSetsDirty = true;
+    private boolean everythingDirty = true;
+    private Set<String> renderedPolicies = Set.of();
+    private Set<String> renderedProfiles = Set.of();
+
+    public PolicyState(String node, Layout layout) {
+        this.node = node;
+        this.layout = layout;
+    }
+
+    public String node() {
+        return node;
+    }
+
+    public RendererSettings settings() {
+        return settings;
+    }
+
+    // ---- inputs -------------------------------------------------------------------------------------------------
+
+    public void apply(ResourceChange c) {
+        switch (c.kind()) {
+            case WORKLOAD_ENDPOINT -> workload(c.id(), (WorkloadEndpoint) c.resource());
+            case HOST_ENDPOINT -> host(c.id(), (HostEndpoint) c.resource());
+            case NETWORK_POLICY -> policy("np:" + c.id(), c.resource() == null ? null : CalicoPolicy.of((NetworkPolicy) c.resource()));
+            case GLOBAL_NETWORK_POLICY -> policy("gnp:" + c.id(),
+                    c.resource() == null ? null : CalicoPolicy.of((GlobalNetworkPolicy) c.resource()));
+            case PROFILE -> profile(c.id(), (Profile) c.resource());
+            case NETWORK_SET -> item("netset/" + c.id(), c.resource());
+            case GLOBAL_NETWORK_SET -> item("gnetset/" + c.id(), c.resource());
+            case IP_POOL -> {
+                putOrRemove(pools, c.id(), (IPPool) c.resource());
+                dirtyOwners.add(STATIC);
+            }
+            case NODE -> {
+                putOrRemove(nodes, c.id(), (Node) c.resource());
+                dirtyOwners.add(STATIC);
+            }
+            case FELIX_CONFIGURATION -> felix(c.id(), (FelixConfiguration) c.resource());
+            default -> {
+            }
+        }
+    }
+
+    /** Policy keys: NetworkPolicy and GlobalNetworkPolicy names may coincide, so the input key carries the kind. */
+    private final Map<String, String> policyNameByInputKey = new HashMap<>();
+
+    private void policy(String inputKey, CalicoPolicy p) {
+        String oldName = policyNameByInputKey.remove(inputKey);
+        if (oldName != null) {
+            policies.remove(oldName);
+            active.removePolicy(oldName).forEach(dirtyOwners::add);
+            dirtyOwners.add("policy:" + oldName);
+        }
+        if (p != null) {
+            policyNameByInputKey.put(inputKey, p.name());
+            policies.put(p.name(), p);
+            active.putPolicy(p).forEach(dirtyOwners::add);
+            dirtyOwners.add("policy:" + p.name());
+        }
+        activeSetsDirty = true;
+    }
+
+    private void workload(String id, WorkloadEndpoint w) {
+        String key = "wep/" + id;
+        WorkloadEndpoint old = localWorkloads.remove(key);
+        if (w == null) {
+            items.remove(key);
+            track(ipSets.removeItem(key));
+        } else {
+            items.put(key, w);
+            track(ipSets.putItem(key, IpSetItem.of(w, profiles)));
+        }
+        boolean local = w != null && w.spec() != null && node.equals(w.spec().node());
+        if (local) {
+            localWorkloads.put(key, w);
+            active.putEndpoint(key, EndpointLabels.of(w, profiles), w.spec().profiles());
+            dirtyOwners.add(key);
+            if (old == null || !Objects.equals(iface(old), iface(w))) {
+                dirtyOwners.add(DISPATCH);
+            }
+            activeSetsDirty = true;
+        } else if (old != null) {
+            active.removeEndpoint(key);
+            dirtyOwners.add(key);
+            dirtyOwners.add(DISPATCH);
+            activeSetsDirty = true;
+        }
+    }
+
+    private void host(String id, HostEndpoint h) {
+        String key = "hep/" + id;
+        HostEndpoint old = localHosts.remove(key);
+        if (h == null) {
+            items.remove(key);
+            track(ipSets.removeItem(key));
+        } else {
+            items.put(key, h);
+            track(ipSets.putItem(key, IpSetItem.of(h, profiles)));
+        }
+        if (h != null && h.spec() != null && node.equals(h.spec().node())) {
+            localHosts.put(key, h);
+            active.putEndpoint(key, EndpointLabels.of(h, profiles), h.spec().profiles());
+            dirtyOwners.add(key);
+            dirtyOwners.add(DISPATCH);
+            activeSetsDirty = true;
+        } else if (old != null) {
+            active.removeEndpoint(key);
+            dirtyOwners.add(key);
+            dirtyOwners.add(DISPATCH);
+            activeSetsDirty = true;
+        }
+    }
+
+    private void item(String key, Object resource) {
+        if (resource == null) {
+            items.remove(key);
+            track(ipSets.removeItem(key));
+            return;
+        }
+        items.put(key, resource);
+        track(ipSets.putItem(key, itemOf(resource)));
+    }
+
+    private IpSetItem itemOf(Object r) {
+        if (r instanceof WorkloadEndpoint w) {
+            return IpSetItem.of(w, profiles);
+        }
+        if (r instanceof HostEndpoint h) {
+            return IpSetItem.of(h, profiles);
+        }
+        if (r instanceof NetworkSet n) {
+            return IpSetItem.of(n, profiles);
+        }
+        return IpSetItem.of((GlobalNetworkSet) r);
+    }
+
+    private void profile(String name, Profile p) {
+        Profile old = p == null ? profiles.remove(name) : profiles.put(name, p);
+        dirtyOwners.add("profile:" + name);
+        activeSetsDirty = true;
+        if (!Objects.equals(labelsToApply(old), labelsToApply(p))) {
+            // Inherited labels changed: every item's effective labels may have (felix label_inheritance_index.go).
+            for (Map.Entry<String, Object> e : items.entrySet()) {
+                track(ipSets.putItem(e.getKey(), itemOf(e.getValue())));
+            }
+            localWorkloads.forEach((k, w) -> active.putEndpoint(k, EndpointLabels.of(w, profiles), w.spec().profiles())
+                    .forEach(dirtyOwners::add));
+            localHosts.forEach((k, h) -> active.putEndpoint(k, EndpointLabels.of(h, profiles), h.spec().profiles())
+                    .forEach(dirtyOwners::add));
+        }
+    }
+
+    private static Map<String, String> labelsToApply(Profile p) {
+        return p == null || p.spec() == null || p.spec().labelsToApply() == null ? Map.of() : p.spec().labelsToApply();
+    }
+
+    private void felix(String name, FelixConfiguration f) {
+        if (name.equals("default")) {
+            felixDefault = f;
+        } else if (name.equals("node." + node)) {
+            felixNode = f;
+        } else {
+            return;
+        }
+        RendererSettings now = RendererSettings.merge(felixDefault, felixNode);
+        if (!now.equals(settings)) {
+            settings = now;
+            now.problems().forEach(p -> LOG.warnf("event=felix_configuration_refused node=%s problem=\"%s\"", node, p));
+            everythingDirty = true;
+        }
+    }
+
+    private void track(List<IpSetDelta> deltas) {
+        deltas.forEach(d -> dirtySets.add(d.setId()));
+    }
+
+    private static <V> void putOrRemove(Map<String, V> map, String key, V value) {
+        if (value == null) {
+            map.remove(key);
+        } else {
+            map.put(key, value);
+        }
+    }
+
+    private static String iface(WorkloadEndpoint w) {
+        return w.spec() == null ? null : w.spec().interfaceName();
+    }
+
+    // ---- output -------------------------------------------------------------------------------------------------
+
+    /** Re-renders what changed and returns the difference; nothing changed gives empty changes. */
+    public DataplaneChanges flush() {
+        DataplaneChanges out = new DataplaneChanges();
+        if (everythingDirty) {
+            everythingDirty = false;
+            activeSetsDirty = true;
+            dirtyOwners.addAll(rendered.keySet());
+            dirtyOwners.add(STATIC);
+            dirtyOwners.add(DISPATCH);
+            dirtyOwners.addAll(localWorkloads.keySet());
+            dirtyOwners.addAll(localHosts.keySet());
+            dirtySets.addAll(specs.keySet());
+        }
+        if (activeSetsDirty) {
+            activeSetsDirty = false;
+            Set<String> nowPolicies = active.activePolicies();
+            Set<String> nowProfiles = active.activeProfiles();
+            for (String p : union(renderedPolicies, nowPolicies)) {
+                if (!renderedPolicies.contains(p) || !nowPolicies.contains(p)) {
+                    dirtyOwners.add("policy:" + p);
+                }
+            }
+            for (String p : union(renderedProfiles, nowProfiles)) {
+                if (!renderedProfiles.contains(p) || !nowProfiles.contains(p)) {
+                    dirtyOwners.add("profile:" + p);
+                }
+            }
+            renderedPolicies = nowPolicies;
+            renderedProfiles = nowProfiles;
+        }
+        for (String owner : new TreeSet<>(dirtyOwners)) {
+            Rendered r;
+            try {
+                r = render(owner);
+                renderProblems.remove(owner);
+            } catch (RuntimeException e) {
+                // Fail closed: an owner that cannot be rendered gets empty chains (a policy then allows nothing,
+                // and its endpoints fall to "Drop if no policies passed packet").
+                LOG.errorf("event=render_failed owner=%s problem=\"%s\" action=rendered_empty", owner, e.getMessage());
+                renderProblems.put(owner, List.of(String.valueOf(e.getMessage())));
+                r = emptyFor(owner);
+            }
+            diffInto(owner, r, out);
+        }
+        dirtyOwners.clear();
+        for (String id : dirtySets) {
+            IpSetSpec spec = specs.get(id);
+            if (spec == null) {
+                continue; // removed: handled when its last user went
+            }
+            for (int v : settings.ipVersions()) {
+                out.ipSets.put(IpSetNames.main(v, id), ipSet(spec, id, v));
+            }
+        }
+        dirtySets.clear();
+        return out;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> u = new TreeSet<>(a);
+        u.addAll(b);
+        return u;
+    }
+
+    private IpSet ipSet(IpSetSpec spec, String id, int v) {
+        Set<String> members = new TreeSet<>();
+        for (String m : ipSets.members(id)) {
+            String ip = spec.isNamedPort() ? m.substring(0, m.indexOf(',')) : m;
+            if (ip.contains(":") == (v == 6)) {
+                members.add(m);
+            }
+        }
+        return new IpSet(spec.isNamedPort() ? IpSetType.HASH_IP_PORT : IpSetType.HASH_NET, v, members);
+    }
+
+    /** One owner's chains per table, the IP sets it refers to and the static sets it defines. */
+    record Rendered(Map<TableKey, Map<String, List<String>>> chains, Map<String, IpSetSpec> selectorSets,
+                    Map<String, IpSet> staticSets, Map<TableKey, Map<String, List<String>>> hooks) {
+        static Rendered empty() {
+            return new Rendered(Map.of(), Map.of(), Map.of(), Map.of());
+        }
+    }
+
+    private Rendered emptyFor(String owner) {
+        Map<TableKey, Map<String, List<String>>> chains = new HashMap<>();
+        Map<TableKey, Map<String, List<String>>> old = rendered.getOrDefault(owner, Map.of());
+        old.forEach((t, byName) -> byName.keySet().forEach(c ->
+                chains.computeIfAbsent(t, k -> new LinkedHashMap<>()).put(c, List.of())));
+        return new Rendered(chains, Map.of(), Map.of(), Map.of());
+    }
+
+    private Rendered render(String owner) {
+        if (owner.equals(STATIC)) {
+            return layout.render(new Layout.Inputs(node, settings, pools.values(), nodes.values(),
+                    localHosts.values()));
+        }
+        if (owner.equals(DISPATCH)) {
+            return dispatch();
+        }
+        if (owner.startsWith("policy:")) {
+            String name = owner.substring("policy:".length());
+            CalicoPolicy p = policies.get(name);
+            if (p == null || !renderedPolicies.contains(name)) {
+                return Rendered.empty();
+            }
+            String table = p.doNotTrack() ? TableKey.RAW : p.preDNAT() ? TableKey.MANGLE : TableKey.FILTER;
+            return program(v -> PolicyProgram.of(p, settings.ruleRenderer(), v), table);
+        }
+        if (owner.startsWith("profile:")) {
+            String name = owner.substring("profile:".length());
+            if (!renderedProfiles.contains(name)) {
+                return Rendered.empty();
+            }
+            // A profile an endpoint names but the datastore lacks renders empty (no rule allows), so the jumps to
+            // it stay valid and the endpoint falls to its final drop.
+            Profile p = profiles.getOrDefault(name, new Profile(dev.tabby.model.v3.ObjectMeta.named(name), null));
+            return program(v -> PolicyProgram.of(p, settings.ruleRenderer(), v), TableKey.FILTER);
+        }
+        if (owner.startsWith("wep/")) {
+            WorkloadEndpoint w = localWorkloads.get(owner);
+            if (w == null) {
+                return Rendered.empty();
+            }
+            PolicyResolver.Resolution r = active.resolution(owner);
+            Map<TableKey, Map<String, List<String>>> chains = new HashMap<>();
+            for (int v : settings.ipVersions()) {
+                chains.put(new TableKey(v, TableKey.FILTER), toRules(layout.workloadChains(settings,
+                        w.spec().interfaceName(), r)));
+            }
+            return new Rendered(chains, Map.of(), Map.of(), Map.of());
+        }
+        if (owner.startsWith("hep/")) {
+            HostEndpoint h = localHosts.get(owner);
+            if (h == null) {
+                return Rendered.empty();
+            }
+            Map<TableKey, Map<String, List<String>>> chains = new HashMap<>();
+            for (int v : settings.ipVersions()) {
+                layout.hostEndpointChains(settings, h, active.resolution(owner), v)
+                        .forEach((table, list) -> chains.put(new TableKey(v, table), toRules(list)));
+            }
+            return new Rendered(chains, Map.of(), Map.of(), Map.of());
+        }
+        throw new IllegalStateException("unknown owner " + owner);
+    }
+
+    private Rendered dispatch() {
+        Map<TableKey, Map<String, List<String>>> chains = new HashMap<>();
+        List<String> ifaces = localWorkloads.values().stream().map(PolicyState::iface).filter(Objects::nonNull)
+                .filter(s -> !s.isEmpty()).distinct().toList();
+        for (int v : settings.ipVersions()) {
+            layout.dispatchChains(settings, ifaces, localHosts.values(), v)
+                    .forEach((table, list) -> chains.computeIfAbsent(new TableKey(v, table), k -> new LinkedHashMap<>())
+                            .putAll(toRules(list)));
+        }
+        return new Rendered(chains, Map.of(), Map.of(), Map.of());
+    }
+
+    private Rendered program(java.util.function.IntFunction<PolicyProgram> of, String table) {
+        Map<TableKey, Map<String, List<String>>> chains = new HashMap<>();
+        Map<String, IpSetSpec> sets = new HashMap<>();
+        for (int v : settings.ipVersions()) {
+            PolicyProgram prog = of.apply(v);
+            chains.put(new TableKey(v, table), toRules(prog.chains()));
+            sets.putAll(prog.ipSets());
+        }
+        return new Rendered(chains, sets, Map.of(), Map.of());
+    }
+
+    static Map<String, List<String>> toRules(Collection<Chain> chains) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Chain c : chains) {
+            List<String> rules = new ArrayList<>(c.rules().size());
+            String prefix = "-A " + c.name() + " ";
+            for (IptRule r : c.rules()) {
+                rules.add(r.renderAppend(c.name(), "").substring(prefix.length()));
+            }
+            out.put(c.name(), List.copyOf(rules));
+        }
+        return out;
+    }
+
+    private final Map<String, Map<String, IpSet>> staticSetsByOwner = new HashMap<>();
+    private final Map<TableKey, Map<String, List<String>>> hooks = new HashMap<>();
+
+    /** Records the owner's new rendering and writes into {@code out} what differs from its last. */
+    private void diffInto(String owner, Rendered now, DataplaneChanges out) {
+        Map<TableKey, Map<String, List<String>>> before = rendered.getOrDefault(owner, Map.of());
+        for (Map.Entry<TableKey, Map<String, List<String>>> e : before.entrySet()) {
+            Map<String, List<String>> after = now.chains().getOrDefault(e.getKey(), Map.of());
+            for (String chain : e.getValue().keySet()) {
+                if (!after.containsKey(chain)) {
+                    out.removeChain(e.getKey(), chain);
+                }
+            }
+        }
+        for (Map.Entry<TableKey, Map<String, List<String>>> e : now.chains().entrySet()) {
+            Map<String, List<String>> old = before.getOrDefault(e.getKey(), Map.of());
+            e.getValue().forEach((chain, rules) -> {
+                if (!rules.equals(old.get(chain))) {
+                    out.setChain(e.getKey(), chain, rules);
+                }
+            });
+        }
+        if (now.chains().isEmpty()) {
+            rendered.remove(owner);
+        } else {
+            rendered.put(owner, now.chains());
+        }
+        // Selector sets: counted by user, kept while one uses them.
+        Set<String> oldSets = setsByOwner.getOrDefault(owner, Set.of());
+        Set<String> newSets = now.selectorSets().keySet();
+        for (Map.Entry<String, IpSetSpec> s : now.selectorSets().entrySet()) {
+            if (!oldSets.contains(s.getKey()) && setRefs.merge(s.getKey(), 1, Integer::sum) == 1) {
+                specs.put(s.getKey(), s.getValue());
+                ipSets.addSet(s.getValue());
+                dirtySets.add(s.getKey());
+            }
+        }
+        for (String id : oldSets) {
+            if (!newSets.contains(id) && setRefs.merge(id, -1, Integer::sum) == 0) {
+                setRefs.remove(id);
+                specs.remove(id);
+                ipSets.removeSet(id);
+                dirtySets.remove(id);
+                for (int v : List.of(4, 6)) {
+                    out.removedIpSets.add(IpSetNames.main(v, id));
+                    out.ipSets.remove(IpSetNames.main(v, id));
+                }
+            }
+        }
+        if (newSets.isEmpty()) {
+            setsByOwner.remove(owner);
+        } else {
+            setsByOwner.put(owner, Set.copyOf(newSets));
+        }
+        // Static sets (pools, hosts): written whole when they differ.
+        Map<String, IpSet> oldStatic = staticSetsByOwner.getOrDefault(owner, Map.of());
+        now.staticSets().forEach((name, set) -> {
+            if (!set.equals(oldStatic.get(name))) {
+                out.ipSets.put(name, set);
+                out.removedIpSets.remove(name);
+            }
+        });
+        oldStatic.keySet().stream().filter(n -> !now.staticSets().containsKey(n)).forEach(out.removedIpSets::add);
+        staticSetsByOwner.put(owner, Map.copyOf(now.staticSets()));
+        if (owner.equals(STATIC)) {
+            Set<TableKey> tables = new HashSet<>(hooks.keySet());
+            tables.addAll(now.hooks().keySet());
+            for (TableKey t : tables) {
+                Map<String, List<String>> want = now.hooks().getOrDefault(t, Map.of());
+                Map<String, List<String>> had = hooks.getOrDefault(t, Map.of());
+                if (!want.equals(had)) {
+                    Map<String, List<String>> delta = new HashMap<>();
+                    had.keySet().forEach(b -> delta.put(b, List.of()));
+                    delta.putAll(want);
+                    out.hooks.put(t, delta);
+                }
+            }
+            hooks.clear();
+            hooks.putAll(now.hooks());
+        }
+    }
+
+    // ---- views for status and explain --------------------------------------------------------------------------
+
+    /** This node's endpoints, by key ({@code wep/<ns>/<name>}, {@code hep/<name>}). */
+    public Map<String, WorkloadEndpoint> localWorkloads() {
+        return Map.copyOf(localWorkloads);
+    }
+
+    public Map<String, HostEndpoint> localHosts() {
+        return Map.copyOf(localHosts);
+    }
+
+    public PolicyResolver.Resolution resolution(String endpointKey) {
+        return active.resolution(endpointKey);
+    }
+
+    /** Chains and rules desired now, per table (for counts and the status page). */
+    public Map<TableKey, Integer> ruleCounts() {
+        Map<TableKey, Integer> out = new TreeMap<>();
+        rendered.values().forEach(byTable -> byTable.forEach((t, chains) ->
+                chains.values().forEach(r -> out.merge(t, r.size(), Integer::sum))));
+        return out;
+    }
+
+    public int chainCount() {
+        return rendered.values().stream().flatMap(m -> m.values().stream()).mapToInt(Map::size).sum();
+    }
+
+    public int ipSetCount() {
+        return specs.size() * settings.ipVersions().size()
+                + staticSetsByOwner.values().stream().mapToInt(Map::size).sum();
+    }
+
+    /** Owners that could not be rendered (rendered empty instead), with why. */
+    public Map<String, List<String>> renderProblems() {
+        return Map.copyOf(renderProblems);
+    }
+}

@@ -1,0 +1,196 @@
+package dev.tabby.renderer.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tabby.dataplane.iptables.CommandRunner;
+import dev.tabby.datastore.KeyValueStore;
+import dev.tabby.datastore.ResourceStore;
+import dev.tabby.datastore.resource.ResourceId;
+import dev.tabby.datastore.status.FelixStatusKeys;
+import dev.tabby.datastore.testing.EtcdExtension;
+import dev.tabby.model.codec.ResourceCodec;
+import dev.tabby.model.v3.Kind;
+import dev.tabby.model.v3.Resource;
+import dev.tabby.netlink.testing.Cmd;
+import dev.tabby.netlink.testing.NamespaceExtension;
+import dev.tabby.netlink.testing.TestNamespace;
+import dev.tabby.renderer.agent.AgentSettings;
+import dev.tabby.renderer.agent.PolicyAgent;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The whole renderer (syncer, calculation, drivers, status) against a real etcd and the real iptables and ipset of a
+ * namespace the test made: {@code iptables-save} and {@code ipset list} there are the oracle.
+ */
+class PolicyAgentKernelTest {
+    @RegisterExtension
+    static final EtcdExtension ETCD = new EtcdExtension();
+
+    @RegisterExtension
+    final NamespaceExtension netns = new NamespaceExtension();
+
+    private static KeyValueStore kv;
+    private static ResourceStore resources;
+    private PolicyAgent agent;
+
+    @BeforeAll
+    static void connect() {
+        assumeTrue("root".equals(System.getProperty("user.name")), "namespaces need root");
+        kv = KeyValueStore.connect(ETCD.config());
+        resources = new ResourceStore(kv);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        if (kv != null) {
+            kv.close();
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    private static void apply(String yaml) {
+        for (Resource r : ResourceCodec.read(yaml).resources()) {
+            resources.apply(r);
+        }
+    }
+
+    private static String wep(String node, String name, String iface, String ip, String labels) {
+        return """
+                apiVersion: projectcalico.org/v3
+                kind: WorkloadEndpoint
+                metadata:
+                  name: %1$s-cni-%2$s-eth0
+                  namespace: default
+                  labels: {%5$s}
+                spec:
+                  node: %1$s
+                  orchestrator: cni
+                  workload: %2$s
+                  endpoint: eth0
+                  interfaceName: %3$s
+                  ipNetworks: [%4$s/32]
+                """.formatted(node, name, iface, ip, labels);
+    }
+
+    private String save(TestNamespace ns, String table) {
+        return Cmd.run("ip", "netns", "exec", ns.name(), "iptables-legacy-save", "-t", table);
+    }
+
+    private String ipsetList(TestNamespace ns) {
+        return Cmd.run("ip", "netns", "exec", ns.name(), "ipset", "list");
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 20 s: " + what);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private String status(String key) {
+        return kv.get(key).map(e -> e.valueAsString()).orElse(null);
+    }
+
+    @Test
+    void policyChainsAndSelectorSetsFollowPoliciesAndLabelsAndEndpointsReportUp() {
+        TestNamespace ns = netns.create();
+        apply(wep("pa-n1", "db", "calidb0001", "10.65.0.2", "app: db"));
+        apply(wep("pa-n2", "web", "caliweb0001", "10.65.1.5", "role: frontend"));
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: GlobalNetworkPolicy
+                metadata: {name: pa-allow-frontend}
+                spec:
+                  selector: app == 'db'
+                  ingress:
+                  - action: Allow
+                    protocol: TCP
+                    source: {selector: role == 'frontend'}
+                    destination: {ports: [5432]}
+                """);
+        agent = new PolicyAgent(kv, new AgentSettings("pa-n1", CommandRunner.inNamespace(ns.name()))).start();
+
+        await("the endpoint's chain jumps to the policy", () -> save(ns, "filter")
+                .contains("-A cali-tw-calidb0001 -m comment --comment \"cali:"));
+        String filter = save(ns, "filter");
+        assertTrue(filter.contains("--jump cali-pi-pa-allow-frontend") || filter.contains("-j cali-pi-pa-allow-frontend"),
+                filter);
+        assertTrue(filter.contains(":cali-pi-pa-allow-frontend"), filter);
+        assertTrue(filter.contains("--dport 5432") || filter.contains("--dports 5432"), filter);
+        assertFalse(filter.contains("caliweb0001"), "a remote endpoint gets no chains here: " + filter);
+        String sets = ipsetList(ns);
+        assertTrue(sets.contains("10.65.1.5"), "the frontend's address is in the selector set: " + sets);
+
+        String statusKey = FelixStatusKeys.workloadEndpointStatus("pa-n1", "cni", "db", "eth0");
+        await("the endpoint's status is up", () -> "{\"status\":\"up\"}".equals(status(statusKey)));
+
+        // A label change touches the set only.
+        apply(wep("pa-n2", "web", "caliweb0001", "10.65.1.5", "role: backend"));
+        await("the relabelled endpoint leaves the set", () -> !ipsetList(ns).contains("10.65.1.5"));
+
+        // The policy goes: the endpoint's chain no longer jumps to it and its chains are removed.
+        resources.delete(new ResourceId(Kind.GLOBAL_NETWORK_POLICY, null, "pa-allow-frontend"), null);
+        await("the policy's chain is gone", () -> !save(ns, "filter").contains("cali-pi-pa-allow-frontend"));
+
+        // The endpoint goes: its chains and its status go.
+        resources.delete(new ResourceId(Kind.WORKLOAD_ENDPOINT, "default", "pa-n1-cni-db-eth0"), null);
+        await("the endpoint's chains are gone", () -> !save(ns, "filter").contains("cali-tw-calidb0001"));
+        await("the endpoint's status is deleted", () -> status(statusKey) == null);
+    }
+
+    @Test
+    void tamperingIsRepairedWithinTheRefreshIntervalAndARestartAdoptsWithoutWrites() {
+        TestNamespace ns = netns.create();
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: FelixConfiguration
+                metadata: {name: node.pa-n3}
+                spec: {iptablesRefreshInterval: 2s}
+                """);
+        apply(wep("pa-n3", "app", "caliapp0003", "10.65.3.2", "app: x"));
+        agent = new PolicyAgent(kv, new AgentSettings("pa-n3", CommandRunner.inNamespace(ns.name()))).start();
+        await("chains written", () -> save(ns, "filter").contains("-A cali-tw-caliapp0003"));
+        String before = rules(save(ns, "filter"), "cali-tw-caliapp0003");
+
+        Cmd.run("ip", "netns", "exec", ns.name(), "iptables-legacy", "-F", "cali-tw-caliapp0003");
+        assertFalse(save(ns, "filter").contains("-A cali-tw-caliapp0003"));
+        await("the flushed chain is rewritten", () -> rules(save(ns, "filter"), "cali-tw-caliapp0003").equals(before));
+
+        // A foreign rule in a foreign chain is never touched.
+        Cmd.run("ip", "netns", "exec", ns.name(), "iptables-legacy", "-N", "OPERATOR");
+        Cmd.run("ip", "netns", "exec", ns.name(), "iptables-legacy", "-A", "OPERATOR", "-j", "ACCEPT");
+
+        agent.close();
+        agent = new PolicyAgent(kv, new AgentSettings("pa-n3", CommandRunner.inNamespace(ns.name()))).start();
+        PolicyAgent restarted = agent;
+        await("the restarted renderer is ready", restarted::ready);
+        assertEquals(0, restarted.manager().restoreCalls(), "the kernel was right: adopting it writes nothing");
+        assertTrue(save(ns, "filter").contains("-A OPERATOR -j ACCEPT"), "the operator's chain is untouched");
+    }
+
+    private static String rules(String save, String chain) {
+        return save.lines().filter(l -> l.startsWith("-A " + chain + " ")).reduce("", (a, b) -> a + b + "\n");
+    }
+}

@@ -10,7 +10,8 @@ PKGS_BUILD="openjdk-17-jdk-headless:javac maven:mvn"
 PKGS_RUN="etcd-server:etcd etcd-client:etcdctl iproute2:ip openssl:openssl procps:ps util-linux:setpriv iputils-ping:ping"
 # What only the tests use: Debian's reference CNI plugins (bridge, host-local) to drive tabby-ipam beside them, and
 # iptables, nft and ipset: the probe's firewall checks read their rules, the dataplane's drivers write them.
-PKGS_TEST="containernetworking-plugins:/usr/lib/cni/bridge iptables:iptables-save nftables:nft ipset:ipset"
+# socat: the policy traffic tests listen and connect with it inside workloads.
+PKGS_TEST="containernetworking-plugins:/usr/lib/cni/bridge iptables:iptables-save nftables:nft ipset:ipset socat:socat"
 
 # install_missing "pkg:command ...": installs the packages whose command is not on PATH.
 install_missing() {

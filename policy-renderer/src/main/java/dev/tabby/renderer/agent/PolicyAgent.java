@@ -68,7 +68,8 @@ public final class PolicyAgent implements AutoCloseable {
 
     public PolicyAgent(KeyValueStore store, AgentSettings settings) {
         this.settings = settings;
-        this.manager = new PolicyManager(new PolicyState(settings.node(), new Layout()), settings.runner());
+        this.manager = new PolicyManager(new PolicyState(settings.node(), new Layout(),
+                dev.tabby.renderer.manager.Features.randomFully(settings.runner())), settings.runner());
         // The loop's own periodic resync is off (a day); the refresher below follows iptablesRefreshInterval.
         this.loop = new ApplyLoop(LoopSettings.defaults("policy-" + settings.node()).withResyncInterval(Duration.ofDays(1)),
                 this::applyAndReport, manager::queueResync);
@@ -122,8 +123,7 @@ public final class PolicyAgent implements AutoCloseable {
         Map<String, String> statuses = new HashMap<>();
         for (Map.Entry<String, WorkloadEndpoint> e : s.localWorkloads().entrySet()) {
             WorkloadEndpoint w = e.getValue();
-            String key = FelixStatusKeys.workloadEndpointStatus(s.node(), w.spec().orchestrator(), w.spec().workload(),
-                    w.spec().endpoint());
+            String key = FelixStatusKeys.forWorkloadEndpoint(w.metadata().namespace(), w.metadata().name()).orElseThrow();
             views.put(e.getKey(), view(e.getKey(), "WorkloadEndpoint", w.spec().interfaceName(), key, s));
             statuses.put(key, r.ok() ? "up" : endpointStatus.written().getOrDefault(key, "down"));
         }

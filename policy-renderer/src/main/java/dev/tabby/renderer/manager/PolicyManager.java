@@ -97,7 +97,7 @@ public final class PolicyManager {
         }
         c.removedChains.forEach((t, names) -> names.forEach(n -> table(t).removeChain(n)));
         c.chains.forEach((t, byName) -> byName.forEach((n, rules) -> table(t).setChain(n, rules)));
-        c.hooks.forEach((t, byBuiltIn) -> byBuiltIn.forEach((b, rules) -> table(t).setHooks(b, rules)));
+        c.hooks.forEach((t, byBuiltIn) -> byBuiltIn.forEach((b, h) -> table(t).setHooks(b, h.insert(), h.append())));
         c.removedIpSets.forEach(ipsets::removeIpSet);
         c.ipSets.forEach(ipsets::setIpSet);
     }

@@ -15,7 +15,7 @@ import java.util.Set;
 public final class DataplaneChanges {
     public final Map<TableKey, Map<String, List<String>>> chains = new HashMap<>();
     public final Map<TableKey, Set<String>> removedChains = new HashMap<>();
-    public final Map<TableKey, Map<String, List<String>>> hooks = new HashMap<>();
+    public final Map<TableKey, Map<String, Layout.Hook>> hooks = new HashMap<>();
     public final Map<String, IpSet> ipSets = new HashMap<>();
     public final Set<String> removedIpSets = new HashSet<>();
 

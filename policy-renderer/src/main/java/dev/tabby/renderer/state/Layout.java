@@ -10,83 +10,141 @@ import dev.tabby.policy.calc.CalicoPolicy;
 import dev.tabby.policy.calc.PolicyResolver;
 import dev.tabby.policy.render.Chain;
 import dev.tabby.policy.render.EndpointChains;
+import dev.tabby.policy.render.HostEndpointTables;
+import dev.tabby.policy.render.IptRule;
+import dev.tabby.policy.render.StaticChains;
+import dev.tabby.policy.render.StaticIpSet;
+import dev.tabby.policy.render.StaticTable;
 import dev.tabby.policy.render.WorkloadDispatch;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Felix v3.18's iptables layout, assembled from the renderers of services/policy: which chains go in which table for
- * the static part, one workload or host endpoint, and the dispatch chains.
+ * Felix v3.18's iptables layout, assembled from the renderers of services/policy: the static chains of every table
+ * with their hooks and fixed IP sets (felix dataplane/linux/int_dataplane.go, masq_mgr.go, vxlan_mgr.go), one
+ * workload's chains, the host endpoints' chains with their dispatch (endpoint_mgr.go), and the workload dispatch.
  */
 public final class Layout {
 
     /** What the static chains and sets depend on. */
-    public record Inputs(String node, RendererSettings settings, Collection<IPPool> pools, Collection<Node> nodes,
-                         Collection<HostEndpoint> localHosts) {
+    public record Inputs(RendererSettings settings, Collection<IPPool> pools, Collection<Node> nodes) {
     }
 
-    PolicyState.Rendered render(Inputs in) {
+    /** Rules a built-in chain gets: at its top, and at its end (FORWARD only). */
+    public record Hook(List<String> insert, List<String> append) {
+    }
+
+    PolicyState.Rendered staticPart(Inputs in) {
+        StaticChains statics = new StaticChains(in.settings().statics());
+        Map<TableKey, Map<String, List<String>>> chains = new HashMap<>();
+        Map<TableKey, Map<String, Hook>> hooks = new HashMap<>();
         Map<String, IpSet> sets = new HashMap<>();
         for (int v : in.settings().ipVersions()) {
-            sets.putAll(poolAndHostSets(in, v));
+            Map<String, IpSet> vSets = fixedSets(in, v);
+            sets.putAll(vSets);
+            boolean natOutgoing = !vSets.get(StaticIpSet.MASQ_IPAM_POOLS.name(v)).members().isEmpty();
+            for (StaticTable t : statics.tables(v, natOutgoing, List.of())) {
+                TableKey key = new TableKey(v, t.table());
+                chains.put(key, PolicyState.toRules(t.chains()));
+                Map<String, Hook> byBuiltIn = new TreeMap<>();
+                for (StaticTable.Hook h : t.hooks()) {
+                    byBuiltIn.put(h.builtIn(), new Hook(text(h.builtIn(), h.insert()), text(h.builtIn(), h.append())));
+                }
+                hooks.put(key, byBuiltIn);
+            }
         }
-        return new PolicyState.Rendered(Map.of(), Map.of(), sets, Map.of());
+        return new PolicyState.Rendered(chains, Map.of(), sets, hooks);
     }
 
-    /** felix rules/rule_defs.go: the sets of all pools, the masquerading pools and all hosts' addresses. */
-    static Map<String, IpSet> poolAndHostSets(Inputs in, int v) {
+    private static List<String> text(String chain, List<IptRule> rules) {
+        String prefix = "-A " + chain + " ";
+        return rules.stream().map(r -> r.renderAppend(chain, "").substring(prefix.length())).toList();
+    }
+
+    /**
+     * The sets the static chains match on: every pool and the natOutgoing pools (felix masq_mgr.go: natOutgoing
+     * pools count even when disabled), and for IPv4 every node's address as IP-in-IP and VXLAN peers (ipip_mgr.go,
+     * vxlan_mgr.go: the node's BGP IPv4 address is its tunnel parent's).
+     */
+    static Map<String, IpSet> fixedSets(Inputs in, int v) {
         TreeSet<String> all = new TreeSet<>();
         TreeSet<String> masq = new TreeSet<>();
         for (IPPool p : in.pools()) {
             if (p.spec() == null || p.spec().cidr() == null) {
                 continue;
             }
-            Cidr c = Cidr.parseCidrOrIp(p.spec().cidr()).network();
+            Cidr c;
+            try {
+                c = Cidr.parseCidrOrIp(p.spec().cidr()).network();
+            } catch (IllegalArgumentException e) {
+                continue; // the pool's own validation names it; it matches nothing here
+            }
             if ((c.version() == 6) != (v == 6)) {
                 continue;
             }
             all.add(c.toString());
-            if (Boolean.TRUE.equals(p.spec().natOutgoing()) && !Boolean.TRUE.equals(p.spec().disabled())) {
+            if (Boolean.TRUE.equals(p.spec().natOutgoing())) {
                 masq.add(c.toString());
             }
         }
-        TreeSet<String> hosts = new TreeSet<>();
-        for (Node n : in.nodes()) {
-            if (n.spec() == null || n.spec().bgp() == null) {
-                continue;
+        Map<String, IpSet> out = new HashMap<>();
+        out.put(StaticIpSet.ALL_IPAM_POOLS.name(v), new IpSet(IpSetType.HASH_NET, v, all));
+        out.put(StaticIpSet.MASQ_IPAM_POOLS.name(v), new IpSet(IpSetType.HASH_NET, v, masq));
+        if (v == 4) {
+            TreeSet<String> hosts = new TreeSet<>();
+            for (Node n : in.nodes()) {
+                String addr = n.spec() == null || n.spec().bgp() == null ? null : n.spec().bgp().ipv4Address();
+                if (addr != null && !addr.isBlank()) {
+                    hosts.add(addr.contains("/") ? addr.substring(0, addr.indexOf('/')) : addr);
+                }
             }
-            String addr = v == 6 ? n.spec().bgp().ipv6Address() : n.spec().bgp().ipv4Address();
-            if (addr != null && !addr.isBlank()) {
-                String ip = addr.contains("/") ? addr.substring(0, addr.indexOf('/')) : addr;
-                hosts.add(ip);
-            }
+            out.put(StaticIpSet.ALL_HOSTS_NET.name(4), new IpSet(IpSetType.HASH_NET, 4, hosts));
+            out.put(StaticIpSet.ALL_VXLAN_NET.name(4), new IpSet(IpSetType.HASH_NET, 4, hosts));
         }
-        String p = v == 6 ? "cali60" : "cali40";
-        return Map.of(
-                p + "all-ipam-pools", new IpSet(IpSetType.HASH_NET, v, all),
-                p + "masq-ipam-pools", new IpSet(IpSetType.HASH_NET, v, masq),
-                p + "all-hosts-net", new IpSet(IpSetType.HASH_NET, v, hosts));
+        return out;
     }
 
     List<Chain> workloadChains(RendererSettings s, String iface, PolicyResolver.Resolution r) {
-        EndpointChains.Config config = new EndpointChains.Config(s.marks(), RendererSettings.fragment(s.filterAllowAction()),
-                s.disableConntrackInvalid(), s.allowVxlanFromWorkloads(), s.allowIpipFromWorkloads(), s.vxlanPort());
-        return new EndpointChains(config).workload(iface, true, names(r.ingress()), names(r.egress()), r.profiles());
+        return new EndpointChains(s.endpointChains()).workload(iface, true, names(r.ingress()), names(r.egress()),
+                r.profiles());
     }
 
-    Map<String, List<Chain>> hostEndpointChains(RendererSettings s, HostEndpoint h, PolicyResolver.Resolution r, int v) {
-        return Map.of();
+    /**
+     * The host endpoints' chains and the host dispatch chains, per table (filter, mangle, raw). The dispatch chains
+     * exist even with no host endpoint: the static chains jump to them. A host endpoint protects the interface it
+     * names ({@code *}: all of them); of two naming one interface the first by name wins (felix endpoint_mgr.go).
+     */
+    Map<String, List<Chain>> hostChains(RendererSettings s, Map<String, HostEndpoint> localHosts,
+                                        Map<String, PolicyResolver.Resolution> resolutions) {
+        Map<String, PolicyResolver.Resolution> byIface = new TreeMap<>();
+        for (Map.Entry<String, HostEndpoint> e : new TreeMap<>(localHosts).entrySet()) {
+            String iface = e.getValue().spec() == null ? null : e.getValue().spec().interfaceName();
+            PolicyResolver.Resolution r = resolutions.get(e.getKey());
+            if (iface != null && !iface.isBlank() && r != null) {
+                byIface.putIfAbsent(iface, r);
+            }
+        }
+        HostEndpointTables.Tables t = new HostEndpointTables(s.endpointChains(),
+                s.statics().workloadInterfacePrefixes()).render(byIface);
+        Map<String, List<Chain>> out = new HashMap<>();
+        out.put(TableKey.FILTER, t.filter());
+        out.put(TableKey.MANGLE, t.mangle());
+        out.put(TableKey.RAW, t.raw());
+        return out;
     }
 
-    Map<String, List<Chain>> dispatchChains(RendererSettings s, List<String> workloadIfaces,
-                                            Collection<HostEndpoint> hosts, int v) {
-        return Map.of(TableKey.FILTER, WorkloadDispatch.chains(workloadIfaces));
+    List<Chain> workloadDispatch(List<String> workloadIfaces) {
+        return WorkloadDispatch.chains(workloadIfaces);
     }
 
     public static List<String> names(List<CalicoPolicy> policies) {
-        return policies.stream().map(CalicoPolicy::name).toList();
+        List<String> out = new ArrayList<>(policies.size());
+        policies.forEach(p -> out.add(p.name()));
+        return out;
     }
 }

@@ -55,9 +55,11 @@ public final class PolicyState {
     private static final Logger LOG = Logger.getLogger(PolicyState.class);
     static final String STATIC = "static";
     static final String DISPATCH = "dispatch";
+    static final String HOSTS = "hosts";
 
     private final String node;
     private final Layout layout;
+    private final boolean randomFully;
 
     // Inputs.
     private final Map<String, Profile> profiles = new HashMap<>();
@@ -89,9 +91,13 @@ public final class PolicyState {
     private Set<String> renderedPolicies = Set.of();
     private Set<String> renderedProfiles = Set.of();
 
-    public PolicyState(String node, Layout layout) {
+    /**
+     * @param randomFully iptables and the kernel support {@code --random-fully} (felix iptables/feature_detect.go)
+     */
+    public PolicyState(String node, Layout layout, boolean randomFully) {
         this.node = node;
         this.layout = layout;
+        this.randomFully = randomFully;
     }
 
     public String node() {
@@ -117,10 +123,14 @@ public final class PolicyState {
             case IP_POOL -> {
                 putOrRemove(pools, c.id(), (IPPool) c.resource());
                 dirtyOwners.add(STATIC);
+                remerge(); // an unset ipipEnabled / vxlanEnabled follows the pools
             }
             case NODE -> {
                 putOrRemove(nodes, c.id(), (Node) c.resource());
                 dirtyOwners.add(STATIC);
+                if (c.id().equals(node)) {
+                    remerge(); // this node's tunnel addresses
+                }
             }
             case FELIX_CONFIGURATION -> felix(c.id(), (FelixConfiguration) c.resource());
             default -> {
@@ -135,20 +145,28 @@ public final class PolicyState {
         String oldName = policyNameByInputKey.remove(inputKey);
         if (oldName != null) {
             policies.remove(oldName);
-            active.removePolicy(oldName).forEach(dirtyOwners::add);
+            active.removePolicy(oldName).forEach(this::markEndpoint);
             dirtyOwners.add("policy:" + oldName);
         }
         if (p != null) {
             policyNameByInputKey.put(inputKey, p.name());
             policies.put(p.name(), p);
-            active.putPolicy(p).forEach(dirtyOwners::add);
+            active.putPolicy(p).forEach(this::markEndpoint);
             dirtyOwners.add("policy:" + p.name());
         }
         activeSetsDirty = true;
     }
 
+    /** An endpoint whose policies changed: its own chains, or, for a host endpoint, the host endpoints' chains. */
+    private void markEndpoint(String key) {
+        dirtyOwners.add(key.startsWith("hep/") ? HOSTS : key);
+    }
+
     private void workload(String id, WorkloadEndpoint w) {
         String key = "wep/" + id;
+        if (w != null && !felixSees(w)) {
+            w = null;
+        }
         WorkloadEndpoint old = localWorkloads.remove(key);
         if (w == null) {
             items.remove(key);
@@ -187,13 +205,11 @@ public final class PolicyState {
         if (h != null && h.spec() != null && node.equals(h.spec().node())) {
             localHosts.put(key, h);
             active.putEndpoint(key, EndpointLabels.of(h, profiles), h.spec().profiles());
-            dirtyOwners.add(key);
-            dirtyOwners.add(DISPATCH);
+            dirtyOwners.add(HOSTS);
             activeSetsDirty = true;
         } else if (old != null) {
             active.removeEndpoint(key);
-            dirtyOwners.add(key);
-            dirtyOwners.add(DISPATCH);
+            dirtyOwners.add(HOSTS);
             activeSetsDirty = true;
         }
     }
@@ -231,9 +247,12 @@ public final class PolicyState {
                 track(ipSets.putItem(e.getKey(), itemOf(e.getValue())));
             }
             localWorkloads.forEach((k, w) -> active.putEndpoint(k, EndpointLabels.of(w, profiles), w.spec().profiles())
-                    .forEach(dirtyOwners::add));
-            localHosts.forEach((k, h) -> active.putEndpoint(k, EndpointLabels.of(h, profiles), h.spec().profiles())
-                    .forEach(dirtyOwners::add));
+                    .forEach(this::markEndpoint));
+            localHosts.forEach((k, h) -> {
+                if (!active.putEndpoint(k, EndpointLabels.of(h, profiles), h.spec().profiles()).isEmpty()) {
+                    dirtyOwners.add(HOSTS);
+                }
+            });
         }
     }
 
@@ -249,7 +268,12 @@ public final class PolicyState {
         } else {
             return;
         }
-        RendererSettings now = RendererSettings.merge(felixDefault, felixNode);
+        remerge();
+    }
+
+    private void remerge() {
+        RendererSettings now = RendererSettings.merge(felixDefault, felixNode, nodes.get(node), pools.values(),
+                randomFully, settings);
         if (!now.equals(settings)) {
             settings = now;
             now.problems().forEach(p -> LOG.warnf("event=felix_configuration_refused node=%s problem=\"%s\"", node, p));
@@ -269,6 +293,16 @@ public final class PolicyState {
         }
     }
 
+    /**
+     * Felix ignores an endpoint without addresses, or whose name is not {@code <node>-<orch>-<workload>-<endpoint>}
+     * (libcalico-go updateprocessors/workloadendpointprocessor.go).
+     */
+    static boolean felixSees(WorkloadEndpoint w) {
+        return w.spec() != null && w.spec().ipNetworks() != null && !w.spec().ipNetworks().isEmpty()
+                && dev.tabby.datastore.status.FelixStatusKeys.forWorkloadEndpoint(w.metadata().namespace(),
+                w.metadata().name()).isPresent();
+    }
+
     private static String iface(WorkloadEndpoint w) {
         return w.spec() == null ? null : w.spec().interfaceName();
     }
@@ -284,8 +318,8 @@ public final class PolicyState {
             dirtyOwners.addAll(rendered.keySet());
             dirtyOwners.add(STATIC);
             dirtyOwners.add(DISPATCH);
+            dirtyOwners.add(HOSTS);
             dirtyOwners.addAll(localWorkloads.keySet());
-            dirtyOwners.addAll(localHosts.keySet());
             dirtySets.addAll(specs.keySet());
         }
         if (activeSetsDirty) {
@@ -352,7 +386,7 @@ public final class PolicyState {
 
     /** One owner's chains per table, the IP sets it refers to and the static sets it defines. */
     record Rendered(Map<TableKey, Map<String, List<String>>> chains, Map<String, IpSetSpec> selectorSets,
-                    Map<String, IpSet> staticSets, Map<TableKey, Map<String, List<String>>> hooks) {
+                    Map<String, IpSet> staticSets, Map<TableKey, Map<String, Layout.Hook>> hooks) {
         static Rendered empty() {
             return new Rendered(Map.of(), Map.of(), Map.of(), Map.of());
         }
@@ -368,11 +402,20 @@ public final class PolicyState {
 
     private Rendered render(String owner) {
         if (owner.equals(STATIC)) {
-            return layout.render(new Layout.Inputs(node, settings, pools.values(), nodes.values(),
-                    localHosts.values()));
+            return layout.staticPart(new Layout.Inputs(settings, pools.values(), nodes.values()));
         }
         if (owner.equals(DISPATCH)) {
             return dispatch();
+        }
+        if (owner.equals(HOSTS)) {
+            Map<String, PolicyResolver.Resolution> res = new HashMap<>();
+            localHosts.keySet().forEach(k -> res.put(k, active.resolution(k)));
+            Map<String, List<Chain>> byTable = layout.hostChains(settings, localHosts, res);
+            Map<TableKey, Map<String, List<String>>> chains = new HashMap<>();
+            for (int v : settings.ipVersions()) {
+                byTable.forEach((table, list) -> chains.put(new TableKey(v, table), toRules(list)));
+            }
+            return new Rendered(chains, Map.of(), Map.of(), Map.of());
         }
         if (owner.startsWith("policy:")) {
             String name = owner.substring("policy:".length());
@@ -406,29 +449,16 @@ public final class PolicyState {
             }
             return new Rendered(chains, Map.of(), Map.of(), Map.of());
         }
-        if (owner.startsWith("hep/")) {
-            HostEndpoint h = localHosts.get(owner);
-            if (h == null) {
-                return Rendered.empty();
-            }
-            Map<TableKey, Map<String, List<String>>> chains = new HashMap<>();
-            for (int v : settings.ipVersions()) {
-                layout.hostEndpointChains(settings, h, active.resolution(owner), v)
-                        .forEach((table, list) -> chains.put(new TableKey(v, table), toRules(list)));
-            }
-            return new Rendered(chains, Map.of(), Map.of(), Map.of());
-        }
         throw new IllegalStateException("unknown owner " + owner);
     }
 
     private Rendered dispatch() {
-        Map<TableKey, Map<String, List<String>>> chains = new HashMap<>();
         List<String> ifaces = localWorkloads.values().stream().map(PolicyState::iface).filter(Objects::nonNull)
-                .filter(s -> !s.isEmpty()).distinct().toList();
+                .filter(x -> !x.isEmpty()).distinct().toList();
+        Map<String, List<String>> rules = toRules(layout.workloadDispatch(ifaces));
+        Map<TableKey, Map<String, List<String>>> chains = new HashMap<>();
         for (int v : settings.ipVersions()) {
-            layout.dispatchChains(settings, ifaces, localHosts.values(), v)
-                    .forEach((table, list) -> chains.computeIfAbsent(new TableKey(v, table), k -> new LinkedHashMap<>())
-                            .putAll(toRules(list)));
+            chains.put(new TableKey(v, TableKey.FILTER), rules);
         }
         return new Rendered(chains, Map.of(), Map.of(), Map.of());
     }
@@ -458,7 +488,7 @@ public final class PolicyState {
     }
 
     private final Map<String, Map<String, IpSet>> staticSetsByOwner = new HashMap<>();
-    private final Map<TableKey, Map<String, List<String>>> hooks = new HashMap<>();
+    private final Map<TableKey, Map<String, Layout.Hook>> hooks = new HashMap<>();
 
     /** Records the owner's new rendering and writes into {@code out} what differs from its last. */
     private void diffInto(String owner, Rendered now, DataplaneChanges out) {
@@ -525,11 +555,11 @@ public final class PolicyState {
             Set<TableKey> tables = new HashSet<>(hooks.keySet());
             tables.addAll(now.hooks().keySet());
             for (TableKey t : tables) {
-                Map<String, List<String>> want = now.hooks().getOrDefault(t, Map.of());
-                Map<String, List<String>> had = hooks.getOrDefault(t, Map.of());
+                Map<String, Layout.Hook> want = now.hooks().getOrDefault(t, Map.of());
+                Map<String, Layout.Hook> had = hooks.getOrDefault(t, Map.of());
                 if (!want.equals(had)) {
-                    Map<String, List<String>> delta = new HashMap<>();
-                    had.keySet().forEach(b -> delta.put(b, List.of()));
+                    Map<String, Layout.Hook> delta = new HashMap<>();
+                    had.keySet().forEach(b -> delta.put(b, new Layout.Hook(List.of(), List.of())));
                     delta.putAll(want);
                     out.hooks.put(t, delta);
                 }

@@ -1,52 +1,44 @@
 package dev.tabby.renderer.state;
 
 import dev.tabby.model.v3.FelixConfiguration;
-import dev.tabby.policy.render.Actions;
-import dev.tabby.policy.render.FailsafePort;
+import dev.tabby.model.v3.IPPool;
+import dev.tabby.model.v3.Node;
+import dev.tabby.policy.render.EndpointChains;
 import dev.tabby.policy.render.Marks;
 import dev.tabby.policy.render.RuleRenderer;
+import dev.tabby.policy.render.StaticConfig;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * The FelixConfiguration fields the policy renderer reads, merged as Felix merges them (a field on
- * {@code node.<nodename>} wins over {@code default}, which wins over Felix's built-in default, felix
- * config/config_params.go). A value Felix would refuse falls back to the default with a problem listed, so a typo in
- * one field never takes the node's policy down.
+ * The FelixConfiguration the policy renderer works with, merged as Felix merges it (a field on {@code node.<name>}
+ * wins over {@code default}, which wins over Felix's built-in default, felix config/config_params.go): the static
+ * chains' {@link StaticConfig} plus what only the service reads.
  *
- * @param problems one line per field that was refused, for the status page and the log
+ * @param statics  the settings of the static and endpoint chains
+ * @param problems one line per setting that was refused; a refused FelixConfiguration leaves the last good settings
+ *                 in force (Felix would not start with it), so a typo never takes the node's policy down
  */
 public record RendererSettings(
-        int markMask,
+        StaticConfig statics,
         String logPrefix,
         boolean ipv6Support,
         String iptablesBackend,
         Duration iptablesRefreshInterval,
-        String defaultEndpointToHostAction,
-        String filterAllowAction,
-        String mangleAllowAction,
-        boolean disableConntrackInvalid,
-        List<FailsafePort> failsafeInbound,
-        List<FailsafePort> failsafeOutbound,
-        Boolean ipipEnabled,
-        Boolean vxlanEnabled,
-        int vxlanPort,
-        boolean allowVxlanFromWorkloads,
-        boolean allowIpipFromWorkloads,
-        String natOutgoingAddress,
-        String natOutgoingInterfaceFilter,
         List<String> problems) {
 
     /** Felix v3.18's iptablesRefreshInterval default. */
     public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(90);
 
-    public static final RendererSettings DEFAULTS = merge(null, null);
+    public static final RendererSettings DEFAULTS = new RendererSettings(StaticConfig.builder().build(),
+            RuleRenderer.DEFAULT_LOG_PREFIX, true, "auto", DEFAULT_REFRESH, List.of());
 
     public Marks marks() {
-        return Marks.fromMask(markMask);
+        return statics.marks();
     }
 
     public RuleRenderer ruleRenderer() {
@@ -57,92 +49,100 @@ public record RendererSettings(
         return ipv6Support ? List.of(4, 6) : List.of(4);
     }
 
-    /** Either argument may be null (not in the datastore). */
-    public static RendererSettings merge(FelixConfiguration clusterDefault, FelixConfiguration thisNode) {
+    /** The endpoint chains' settings, the mangle allow action included. */
+    public EndpointChains.Config endpointChains() {
+        StaticConfig s = statics;
+        return new EndpointChains.Config(s.marks(), fragment(s.iptablesFilterAllowAction()), s.disableConntrackInvalidCheck(),
+                s.allowVxlanPacketsFromWorkloads(), s.allowIpipPacketsFromWorkloads(), s.vxlanPort(),
+                fragment(s.iptablesMangleAllowAction()));
+    }
+
+    static String fragment(String action) {
+        return switch (action) {
+            case "ACCEPT" -> "--jump ACCEPT";
+            case "RETURN" -> "--jump RETURN";
+            default -> "--jump DROP";
+        };
+    }
+
+    /**
+     * @param clusterDefault FelixConfiguration {@code default}, or null
+     * @param thisNode       FelixConfiguration {@code node.<name>}, or null
+     * @param node           this node's Node (its tunnel addresses), or null
+     * @param pools          every IP pool: an unset ipipEnabled / vxlanEnabled follows whether a pool uses that
+     *                       encapsulation, as Tabby's tunnel managers read it
+     * @param randomFully    iptables and the kernel support {@code --random-fully}
+     * @param previous       the settings in force, kept when the new FelixConfiguration is refused
+     */
+    public static RendererSettings merge(FelixConfiguration clusterDefault, FelixConfiguration thisNode, Node node,
+                                         Collection<IPPool> pools, boolean randomFully, RendererSettings previous) {
         FelixConfiguration.Spec g = clusterDefault == null ? null : clusterDefault.spec();
         FelixConfiguration.Spec n = thisNode == null ? null : thisNode.spec();
-        Picker p = new Picker(g, n);
         List<String> problems = new ArrayList<>();
-        Long mask = p.get(FelixConfiguration.Spec::iptablesMarkMask);
-        int markMask = Marks.DEFAULT_MASK;
-        if (mask != null) {
-            try {
-                Marks.fromMask(mask.intValue());
-                markMask = mask.intValue();
-            } catch (IllegalArgumentException e) {
-                problems.add("iptablesMarkMask: " + e.getMessage() + "; using 0xffff0000");
+        StaticConfig statics;
+        try {
+            StaticConfig.Builder b = StaticConfig.builder();
+            if (g != null) {
+                b.apply(g);
             }
+            if (n != null) {
+                b.apply(n);
+            }
+            Boolean ipip = pick(n, g, FelixConfiguration.Spec::ipipEnabled);
+            Boolean vxlan = pick(n, g, FelixConfiguration.Spec::vxlanEnabled);
+            b.ipipEnabled(ipip != null ? ipip : pools.stream().anyMatch(p -> uses(p.spec() == null ? null : p.spec().ipipMode())));
+            b.vxlanEnabled(vxlan != null ? vxlan : pools.stream().anyMatch(p -> uses(p.spec() == null ? null : p.spec().vxlanMode())));
+            if (node != null && node.spec() != null) {
+                if (node.spec().bgp() != null && node.spec().bgp().ipv4IPIPTunnelAddr() != null) {
+                    b.ipipTunnelAddress(node.spec().bgp().ipv4IPIPTunnelAddr());
+                }
+                if (node.spec().ipv4VXLANTunnelAddr() != null) {
+                    b.vxlanTunnelAddress(node.spec().ipv4VXLANTunnelAddr());
+                }
+            }
+            b.masqFullyRandom(randomFully).snatFullyRandom(randomFully);
+            statics = b.build();
+        } catch (IllegalArgumentException e) {
+            problems.add("FelixConfiguration refused, the last good settings stay in force: " + e.getMessage());
+            statics = previous.statics();
         }
-        String logPrefix = orDefault(p.get(FelixConfiguration.Spec::logPrefix), RuleRenderer.DEFAULT_LOG_PREFIX);
-        Boolean v6 = p.get(FelixConfiguration.Spec::ipv6Support);
-        String backend = orDefault(p.get(FelixConfiguration.Spec::iptablesBackend), "auto").toLowerCase(Locale.ROOT);
+        String logPrefix = orDefault(pick(n, g, FelixConfiguration.Spec::logPrefix), RuleRenderer.DEFAULT_LOG_PREFIX);
+        Boolean v6 = pick(n, g, FelixConfiguration.Spec::ipv6Support);
+        String backend = orDefault(pick(n, g, FelixConfiguration.Spec::iptablesBackend), "auto").toLowerCase(Locale.ROOT);
         if (!List.of("auto", "legacy", "nft").contains(backend)) {
             problems.add("iptablesBackend: " + backend + " is not Legacy, NFT or Auto; using Auto");
             backend = "auto";
         }
-        Duration refresh = duration(p.get(FelixConfiguration.Spec::iptablesRefreshInterval), DEFAULT_REFRESH,
+        Duration refresh = duration(pick(n, g, FelixConfiguration.Spec::iptablesRefreshInterval), DEFAULT_REFRESH,
                 "iptablesRefreshInterval", problems);
-        String toHost = action(p.get(FelixConfiguration.Spec::defaultEndpointToHostAction), "DROP",
-                List.of("DROP", "RETURN", "ACCEPT"), "defaultEndpointToHostAction", problems);
-        String filterAllow = action(p.get(FelixConfiguration.Spec::iptablesFilterAllowAction), "ACCEPT",
-                List.of("ACCEPT", "RETURN"), "iptablesFilterAllowAction", problems);
-        String mangleAllow = action(p.get(FelixConfiguration.Spec::iptablesMangleAllowAction), "ACCEPT",
-                List.of("ACCEPT", "RETURN"), "iptablesMangleAllowAction", problems);
-        List<FailsafePort> in = failsafe(p.get(FelixConfiguration.Spec::failsafeInboundHostPorts),
-                FailsafePort.DEFAULT_INBOUND, "failsafeInboundHostPorts", problems);
-        List<FailsafePort> out = failsafe(p.get(FelixConfiguration.Spec::failsafeOutboundHostPorts),
-                FailsafePort.DEFAULT_OUTBOUND, "failsafeOutboundHostPorts", problems);
-        Integer vxlanPort = p.get(FelixConfiguration.Spec::vxlanPort);
-        return new RendererSettings(markMask, logPrefix, v6 == null || v6, backend, refresh, toHost, filterAllow,
-                mangleAllow, Boolean.TRUE.equals(p.get(FelixConfiguration.Spec::disableConntrackInvalidCheck)), in, out,
-                p.get(FelixConfiguration.Spec::ipipEnabled), p.get(FelixConfiguration.Spec::vxlanEnabled),
-                vxlanPort == null || vxlanPort == 0 ? 4789 : vxlanPort,
-                Boolean.TRUE.equals(p.get(FelixConfiguration.Spec::allowVXLANPacketsFromWorkloads)),
-                Boolean.TRUE.equals(p.get(FelixConfiguration.Spec::allowIPIPPacketsFromWorkloads)),
-                orDefault(p.get(FelixConfiguration.Spec::natOutgoingAddress), ""),
-                orDefault(p.get(FelixConfiguration.Spec::iptablesNATOutgoingInterfaceFilter), ""),
-                List.copyOf(problems));
+        return new RendererSettings(statics, logPrefix, v6 == null || v6, backend, refresh, List.copyOf(problems));
     }
 
-    /** The iptables action fragment for an action name ("ACCEPT" becomes {@code --jump ACCEPT}). */
-    public static String fragment(String action) {
-        return switch (action) {
-            case "ACCEPT" -> Actions.ACCEPT;
-            case "RETURN" -> Actions.RETURN;
-            default -> Actions.DROP;
-        };
+    /** A pool mode that asks for the encapsulation: Always or CrossSubnet (any case). */
+    private static boolean uses(String mode) {
+        return mode != null && (mode.equalsIgnoreCase("Always") || mode.equalsIgnoreCase("CrossSubnet"));
     }
 
-    private record Picker(FelixConfiguration.Spec global, FelixConfiguration.Spec node) {
-        <T> T get(Function<FelixConfiguration.Spec, T> field) {
-            T v = node == null ? null : field.apply(node);
-            return v == null && global != null ? field.apply(global) : v;
-        }
+    private static <T> T pick(FelixConfiguration.Spec node, FelixConfiguration.Spec global,
+                              Function<FelixConfiguration.Spec, T> field) {
+        T v = node == null ? null : field.apply(node);
+        return v == null && global != null ? field.apply(global) : v;
     }
 
     private static String orDefault(String v, String d) {
         return v == null || v.isBlank() ? d : v;
     }
 
-    /** felix config OneofListParam: case-insensitive, stored upper case. */
-    private static String action(String v, String d, List<String> allowed, String field, List<String> problems) {
-        if (v == null || v.isBlank()) {
-            return d;
-        }
-        String up = v.strip().toUpperCase(Locale.ROOT);
-        if (!allowed.contains(up)) {
-            problems.add(field + ": " + v + " is not one of " + allowed + "; using " + d);
-            return d;
-        }
-        return up;
-    }
-
-    /** Go durations as FelixConfiguration writes them: "90s", "1m30s", "500ms". */
+    /** Go durations as FelixConfiguration writes them: "90s", "1m30s", "500ms"; "0" turns the refresh off. */
     static Duration duration(String v, Duration d, String field, List<String> problems) {
         if (v == null || v.isBlank()) {
             return d;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s)").matcher(v.strip());
+        String s = v.strip();
+        if (s.equals("0")) {
+            return Duration.ZERO;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s)").matcher(s);
         long nanos = 0;
         int end = 0;
         while (m.find() && m.start() == end) {
@@ -156,28 +156,10 @@ public record RendererSettings(
             nanos += (long) (amount * unit);
             end = m.end();
         }
-        if (end != v.strip().length() || end == 0) {
+        if (end != s.length() || end == 0) {
             problems.add(field + ": " + v + " is not a duration like 90s or 1m30s; using " + d.toSeconds() + "s");
             return d;
         }
         return Duration.ofNanos(nanos);
-    }
-
-    private static List<FailsafePort> failsafe(List<FelixConfiguration.ProtoPort> ports, List<FailsafePort> d,
-                                               String field, List<String> problems) {
-        if (ports == null) {
-            return d;
-        }
-        List<FailsafePort> out = new ArrayList<>();
-        for (FelixConfiguration.ProtoPort pp : ports) {
-            try {
-                String proto = pp.protocol() == null || pp.protocol().isBlank() ? "tcp" : pp.protocol().toLowerCase(Locale.ROOT);
-                String net = pp.net() == null || pp.net().isBlank() ? "" : "[" + pp.net() + "]:";
-                out.addAll(FailsafePort.parseList(proto + ":" + net + (pp.port() == null ? "" : pp.port())));
-            } catch (IllegalArgumentException e) {
-                problems.add(field + ": " + e.getMessage() + "; entry skipped");
-            }
-        }
-        return List.copyOf(out);
     }
 }

@@ -116,8 +116,8 @@ class PolicyAgentKernelTest {
     @Test
     void policyChainsAndSelectorSetsFollowPoliciesAndLabelsAndEndpointsReportUp() {
         TestNamespace ns = netns.create();
-        apply(wep("pa-n1", "db", "calidb0001", "10.65.0.2", "app: db"));
-        apply(wep("pa-n2", "web", "caliweb0001", "10.65.1.5", "role: frontend"));
+        apply(wep("pan1", "db", "calidb0001", "10.65.0.2", "app: db"));
+        apply(wep("pan2", "web", "caliweb0001", "10.65.1.5", "role: frontend"));
         apply("""
                 apiVersion: projectcalico.org/v3
                 kind: GlobalNetworkPolicy
@@ -130,7 +130,7 @@ class PolicyAgentKernelTest {
                     source: {selector: role == 'frontend'}
                     destination: {ports: [5432]}
                 """);
-        agent = new PolicyAgent(kv, new AgentSettings("pa-n1", CommandRunner.inNamespace(ns.name()))).start();
+        agent = new PolicyAgent(kv, new AgentSettings("pan1", CommandRunner.inNamespace(ns.name()))).start();
 
         await("the endpoint's chain jumps to the policy", () -> save(ns, "filter")
                 .contains("-A cali-tw-calidb0001 -m comment --comment \"cali:"));
@@ -143,11 +143,11 @@ class PolicyAgentKernelTest {
         String sets = ipsetList(ns);
         assertTrue(sets.contains("10.65.1.5"), "the frontend's address is in the selector set: " + sets);
 
-        String statusKey = FelixStatusKeys.workloadEndpointStatus("pa-n1", "cni", "db", "eth0");
+        String statusKey = FelixStatusKeys.forWorkloadEndpoint("default", "pan1-cni-db-eth0").orElseThrow();
         await("the endpoint's status is up", () -> "{\"status\":\"up\"}".equals(status(statusKey)));
 
         // A label change touches the set only.
-        apply(wep("pa-n2", "web", "caliweb0001", "10.65.1.5", "role: backend"));
+        apply(wep("pan2", "web", "caliweb0001", "10.65.1.5", "role: backend"));
         await("the relabelled endpoint leaves the set", () -> !ipsetList(ns).contains("10.65.1.5"));
 
         // The policy goes: the endpoint's chain no longer jumps to it and its chains are removed.
@@ -155,7 +155,7 @@ class PolicyAgentKernelTest {
         await("the policy's chain is gone", () -> !save(ns, "filter").contains("cali-pi-pa-allow-frontend"));
 
         // The endpoint goes: its chains and its status go.
-        resources.delete(new ResourceId(Kind.WORKLOAD_ENDPOINT, "default", "pa-n1-cni-db-eth0"), null);
+        resources.delete(new ResourceId(Kind.WORKLOAD_ENDPOINT, "default", "pan1-cni-db-eth0"), null);
         await("the endpoint's chains are gone", () -> !save(ns, "filter").contains("cali-tw-calidb0001"));
         await("the endpoint's status is deleted", () -> status(statusKey) == null);
     }
@@ -166,11 +166,11 @@ class PolicyAgentKernelTest {
         apply("""
                 apiVersion: projectcalico.org/v3
                 kind: FelixConfiguration
-                metadata: {name: node.pa-n3}
+                metadata: {name: node.pan3}
                 spec: {iptablesRefreshInterval: 2s}
                 """);
-        apply(wep("pa-n3", "app", "caliapp0003", "10.65.3.2", "app: x"));
-        agent = new PolicyAgent(kv, new AgentSettings("pa-n3", CommandRunner.inNamespace(ns.name()))).start();
+        apply(wep("pan3", "app", "caliapp0003", "10.65.3.2", "app: x"));
+        agent = new PolicyAgent(kv, new AgentSettings("pan3", CommandRunner.inNamespace(ns.name()))).start();
         await("chains written", () -> save(ns, "filter").contains("-A cali-tw-caliapp0003"));
         String before = rules(save(ns, "filter"), "cali-tw-caliapp0003");
 
@@ -183,7 +183,7 @@ class PolicyAgentKernelTest {
         Cmd.run("ip", "netns", "exec", ns.name(), "iptables-legacy", "-A", "OPERATOR", "-j", "ACCEPT");
 
         agent.close();
-        agent = new PolicyAgent(kv, new AgentSettings("pa-n3", CommandRunner.inNamespace(ns.name()))).start();
+        agent = new PolicyAgent(kv, new AgentSettings("pan3", CommandRunner.inNamespace(ns.name()))).start();
         PolicyAgent restarted = agent;
         await("the restarted renderer is ready", restarted::ready);
         assertEquals(0, restarted.manager().restoreCalls(), "the kernel was right: adopting it writes nothing");

@@ -18,6 +18,7 @@ record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir, String pr
     /** The services' standard HTTP ports (architecture.md), each on its own node's loopback. */
     static final int VXLAN_PORT = 9182;
     static final int PROBE_PORT = 9184;
+    static final int POLICY_PORT = 9183;
 
     enum Mode {
         VXLAN("vxlan", "Always"), VXLAN_CROSSSUBNET("vxlan-crosssubnet", "CrossSubnet");

@@ -17,9 +17,10 @@ import java.util.Map;
 final class Services {
     static final String VXLAN = "vxlan-manager";
     static final String PROBE = "requirements-probe";
+    static final String POLICY = "policy-renderer";
     static final String CNI = "cni-daemon";
     static final String FORWARDER = "etcd-forwarder";
-    static final List<String> NODE_SERVICES = List.of(VXLAN, PROBE, CNI);
+    static final List<String> NODE_SERVICES = List.of(VXLAN, POLICY, PROBE, CNI);
     private static final List<String> JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
 
     private final Path root;
@@ -45,6 +46,7 @@ final class Services {
         List<String> java = switch (service) {
             case VXLAN -> quarkusApp(VXLAN);
             case PROBE -> quarkusApp(PROBE);
+            case POLICY -> quarkusApp(POLICY);
             case CNI -> List.of("-cp", classpath("services/cni"), "dev.tabby.cni.daemon.CniDaemon");
             default -> throw new IllegalArgumentException("no service \"" + service + "\"; one of " + String.join(", ", NODE_SERVICES));
         };
@@ -57,6 +59,7 @@ final class Services {
         p.port = switch (service) {
             case VXLAN -> Layout.VXLAN_PORT;
             case PROBE -> Layout.PROBE_PORT;
+            case POLICY -> Layout.POLICY_PORT;
             default -> 0;
         };
         state.processes.add(p);

@@ -111,10 +111,11 @@ final class Status {
     }
 
     static void printTable(PrintWriter out, Snapshot s) {
-        out.println("NODE     ADDRESS          VXLAN-MANAGER   PROBE       CNI        VTEPS");
+        out.println("NODE     ADDRESS          VXLAN-MANAGER   POLICY-RENDERER PROBE       CNI        VTEPS");
         for (State.NodeInfo n : s.state().nodes) {
-            out.printf("%-8s %-16s %-15s %-11s %-10s %s%n", n.name, n.address,
+            out.printf("%-8s %-16s %-15s %-15s %-11s %-10s %s%n", n.name, n.address,
                     s.readiness().getOrDefault(n.name + "/" + Services.VXLAN, "-"),
+                    s.readiness().getOrDefault(n.name + "/" + Services.POLICY, "-"),
                     s.readiness().getOrDefault(n.name + "/" + Services.PROBE, "-"),
                     s.readiness().getOrDefault(n.name + "/" + Services.CNI, "-"),
                     s.vteps().getOrDefault(n.name, -1) < 0 ? "?" : s.vteps().get(n.name));

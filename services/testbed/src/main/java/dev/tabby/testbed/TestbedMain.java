@@ -96,7 +96,7 @@ public final class TestbedMain {
             out.println("tabby: nodes reach etcd at " + Layout.etcdEndpointFromNodes() + " on the underlay (forwarded to "
                     + etcdEndpoints() + ")");
             new Registration(root(), layout).registerAll(state.nodes).forEach(line -> out.println("tabby: " + line));
-            out.println("tabby: starting vxlan-manager, requirements-probe and the CNI daemon inside each node's namespace"
+            out.println("tabby: starting vxlan-manager, policy-renderer, requirements-probe and the CNI daemon inside each node's namespace"
                     + " (logs in " + varDir() + ")");
             for (State.NodeInfo n : state.nodes) {
                 services.startNode(n.index);
@@ -181,7 +181,7 @@ public final class TestbedMain {
         @Option(names = "--node", required = true)
         String node;
 
-        @Option(names = "--service", required = true, description = "vxlan-manager, requirements-probe or cni-daemon")
+        @Option(names = "--service", required = true, description = "vxlan-manager, policy-renderer, requirements-probe or cni-daemon")
         String service;
 
         @Option(names = "--kill", description = "kill -9, as a crash would, instead of a clean stop")

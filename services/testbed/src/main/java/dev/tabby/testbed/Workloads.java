@@ -72,6 +72,7 @@ final class Workloads {
         w.k8sNamespace = k8sNamespace;
         w.labels = new TreeMap<>(labels);
         w.requestedIp = ip;
+        NamespaceProfiles.ensure(store, k8sNamespace);
         Shell.Result r = plugin("ADD", w);
         if (!r.ok()) {
             Shell.run("ip", "netns", "del", ns);

@@ -20,8 +20,10 @@ import dev.tabby.netlink.Netlink;
 import dev.tabby.netlink.NetlinkException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -34,8 +36,10 @@ import org.jboss.logging.Logger;
  *
  * <ul>
  *   <li>ADD: addresses from IPAM (handle {@code <network>.<container id>}), the veth pair and both sides' addresses,
- *       routes and sysctls, then the WorkloadEndpoint. A repeated ADD finds what the first made and prints the same
- *       result. A failed ADD undoes what it did, newest first, and its error says what failed and what was undone.</li>
+ *       routes and sysctls, the network's Profile when missing (outside Kubernetes), then the WorkloadEndpoint; on a
+ *       node that runs a policy renderer it returns once the endpoint's policy is reported up. A repeated ADD finds
+ *       what the first made and prints the same result. A failed ADD undoes what it did, newest first, and its error
+ *       says what failed and what was undone.</li>
  *   <li>DEL: removes the container's interface, releases the handle's addresses and deletes the WorkloadEndpoint
  *       when it is this container's. Whatever is already gone is fine: DEL of something unknown succeeds.</li>
  *   <li>CHECK: compares the kernel, IPAM and the WorkloadEndpoint with prevResult.</li>
@@ -91,6 +95,11 @@ public final class CniPlugin implements PluginHandler {
         }
         Workload w = Workload.of(conf.name(), context.nodeName(conf, callEnv), env);
         w.validate();
+        boolean ownsProfile = NetworkProfile.applies(w, conf);
+        if (ownsProfile) {
+            NetworkProfile.checkName(conf.name());
+        }
+        Duration policyTimeout = PolicyWait.timeout(conf, callEnv, context.processEnv());
         long start = System.nanoTime();
         try (ContainerLocks.Held locked = lockFor(w)) {
             Datastores.Datastore ds = context.datastore(conf, callEnv);
@@ -108,10 +117,16 @@ public final class CniPlugin implements PluginHandler {
                             () -> MtuDetector.detect(host, pools.get().encapsulationOverhead()));
                     VethPlumber.Attached attached = plumber.attach(host, container, netns, w.hostVethName(), env.ifName(),
                             mtu, lease.addresses(), undo);
-                    writeEndpoint(ds, endpoint(w, attached, lease.addresses()));
-                    LOG.infof("event=cni_add endpoint=%s container=%s veth=%s addresses=%s mtu=%d ms=%d", w.endpointName(),
-                            w.containerId(), attached.hostVeth(), join(lease.addresses()), mtu,
-                            (System.nanoTime() - start) / 1_000_000);
+                    // Before the endpoint, so the endpoint never names a Profile that is not there yet (Calico creates
+                    // it just after). Never taken back: other workloads of the network may use it already.
+                    if (ownsProfile) {
+                        NetworkProfile.ensure(ds.resources(), conf.name());
+                    }
+                    writeEndpoint(ds, endpoint(w, attached, lease.addresses()), undo);
+                    PolicyWait.Outcome policy = PolicyWait.await(ds.kv(), w, w.endpointName(), policyTimeout);
+                    LOG.infof("event=cni_add endpoint=%s container=%s veth=%s addresses=%s mtu=%d policy=%s ms=%d",
+                            w.endpointName(), w.containerId(), attached.hostVeth(), join(lease.addresses()), mtu,
+                            policy.name().toLowerCase(Locale.ROOT), (System.nanoTime() - start) / 1_000_000);
                     return result(env, attached, lease.addresses()).toJson(conf.cniVersion());
                 } catch (RuntimeException e) {
                     CniError cause = Failures.toCniError(e, "ADD");
@@ -150,18 +165,19 @@ public final class CniPlugin implements PluginHandler {
     }
 
     static WorkloadEndpoint endpoint(Workload w, VethPlumber.Attached a, List<Cidr> addresses) {
-        ObjectMeta meta = ObjectMeta.named(w.namespace(), w.endpointName());
-        if (!w.labels().isEmpty()) {
-            meta = meta.withLabels(w.labels());
-        }
+        ObjectMeta meta = ObjectMeta.named(w.namespace(), w.endpointName()).withLabels(w.labels());
         WorkloadEndpoint.Spec spec = new WorkloadEndpoint.Spec(w.orchestrator(), null, w.node(), w.containerId(), w.pod(),
                 w.endpoint(), w.isKubernetes() ? w.serviceAccount() : null,
                 addresses.stream().map(Cidr::toString).toList(), null, null, null,
-                w.profiles().isEmpty() ? null : w.profiles(), a.hostVeth(), a.containerMac(), null);
+                w.profiles(), a.hostVeth(), a.containerMac(), null);
         return new WorkloadEndpoint(meta, spec);
     }
 
-    private static void writeEndpoint(Datastores.Datastore ds, WorkloadEndpoint wep) {
+    /**
+     * Creates the WorkloadEndpoint, or replaces the one an earlier ADD wrote. Only an endpoint this call created is
+     * deleted again if the ADD fails later.
+     */
+    private static void writeEndpoint(Datastores.Datastore ds, WorkloadEndpoint wep, Undo undo) {
         Problems problems = new Problems();
         Resource valid = ResourceValidator.validate(wep, problems);
         if (problems.hasErrors()) {
@@ -170,17 +186,25 @@ public final class CniPlugin implements PluginHandler {
         }
         for (int attempt = 0; ; attempt++) {
             try {
-                ds.resources().apply(valid);
+                Resource created = ds.resources().create(valid);
+                undo.push("deleted WorkloadEndpoint " + wep.namespace() + "/" + wep.name(), () -> {
+                    try {
+                        ds.resources().delete(ResourceId.of(created), created.metadata().resourceVersion());
+                    } catch (ResourceNotFoundException gone) {
+                        // already gone: what the undo wanted
+                    }
+                });
+                return;
+            } catch (dev.tabby.datastore.resource.ResourceExistsException exists) {
+                // an earlier ADD wrote it (this container's, or an older sandbox's of the same pod): replace it
+            }
+            try {
+                ds.resources().update(valid);
                 return;
             } catch (ResourceConflictException | ResourceNotFoundException raced) {
                 if (attempt >= 3) {
                     throw new CniError(CniError.ENDPOINT_FAILURE, "the WorkloadEndpoint " + wep.name()
                             + " kept changing while it was written: " + raced.getMessage());
-                }
-            } catch (dev.tabby.datastore.resource.ResourceExistsException raced) {
-                if (attempt >= 3) {
-                    throw new CniError(CniError.ENDPOINT_FAILURE, "the WorkloadEndpoint " + wep.name()
-                            + " was created by someone else meanwhile: " + raced.getMessage());
                 }
             }
         }

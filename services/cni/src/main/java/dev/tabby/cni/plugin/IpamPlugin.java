@@ -96,7 +96,7 @@ public final class IpamPlugin implements PluginHandler {
             return c;
         }
         return new NetConf(c.cniVersion(), c.name(), c.type(), DEFAULTS, c.mtu(), c.etcdEndpoints(), c.etcdCaCertFile(),
-                c.etcdCertFile(), c.etcdKeyFile(), c.nodename(), c.nodenameFile(), c.logLevel(),
-                c.prevResult(), c.raw());
+                c.etcdCertFile(), c.etcdKeyFile(), c.nodename(), c.nodenameFile(), c.logLevel(), c.policyType(),
+                c.policySetupTimeoutSeconds(), c.prevResult(), c.raw());
     }
 }

@@ -87,11 +87,17 @@ public record Workload(String network, String node, String orchestrator, String 
         return a;
     }
 
+    /**
+     * {@code projectcalico.org/namespace} and {@code projectcalico.org/orchestrator} on every WorkloadEndpoint, as
+     * libcalico-go's client sets them on each write (lib/clientv3/workloadendpoint.go updateLabelsForStorage); a pod's
+     * also {@code projectcalico.org/serviceaccount}, as the pod conversion adds it
+     * (lib/backend/k8s/conversion/workload_endpoint_default.go).
+     */
     public Map<String, String> labels() {
         Map<String, String> l = new LinkedHashMap<>();
+        l.put(LABEL_NAMESPACE, namespace);
+        l.put(LABEL_ORCHESTRATOR, orchestrator);
         if (isKubernetes()) {
-            l.put(LABEL_NAMESPACE, namespace);
-            l.put(LABEL_ORCHESTRATOR, K8S);
             l.put(LABEL_SERVICE_ACCOUNT, serviceAccount);
         }
         return l;
@@ -99,13 +105,13 @@ public record Workload(String network, String node, String orchestrator, String 
 
     /**
      * Pods get {@code kns.<namespace>} and {@code ksa.<namespace>.<serviceaccount>}; other workloads the network's
-     * name, as Calico's plugin uses it for its profile (when that is a valid resource name).
+     * name, the Profile Calico's plugin creates for the network (pkg/plugin/plugin.go cmdAdd: profileID := conf.Name).
      */
     public List<String> profiles() {
         if (isKubernetes()) {
             return List.of("kns." + namespace, "ksa." + namespace + "." + serviceAccount);
         }
-        return Names.checkResourceName(network) == null ? List.of(network) : List.of();
+        return List.of(network);
     }
 
     /**
@@ -126,6 +132,11 @@ public record Workload(String network, String node, String orchestrator, String 
             }
         } else {
             checkPart(containerId, "the container ID", "CNI_CONTAINERID", CniError.INVALID_ENVIRONMENT);
+            String why = Names.checkResourceName(network);
+            if (why != null) {
+                throw new CniError(CniError.INVALID_NETWORK_CONFIG, "the network name \"" + network + "\" " + why
+                        + "; outside Kubernetes it names the workload's Profile, as with Calico's plugin");
+            }
         }
         checkPart(endpoint, "the interface name", "CNI_IFNAME", CniError.INVALID_ENVIRONMENT);
         String why = Names.checkResourceName(endpointName());

@@ -29,6 +29,8 @@ public final class CniError extends RuntimeException {
     public static final int ENDPOINT_FAILURE = 103;
     /** CHECK found the container's network different from what ADD set up. */
     public static final int CHECK_MISMATCH = 104;
+    /** The policy renderer reported the new endpoint's policy as failed ({@code "status":"error"}). */
+    public static final int POLICY_FAILURE = 105;
 
     private final int code;
     private final String details;

@@ -17,12 +17,20 @@ import java.util.regex.Pattern;
  *
  * @param mtu         0: the node's tunnel MTU (its MTU file), else the detected one; above 0: this, but never more
  *                    than the node's tunnel MTU
+ * @param policyType  {@code policy.type} ("k8s" under Kubernetes), or null: Calico's plugin creates the network's
+ *                    Profile only when it is unset (pkg/plugin/plugin.go, conf.Policy.PolicyType == "")
+ * @param policySetupTimeoutSeconds {@code policy_setup_timeout_seconds}: how long ADD waits for the endpoint's policy;
+ *                    0 = do not wait, null = unset (the environment or the default decides)
  * @param prevResult  the previous result for CHECK and DEL, or null
  * @param raw         the whole configuration, for handing on to a delegated IPAM plugin
  */
 public record NetConf(String cniVersion, String name, String type, IpamConf ipam, int mtu, String etcdEndpoints,
                       String etcdCaCertFile, String etcdCertFile, String etcdKeyFile, String nodename,
-                      String nodenameFile, String logLevel, JsonNode prevResult, ObjectNode raw) {
+                      String nodenameFile, String logLevel, String policyType, Integer policySetupTimeoutSeconds,
+                      JsonNode prevResult, ObjectNode raw) {
+
+    /** The key that bounds ADD's wait for the endpoint's policy (Tabby's; Calico v3.18's plugin does not wait). */
+    public static final String POLICY_SETUP_TIMEOUT_KEY = "policy_setup_timeout_seconds";
 
     /** The {@code ipam} section. {@code assignIpv4} defaults to true; {@code assignIpv6} null means "if a pool exists". */
     public record IpamConf(String type, boolean assignIpv4, Boolean assignIpv6, List<String> ipv4Pools,
@@ -81,8 +89,8 @@ public record NetConf(String cniVersion, String name, String type, IpamConf ipam
         return new NetConf(version, name, type, ipam(root), mtu, text(root, "etcd_endpoints"),
                 text(root, "etcd_ca_cert_file"), text(root, "etcd_cert_file"), text(root, "etcd_key_file"),
                 text(root, "nodename"), text(root, "nodename_file"),
-                logLevel == null ? "info" : logLevel.toLowerCase(Locale.ROOT),
-                prev == null || prev.isNull() ? null : prev, root);
+                logLevel == null ? "info" : logLevel.toLowerCase(Locale.ROOT), policyType(root),
+                policySetupTimeout(root), prev == null || prev.isNull() ? null : prev, root);
     }
 
     /** Only the version, for VERSION (whose stdin is {@code {"cniVersion": ...}}) and for error results. */
@@ -137,6 +145,37 @@ public record NetConf(String cniVersion, String name, String type, IpamConf ipam
         Boolean v4 = bool(o, "assign_ipv4");
         Boolean v6 = bool(o, "assign_ipv6");
         return new IpamConf(type, v4 == null || v4, v6, strings(o, "ipv4_pools"), strings(o, "ipv6_pools"));
+    }
+
+    /** Calico's {@code "policy": {"type": "k8s"}}; null when there is no policy section or no type. */
+    private static String policyType(ObjectNode root) {
+        JsonNode node = root.get("policy");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw invalid("policy must be an object, e.g. {\"type\": \"k8s\"}, or left out");
+        }
+        return text((ObjectNode) node, "type", "policy.type");
+    }
+
+    private static Integer policySetupTimeout(ObjectNode root) {
+        JsonNode n = root.get(POLICY_SETUP_TIMEOUT_KEY);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        long seconds;
+        if (n.isIntegralNumber() && n.canConvertToInt()) {
+            seconds = n.asInt();
+        } else if (n.isTextual() && n.asText().trim().matches("-?[0-9]{1,9}")) {
+            seconds = Long.parseLong(n.asText().trim());
+        } else {
+            throw invalid(POLICY_SETUP_TIMEOUT_KEY + " " + n + " is not a whole number of seconds; use e.g. 10, or 0 not to wait");
+        }
+        if (seconds < 0) {
+            throw invalid(POLICY_SETUP_TIMEOUT_KEY + " " + seconds + " is negative; use a number of seconds, or 0 not to wait");
+        }
+        return (int) seconds;
     }
 
     private static String text(ObjectNode o, String key) {

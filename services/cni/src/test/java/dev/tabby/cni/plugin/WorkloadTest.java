@@ -46,7 +46,65 @@ class WorkloadTest {
         assertEquals("node--1-cni-abc123-eth0", plain.endpointName());
         assertEquals("default", plain.namespace());
         assertEquals(List.of("net1"), plain.profiles());
-        assertEquals(Map.of(), plain.labels());
+        // libcalico-go's client writes these two on every WorkloadEndpoint (clientv3/workloadendpoint.go).
+        assertEquals(Map.of("projectcalico.org/namespace", "default", "projectcalico.org/orchestrator", "cni"), plain.labels());
+    }
+
+    @Test
+    void felixKeysTheEndpointByNamespaceAndTheWorkloadPartOfItsName() {
+        // libcalico-go updateprocessors/workloadendpointprocessor.go: WorkloadID = namespace + "/" + the name's part.
+        Workload pod = Workload.of("k8s-pod-network", "node-1", env("K8S_POD_NAMESPACE=shop;K8S_POD_NAME=web-1"));
+        assertEquals(java.util.Optional.of("/calico/felix/v2/no-region/host/node-1/workload/k8s/shop%2fweb-1/endpoint/eth0"),
+                dev.tabby.datastore.status.FelixStatusKeys.forWorkloadEndpoint(pod.namespace(), pod.endpointName()));
+        Workload plain = Workload.of("net1", "node-1", env(""));
+        assertEquals(java.util.Optional.of("/calico/felix/v2/no-region/host/node-1/workload/cni/default%2fabc123/endpoint/eth0"),
+                dev.tabby.datastore.status.FelixStatusKeys.forWorkloadEndpoint(plain.namespace(), plain.endpointName()));
+    }
+
+    @Test
+    void aNetworkNameThatCannotNameAProfileIsRefusedOutsideKubernetes() {
+        CniError e = assertThrows(CniError.class, () -> Workload.of("Net_1", "node-1", env("")).validate());
+        assertEquals(CniError.INVALID_NETWORK_CONFIG, e.code());
+        assertTrue(e.msg().contains("\"Net_1\"") && e.msg().contains("Profile"), e.msg());
+        Workload.of("Net_1", "node-1", env("K8S_POD_NAMESPACE=shop;K8S_POD_NAME=web")).validate();
+        String longName = "n".repeat(64);
+        Workload.of(longName, "node-1", env("")).validate();
+        CniError label = assertThrows(CniError.class, () -> NetworkProfile.checkName(longName));
+        assertEquals(CniError.INVALID_NETWORK_CONFIG, label.code());
+        assertTrue(label.msg().contains("label key"), label.msg());
+    }
+
+    @Test
+    void thePolicyWaitsBoundComesFromTheConfigurationThenTheEnvironment() {
+        NetConf plain = NetConf.parse("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"t\"}".getBytes(StandardCharsets.UTF_8));
+        NetConf three = NetConf.parse(("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"t\","
+                + "\"policy_setup_timeout_seconds\":3,\"policy\":{\"type\":\"k8s\"}}").getBytes(StandardCharsets.UTF_8));
+        assertEquals(3, three.policySetupTimeoutSeconds());
+        assertEquals("k8s", three.policyType());
+        assertEquals(null, plain.policyType());
+        assertEquals(java.time.Duration.ofSeconds(10), PolicyWait.timeout(plain, Map.of(), Map.of()));
+        assertEquals(java.time.Duration.ofSeconds(7), PolicyWait.timeout(plain, Map.of(), Map.of(PolicyWait.TIMEOUT_VAR, "7")));
+        assertEquals(java.time.Duration.ofSeconds(0), PolicyWait.timeout(plain, Map.of(PolicyWait.TIMEOUT_VAR, "0"),
+                Map.of(PolicyWait.TIMEOUT_VAR, "7")));
+        assertEquals(java.time.Duration.ofSeconds(3), PolicyWait.timeout(three, Map.of(PolicyWait.TIMEOUT_VAR, "0"), Map.of()));
+        CniError bad = assertThrows(CniError.class, () -> PolicyWait.timeout(plain, Map.of(PolicyWait.TIMEOUT_VAR, "ten"), Map.of()));
+        assertEquals(CniError.INVALID_ENVIRONMENT, bad.code());
+        assertTrue(bad.msg().contains("TABBY_CNI_POLICY_SETUP_TIMEOUT=ten"), bad.msg());
+        assertEquals(CniError.INVALID_NETWORK_CONFIG, parseError("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"t\","
+                + "\"policy_setup_timeout_seconds\":-1}"));
+        assertEquals(CniError.INVALID_NETWORK_CONFIG, parseError("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"t\","
+                + "\"policy_setup_timeout_seconds\":1.5}"));
+        assertEquals(CniError.INVALID_NETWORK_CONFIG, parseError("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"t\","
+                + "\"policy\":\"k8s\"}"));
+    }
+
+    @Test
+    void onlyUpIsUp() {
+        assertEquals("up", PolicyWait.statusOf("{\"status\":\"up\"}"));
+        assertEquals("error", PolicyWait.statusOf("{\"status\":\"error\",\"message\":\"x\"}"));
+        assertEquals(null, PolicyWait.statusOf("up"));
+        assertEquals(null, PolicyWait.statusOf("{\"status\":1}"));
+        assertEquals(null, PolicyWait.statusOf(null));
     }
 
     @Test

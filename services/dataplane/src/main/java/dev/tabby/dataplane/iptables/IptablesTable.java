@@ -47,7 +47,10 @@ public final class IptablesTable implements Driver {
     private final String restore;
     private final String name;
     private final Map<String, List<String>> desiredChains = new HashMap<>();
+    /** The desired chains' rule hashes, computed once per change of a chain rather than on every apply. */
+    private final Map<String, List<String>> desiredHashes = new HashMap<>();
     private final Map<String, List<String>> desiredHooks = new HashMap<>();
+    private final Map<String, List<String>> desiredAppends = new HashMap<>();
     // What the kernel holds as far as we know: chain -> rule hashes ("" = not ours), and the rules' text.
     private Map<String, List<String>> dataplaneHashes = Map.of();
     private Map<String, List<String>> dataplaneRules = Map.of();
@@ -87,11 +90,15 @@ public final class IptablesTable implements Driver {
                 throw new IllegalArgumentException(name + ": rule in " + chain + " spans lines: " + rule);
             }
         }
-        desiredChains.put(chain, List.copyOf(rules));
+        List<String> copy = List.copyOf(rules);
+        if (!copy.equals(desiredChains.put(chain, copy))) {
+            desiredHashes.put(chain, RuleHashes.of(chain, copy));
+        }
     }
 
     public void removeChain(String chain) {
         desiredChains.remove(chain);
+        desiredHashes.remove(chain);
     }
 
     /** Makes {@code chains} the whole set of desired chains: other {@code cali-} chains are deleted. */
@@ -102,6 +109,7 @@ public final class IptablesTable implements Driver {
             }
         });
         desiredChains.clear();
+        desiredHashes.clear();
         chains.forEach(this::setChain);
     }
 
@@ -110,14 +118,27 @@ public final class IptablesTable implements Driver {
      * INPUT -> ["-j cali-INPUT"]. An empty list removes our rules from it.
      */
     public void setHooks(String builtIn, List<String> rules) {
+        setHooks(builtIn, rules, List.of());
+    }
+
+    /**
+     * Wants {@code insert} at the top of built-in chain {@code builtIn} and {@code append} at its end, around every
+     * rule that is not ours (Felix's insert mode, plus the rules it appends to FORWARD). Empty lists remove ours.
+     */
+    public void setHooks(String builtIn, List<String> insert, List<String> append) {
         if (!BUILT_IN.get(table).contains(builtIn)) {
             throw new IllegalArgumentException(name + ": " + builtIn + " is not a built-in chain of table " + table
                     + "; built-ins are " + BUILT_IN.get(table));
         }
+        putOrRemove(desiredHooks, builtIn, insert);
+        putOrRemove(desiredAppends, builtIn, append);
+    }
+
+    private static void putOrRemove(Map<String, List<String>> map, String key, List<String> rules) {
         if (rules.isEmpty()) {
-            desiredHooks.remove(builtIn);
+            map.remove(key);
         } else {
-            desiredHooks.put(builtIn, List.copyOf(rules));
+            map.put(key, List.copyOf(rules));
         }
     }
 
@@ -184,7 +205,7 @@ public final class IptablesTable implements Driver {
         Plan p = new Plan();
         for (Map.Entry<String, List<String>> e : new TreeMap<>(desiredChains).entrySet()) {
             String chain = e.getKey();
-            List<String> expected = RuleHashes.of(chain, e.getValue());
+            List<String> expected = desiredHashes.get(chain);
             if (expected.equals(dataplaneHashes.get(chain))) {
                 continue;
             }
@@ -213,12 +234,17 @@ public final class IptablesTable implements Driver {
         return p;
     }
 
-    /** Felix table.go expectedHashesForInsertAppendChain, insert mode: our hooks first, then the others' rules. */
+    /**
+     * Felix table.go expectedHashesForInsertAppendChain, insert mode: our inserted hooks first, then the others'
+     * rules, then our appended ones.
+     */
     private void planHooks(Plan p, String builtIn) {
         List<String> ours = desiredHooks.getOrDefault(builtIn, List.of());
+        List<String> appends = desiredAppends.getOrDefault(builtIn, List.of());
         List<String> actual = dataplaneHashes.getOrDefault(builtIn, List.of());
         List<String> actualRules = dataplaneRules.getOrDefault(builtIn, List.of());
         List<String> ourHashes = RuleHashes.of(builtIn, ours);
+        List<String> appendHashes = RuleHashes.of(builtIn, appends);
         List<String> others = new ArrayList<>();
         List<String> expected = new ArrayList<>(ourHashes);
         for (int i = 0; i < actual.size(); i++) {
@@ -227,6 +253,7 @@ public final class IptablesTable implements Driver {
                 others.add(actualRules.get(i));
             }
         }
+        expected.addAll(appendHashes);
         if (expected.equals(actual)) {
             return;
         }
@@ -243,8 +270,14 @@ public final class IptablesTable implements Driver {
         for (int i = lines.size() - 1; i >= 0; i--) {
             p.rules.add("-I " + builtIn + " " + lines.get(i));
         }
+        List<String> appendLines = new ArrayList<>();
+        for (int i = 0; i < appends.size(); i++) {
+            appendLines.add(comment(appendHashes.get(i)) + " " + appends.get(i));
+            p.rules.add("-A " + builtIn + " " + appendLines.get(i));
+        }
         List<String> allRules = new ArrayList<>(lines);
         allRules.addAll(others);
+        allRules.addAll(appendLines);
         p.newHashes.put(builtIn, expected);
         p.newRules.put(builtIn, allRules);
         p.changes++;

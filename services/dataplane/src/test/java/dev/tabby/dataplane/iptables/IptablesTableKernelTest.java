@@ -109,6 +109,38 @@ class IptablesTableKernelTest {
     }
 
     @Test
+    void appendedHooksGoBelowForeignRulesAndAreAdoptedAndRepaired() {
+        // Felix appends two rules to FORWARD (rules/static.go StaticFilterForwardAppendRules) below everyone's.
+        restore("iptables-nft-restore", "*filter\n-A FORWARD -s 192.0.2.7/32 -j DROP\nCOMMIT\n");
+        List<String> append = List.of("-m mark --mark 0x10000/0x10000 -j ACCEPT", "-j MARK --set-xmark 0x10000/0x10000");
+        IptablesTable t = new IptablesTable(runner, IptablesBackend.NFT, 4, "filter");
+        t.setChain("cali-FORWARD", FORWARD_RULES);
+        t.setHooks("FORWARD", List.of("-j cali-FORWARD"), append);
+        assertOk(t.apply());
+        List<String> forward = saved("iptables-nft-save").stream().filter(l -> l.startsWith("-A FORWARD")).toList();
+        List<String> appendHashes = RuleHashes.of("FORWARD", append);
+        List<String> want = List.of(ours("FORWARD", List.of("-j cali-FORWARD"), 0),
+                "-A FORWARD -s 192.0.2.7/32 -j DROP",
+                "-A FORWARD -m comment --comment \"cali:" + appendHashes.get(0) + "\" -m mark --mark 0x10000/0x10000 -j ACCEPT",
+                "-A FORWARD -m comment --comment \"cali:" + appendHashes.get(1) + "\" -j MARK --set-xmark 0x10000/0x10000");
+        assertEquals(want, forward);
+
+        IptablesTable restarted = new IptablesTable(runner, IptablesBackend.NFT, 4, "filter");
+        restarted.setChain("cali-FORWARD", FORWARD_RULES);
+        restarted.setHooks("FORWARD", List.of("-j cali-FORWARD"), append);
+        ApplyResult adopt = restarted.apply();
+        assertOk(adopt);
+        assertEquals(0, adopt.writes(), "adopted as it is");
+
+        // Someone appends below ours: ours move back to the end.
+        restore("iptables-nft-restore", "*filter\n-A FORWARD -s 192.0.2.8/32 -j DROP\nCOMMIT\n");
+        restarted.queueResync();
+        assertOk(restarted.apply());
+        List<String> after = saved("iptables-nft-save").stream().filter(l -> l.startsWith("-A FORWARD")).toList();
+        assertEquals(List.of(want.get(0), want.get(1), "-A FORWARD -s 192.0.2.8/32 -j DROP", want.get(2), want.get(3)), after);
+    }
+
+    @Test
     void aRestartedDriverAdoptsACorrectTableWithoutWrites() {
         assertOk(filter().apply());
         ApplyResult restarted = filter().apply();

@@ -30,6 +30,43 @@ public final class FelixStatusKeys {
                 + escapeName(workload) + "/endpoint/" + escapeName(endpoint);
     }
 
+    /**
+     * The status key Felix uses for the WorkloadEndpoint {@code namespace/name}: Felix reads node, orchestrator,
+     * workload and endpoint from the name, not the spec (libcalico-go syncersv1/updateprocessors
+     * workloadendpointprocessor.go: names.ExtractDashSeparatedParms(name, 4), workload = namespace + "/" + part 3).
+     * Empty when the name is not four dash-separated parts; Felix ignores such an endpoint.
+     */
+    public static java.util.Optional<String> forWorkloadEndpoint(String namespace, String name) {
+        java.util.List<String> parts = dashSeparatedParts(name, 4);
+        if (parts == null || namespace == null || namespace.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(workloadEndpointStatus(parts.get(0), parts.get(1), namespace + "/" + parts.get(2),
+                parts.get(3)));
+    }
+
+    /** libcalico-go names.ExtractDashSeparatedParms: split at single dashes, "--" stands for a dash in a part. */
+    static java.util.List<String> dashSeparatedParts(String name, int count) {
+        if (name == null || name.length() < 2 * count - 1) {
+            return null;
+        }
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        int lastDash = -1;
+        for (int i = 1; i < name.length(); i++) {
+            if (name.charAt(i) != '-') {
+                continue;
+            }
+            if (i < name.length() - 1 && name.charAt(i + 1) == '-') {
+                i++;
+                continue;
+            }
+            parts.add(name.substring(lastDash + 1, i).replace("--", "-"));
+            lastDash = i;
+        }
+        parts.add(name.substring(lastDash + 1).replace("--", "-"));
+        return parts.size() == count ? parts : null;
+    }
+
     /** Every workload endpoint status of one node, for listing and clean-up. */
     public static String workloadEndpointStatusPrefix(String node) {
         return "/calico/felix/v2/" + NO_REGION + "/host/" + node + "/workload/";

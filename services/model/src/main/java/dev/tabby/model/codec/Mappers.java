@@ -61,7 +61,10 @@ final class Mappers {
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
                 .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-                .serializationInclusion(JsonInclude.Include.NON_EMPTY);
+                // Empty fields are left out, as Go's omitempty does; map entries are always kept: a label or
+                // labelsToApply value may be "" (Calico's CNI network profile applies {<network>: ""}).
+                .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_EMPTY,
+                        JsonInclude.Include.ALWAYS));
     }
 
     private static void configureCoercion(ObjectMapper m, boolean stringsFromScalars) {

@@ -1,0 +1,152 @@
+package dev.tabby.renderer.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tabby.dataplane.ipset.IpSet;
+import dev.tabby.model.codec.ResourceCodec;
+import dev.tabby.model.v3.Kind;
+import dev.tabby.model.v3.Resource;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** The calculation's incremental contract: each change answers with only the chains and sets it affects. */
+class PolicyStateTest {
+    private static final TableKey FILTER4 = new TableKey(4, TableKey.FILTER);
+    private final PolicyState state = new PolicyState("n1", new Layout(), true);
+
+    private void apply(String yaml) {
+        for (Resource r : ResourceCodec.read(yaml).resources()) {
+            Kind kind = r.kind();
+            String id = kind.namespaced() ? r.metadata().namespace() + "/" + r.metadata().name() : r.metadata().name();
+            state.apply(new ResourceChange(kind, id, r));
+        }
+    }
+
+    private static String wep(String node, String name, String ip, String labels, String profiles) {
+        return """
+                apiVersion: projectcalico.org/v3
+                kind: WorkloadEndpoint
+                metadata:
+                  name: %1$s-cni-%2$s-eth0
+                  namespace: default
+                  labels: {%4$s}
+                spec:
+                  node: %1$s
+                  orchestrator: cni
+                  workload: %2$s
+                  endpoint: eth0
+                  interfaceName: cali%2$s
+                  ipNetworks: [%3$s/32]
+                  profiles: [%5$s]
+                """.formatted(node, name, ip, labels, profiles);
+    }
+
+    private static final String POLICY = """
+            apiVersion: projectcalico.org/v3
+            kind: GlobalNetworkPolicy
+            metadata: {name: db-from-frontend}
+            spec:
+              selector: app == 'db'
+              ingress:
+              - action: Allow
+                protocol: TCP
+                source: {selector: role == 'frontend'}
+                destination: {ports: [5432]}
+            """;
+
+    private static Set<String> members(DataplaneChanges c) {
+        Set<String> out = new TreeSet<>();
+        for (Map.Entry<String, IpSet> e : c.ipSets.entrySet()) {
+            if (e.getKey().startsWith("cali40s:")) {
+                out.addAll(e.getValue().members());
+            }
+        }
+        return out;
+    }
+
+    private static Set<String> chainNames(DataplaneChanges c) {
+        return new TreeSet<>(c.chains.getOrDefault(FILTER4, Map.of()).keySet());
+    }
+
+    @Test
+    void firstFlushRendersTheLocalEndpointItsPolicyAndTheSetOfItsPeers() {
+        apply(wep("n1", "db1", "10.65.0.2", "app: db", ""));
+        apply(wep("n2", "web1", "10.65.1.5", "role: frontend", ""));
+        apply(POLICY);
+        DataplaneChanges c = state.flush();
+        Set<String> chains = chainNames(c);
+        assertTrue(chains.containsAll(List.of("cali-tw-calidb1", "cali-fw-calidb1", "cali-pi-db-from-frontend",
+                "cali-po-db-from-frontend", "cali-from-wl-dispatch", "cali-to-wl-dispatch")), chains.toString());
+        assertFalse(chains.stream().anyMatch(n -> n.contains("web1")), "remote endpoints get no chains: " + chains);
+        assertEquals(Set.of("10.65.1.5"), members(c));
+        assertTrue(c.chains.get(FILTER4).get("cali-tw-calidb1").stream().anyMatch(r -> r.endsWith("--jump cali-pi-db-from-frontend")),
+                c.chains.get(FILTER4).get("cali-tw-calidb1").toString());
+        assertTrue(state.flush().isEmpty(), "nothing changed: nothing to write");
+    }
+
+    @Test
+    void aRemoteLabelChangeTouchesOnlyTheSet() {
+        apply(wep("n1", "db1", "10.65.0.2", "app: db", ""));
+        apply(wep("n2", "web1", "10.65.1.5", "role: frontend", ""));
+        apply(POLICY);
+        state.flush();
+        apply(wep("n2", "web2", "10.65.1.6", "role: frontend", ""));
+        DataplaneChanges c = state.flush();
+        assertEquals(Set.of(), chainNames(c), "no chain changes");
+        assertEquals(Set.of("10.65.1.5", "10.65.1.6"), members(c));
+        apply(wep("n2", "web1", "10.65.1.5", "role: backend", ""));
+        c = state.flush();
+        assertEquals(Set.of(), chainNames(c));
+        assertEquals(Set.of("10.65.1.6"), members(c));
+    }
+
+    @Test
+    void aLocalLabelChangeRerendersOnlyThatEndpointAndUnusedPoliciesAndSetsGo() {
+        apply(wep("n1", "db1", "10.65.0.2", "app: db", ""));
+        apply(wep("n1", "db2", "10.65.0.3", "app: db", ""));
+        apply(wep("n2", "web1", "10.65.1.5", "role: frontend", ""));
+        apply(POLICY);
+        state.flush();
+        apply(wep("n1", "db1", "10.65.0.2", "app: cache", ""));
+        DataplaneChanges c = state.flush();
+        // The policy only governs ingress: the egress chain renders the same and is not written again.
+        assertEquals(Set.of("cali-tw-calidb1"), chainNames(c));
+        assertFalse(c.chains.get(FILTER4).get("cali-tw-calidb1").stream().anyMatch(r -> r.contains("cali-pi-")));
+        // The last user of the policy goes: its chains and its set are removed.
+        apply(wep("n1", "db2", "10.65.0.3", "app: cache", ""));
+        c = state.flush();
+        assertTrue(c.removedChains.get(FILTER4).containsAll(List.of("cali-pi-db-from-frontend", "cali-po-db-from-frontend")),
+                c.removedChains.toString());
+        assertTrue(c.removedIpSets.stream().anyMatch(n -> n.startsWith("cali40s:")), c.removedIpSets.toString());
+    }
+
+    @Test
+    void profileLabelsToApplyReachSelectorsAndMissingProfilesRenderEmpty() {
+        apply(wep("n1", "db1", "10.65.0.2", "", "tenant-a"));
+        apply(wep("n2", "web1", "10.65.1.5", "", "tenant-b"));
+        apply(POLICY);
+        DataplaneChanges c = state.flush();
+        assertEquals(List.of(), c.chains.get(FILTER4).get("cali-pri-tenant-a"),
+                "a profile the datastore lacks renders empty, so the jump to it is valid and allows nothing");
+        assertFalse(chainNames(c).contains("cali-pi-db-from-frontend"), "no endpoint has app=db yet");
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: Profile
+                metadata: {name: tenant-a}
+                spec: {labelsToApply: {app: db}}
+                ---
+                apiVersion: projectcalico.org/v3
+                kind: Profile
+                metadata: {name: tenant-b}
+                spec: {labelsToApply: {role: frontend}}
+                """);
+        c = state.flush();
+        assertTrue(chainNames(c).contains("cali-pi-db-from-frontend"), chainNames(c).toString());
+        assertEquals(Set.of("10.65.1.5"), members(c));
+    }
+}

@@ -423,18 +423,19 @@ public final class PolicyState {
             if (p == null || !renderedPolicies.contains(name)) {
                 return Rendered.empty();
             }
-            String table = p.doNotTrack() ? TableKey.RAW : p.preDNAT() ? TableKey.MANGLE : TableKey.FILTER;
-            return program(v -> PolicyProgram.of(p, settings.ruleRenderer(), v), table);
+            // felix policy_mgr.go: a policy's chains go into raw, mangle and filter alike; each table writes them
+            // only where an endpoint chain of that table jumps to them (see IptablesTable).
+            return program(v -> PolicyProgram.of(p, settings.ruleRenderer(), v), false);
         }
         if (owner.startsWith("profile:")) {
             String name = owner.substring("profile:".length());
             if (!renderedProfiles.contains(name)) {
                 return Rendered.empty();
             }
-            // A profile an endpoint names but the datastore lacks renders empty (no rule allows), so the jumps to
-            // it stay valid and the endpoint falls to its final drop.
-            Profile p = profiles.getOrDefault(name, new Profile(dev.tabby.model.v3.ObjectMeta.named(name), null));
-            return program(v -> PolicyProgram.of(p, settings.ruleRenderer(), v), TableKey.FILTER);
+            // A profile an endpoint names but the datastore lacks denies everything, both ways (felix
+            // calc/active_rules_calculator.go DummyDropRules): the endpoint's later profiles are not reached.
+            Profile p = profiles.getOrDefault(name, missingProfile(name));
+            return program(v -> PolicyProgram.of(p, settings.ruleRenderer(), v), true);
         }
         if (owner.startsWith("wep/")) {
             WorkloadEndpoint w = localWorkloads.get(owner);
@@ -452,6 +453,12 @@ public final class PolicyState {
         throw new IllegalStateException("unknown owner " + owner);
     }
 
+    private static Profile missingProfile(String name) {
+        dev.tabby.model.v3.Rule deny = new dev.tabby.model.v3.Rule("Deny", null, null, null, null, null, null, null,
+                null, null);
+        return new Profile(dev.tabby.model.v3.ObjectMeta.named(name), new Profile.Spec(List.of(deny), List.of(deny), null));
+    }
+
     private Rendered dispatch() {
         List<String> ifaces = localWorkloads.values().stream().map(PolicyState::iface).filter(Objects::nonNull)
                 .filter(x -> !x.isEmpty()).distinct().toList();
@@ -463,12 +470,29 @@ public final class PolicyState {
         return new Rendered(chains, Map.of(), Map.of(), Map.of());
     }
 
-    private Rendered program(java.util.function.IntFunction<PolicyProgram> of, String table) {
+    /**
+     * A policy's chains in raw, mangle and filter; a profile's in filter, and its outbound chain in mangle too (host
+     * endpoints' egress there), as felix policy_mgr.go puts them.
+     */
+    private Rendered program(java.util.function.IntFunction<PolicyProgram> of, boolean profile) {
         Map<TableKey, Map<String, List<String>>> chains = new HashMap<>();
         Map<String, IpSetSpec> sets = new HashMap<>();
         for (int v : settings.ipVersions()) {
             PolicyProgram prog = of.apply(v);
-            chains.put(new TableKey(v, table), toRules(prog.chains()));
+            Map<String, List<String>> rules = toRules(prog.chains());
+            chains.put(new TableKey(v, TableKey.FILTER), rules);
+            if (profile) {
+                Map<String, List<String>> outbound = new LinkedHashMap<>();
+                rules.forEach((name, r) -> {
+                    if (name.startsWith(dev.tabby.policy.render.ChainNames.PROFILE_OUTBOUND)) {
+                        outbound.put(name, r);
+                    }
+                });
+                chains.put(new TableKey(v, TableKey.MANGLE), outbound);
+            } else {
+                chains.put(new TableKey(v, TableKey.MANGLE), rules);
+                chains.put(new TableKey(v, TableKey.RAW), rules);
+            }
             sets.putAll(prog.ipSets());
         }
         return new Rendered(chains, sets, Map.of(), Map.of());

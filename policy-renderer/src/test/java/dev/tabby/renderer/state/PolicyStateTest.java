@@ -131,8 +131,8 @@ class PolicyStateTest {
         apply(wep("n2", "web1", "10.65.1.5", "", "tenant-b"));
         apply(POLICY);
         DataplaneChanges c = state.flush();
-        assertEquals(List.of(), c.chains.get(FILTER4).get("cali-pri-tenant-a"),
-                "a profile the datastore lacks renders empty, so the jump to it is valid and allows nothing");
+        assertEquals(List.of("--jump DROP"), c.chains.get(FILTER4).get("cali-pri-tenant-a"),
+                "a profile the datastore lacks denies (felix DummyDropRules), so later profiles are not reached");
         assertFalse(chainNames(c).contains("cali-pi-db-from-frontend"), "no endpoint has app=db yet");
         apply("""
                 apiVersion: projectcalico.org/v3

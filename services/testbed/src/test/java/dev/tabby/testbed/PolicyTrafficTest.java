@@ -518,4 +518,90 @@ class PolicyTrafficTest {
         assertTrue(probes.get() > 3, "the denied flow was probed throughout: " + probes.get());
         assertEquals(0, leaks.get(), "a denied connection got through during the kill and restart");
     }
+
+    @Test
+    @Order(10)
+    void aHostEndpointDeniesTheHostButFailsafeAndTunnelsStayOpenAndPreDnatAndUntrackedApply() throws Exception {
+        String node2 = prefix + "node2";
+        String underlay = prefix + "underlay";
+        String node2Ip = State.load(varDir).nodes.stream().filter(n -> n.name.equals("node2")).findFirst().orElseThrow()
+                .address.split("/")[0];
+        listenIn(node2, "tcp", 22);
+        listenIn(node2, "tcp", 9999);
+        listen("server", "tcp", 80);
+        listen("server", "tcp", 81);
+        assertTrue(reachesFrom(underlay, "tcp", node2Ip, 9999), "before the host endpoint");
+        // Felix: a host endpoint with no policy that allows denies the host's traffic, failsafe ports excepted.
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: HostEndpoint
+                metadata: {name: node2-eth0, labels: {host: node2}}
+                spec: {node: node2, interfaceName: eth0, expectedIPs: [%s]}
+                ---
+                apiVersion: projectcalico.org/v3
+                kind: GlobalNetworkPolicy
+                metadata: {name: host-deny-all}
+                spec:
+                  selector: host == 'node2'
+                  ingress:
+                  - action: Deny
+                  egress:
+                  - action: Deny
+                """.formatted(node2Ip));
+        await("the host denies what is not failsafe", () -> !reachesFrom(underlay, "tcp", node2Ip, 9999));
+        assertTrue(reachesFrom(underlay, "tcp", node2Ip, 22), "failsafe inbound TCP 22 (SSH) still reaches the host");
+        assertTrue(reaches("client", "tcp", ip("server"), 80), "VXLAN from a known node still reaches the host");
+        // The node still talks to etcd (failsafe outbound TCP 2379): a new policy still reaches node2's renderer.
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: GlobalNetworkPolicy
+                metadata: {name: server-closes-81}
+                spec:
+                  selector: role == 'server'
+                  ingress:
+                  - action: Deny
+                    protocol: TCP
+                    destination: {ports: [81]}
+                  - action: Allow
+                """);
+        await("node2's renderer still gets policy from etcd", () -> !reaches("client", "tcp", ip("server"), 81));
+
+        // From the underlay straight to the server on node2: forwarded traffic arriving on the host endpoint.
+        assertTrue(Shell.run("ip", "netns", "exec", underlay, "ip", "route", "replace", ip("server") + "/32", "via",
+                node2Ip).ok());
+        await("forwarded traffic passes the host endpoint by default", () -> reachesFrom(underlay, "tcp", ip("server"), 80));
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: GlobalNetworkPolicy
+                metadata: {name: prednat-deny-underlay}
+                spec:
+                  selector: host == 'node2'
+                  preDNAT: true
+                  applyOnForward: true
+                  ingress:
+                  - action: Deny
+                    source: {nets: [%s/32]}
+                """.formatted(Layout.ETCD_ADDRESS));
+        await("a pre-DNAT policy on the host endpoint stops it in mangle",
+                () -> !reachesFrom(underlay, "tcp", ip("server"), 80));
+        store.delete(new ResourceId(dev.tabby.model.v3.Kind.GLOBAL_NETWORK_POLICY, null, "prednat-deny-underlay"), null);
+        await("gone again", () -> reachesFrom(underlay, "tcp", ip("server"), 80));
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: GlobalNetworkPolicy
+                metadata: {name: untracked-deny-underlay}
+                spec:
+                  selector: host == 'node2'
+                  doNotTrack: true
+                  applyOnForward: true
+                  ingress:
+                  - action: Deny
+                    source: {nets: [%s/32]}
+                """.formatted(Layout.ETCD_ADDRESS));
+        await("an untracked policy stops it in raw", () -> !reachesFrom(underlay, "tcp", ip("server"), 80));
+        assertTrue(Shell.run("ip", "netns", "exec", node2, "iptables-legacy-save", "-t", "raw").out().lines()
+                .anyMatch(l -> l.startsWith("-A cali-pi-") && l.contains("-s " + Layout.ETCD_ADDRESS + "/32")),
+                "the untracked policy's chain is in the raw table");
+        Shell.run("ip", "netns", "exec", underlay, "ip", "route", "del", ip("server") + "/32");
+    }
 }

@@ -164,7 +164,7 @@ class TestbedTest {
     @Order(1)
     void everyServiceRunsInsideItsNodesNamespaceOnItsStandardPort() {
         State state = state();
-        assertEquals(9, state.processes.size(), "three services on each of three nodes");
+        assertEquals(12, state.processes.size(), "four services on each of three nodes");
         for (State.ServiceProcess p : state.processes) {
             String ns = Shell.run("ip", "netns", "identify", Long.toString(p.pid)).out().strip();
             assertEquals(nodeNs(p.node), ns, p.service + " of " + p.node + " (pid " + p.pid + ") runs in the wrong namespace");
@@ -176,6 +176,7 @@ class TestbedTest {
         }
         assertEquals(Layout.VXLAN_PORT, service("node1", Services.VXLAN).port);
         assertEquals(Layout.PROBE_PORT, service("node1", Services.PROBE).port);
+        assertEquals(Layout.POLICY_PORT, service("node1", Services.POLICY).port);
         // The CNI daemon listens on the production default path, which on the node is that node's own directory.
         assertTrue(Files.exists(layout().nodeDir("node1").resolve("run/cni.sock")), "node1's /run/tabby/cni.sock");
         // The probe in a node judges that node: the node's eth0, not this host's interfaces.

@@ -23,7 +23,8 @@ import org.jboss.logging.Logger;
  * difference in one {@code iptables-restore --noflush --wait} call: a chain whose hashes differ is flushed and
  * rewritten whole, a built-in chain whose hooks differ has its {@code cali:} rules deleted and the hooks inserted
  * again, and {@code cali-} chains no longer desired are flushed, then deleted in a second transaction of the same
- * input. A new instance starts with a resync queued, so it adopts a correct kernel with no writes.
+ * input. Only chains the hooks reach are written (Felix programs referenced chains only). A new instance starts
+ * with a resync queued, so it adopts a correct kernel with no writes.
  */
 public final class IptablesTable implements Driver {
     private static final Logger LOG = Logger.getLogger(IptablesTable.class);
@@ -49,6 +50,8 @@ public final class IptablesTable implements Driver {
     private final Map<String, List<String>> desiredChains = new HashMap<>();
     /** The desired chains' rule hashes, computed once per change of a chain rather than on every apply. */
     private final Map<String, List<String>> desiredHashes = new HashMap<>();
+    /** The cali- chains each desired chain jumps or goes to, for {@link #referenced()}. */
+    private final Map<String, Set<String>> desiredTargets = new HashMap<>();
     private final Map<String, List<String>> desiredHooks = new HashMap<>();
     private final Map<String, List<String>> desiredAppends = new HashMap<>();
     // What the kernel holds as far as we know: chain -> rule hashes ("" = not ours), and the rules' text.
@@ -93,12 +96,14 @@ public final class IptablesTable implements Driver {
         List<String> copy = List.copyOf(rules);
         if (!copy.equals(desiredChains.put(chain, copy))) {
             desiredHashes.put(chain, RuleHashes.of(chain, copy));
+            desiredTargets.put(chain, targets(copy));
         }
     }
 
     public void removeChain(String chain) {
         desiredChains.remove(chain);
         desiredHashes.remove(chain);
+        desiredTargets.remove(chain);
     }
 
     /** Makes {@code chains} the whole set of desired chains: other {@code cali-} chains are deleted. */
@@ -110,6 +115,7 @@ public final class IptablesTable implements Driver {
         });
         desiredChains.clear();
         desiredHashes.clear();
+        desiredTargets.clear();
         chains.forEach(this::setChain);
     }
 
@@ -200,11 +206,52 @@ public final class IptablesTable implements Driver {
         }
     }
 
+    /** The {@code cali-} chains the rules jump ({@code -j}, {@code --jump}) or go ({@code -g}, {@code --goto}) to. */
+    static Set<String> targets(List<String> rules) {
+        Set<String> out = new java.util.HashSet<>();
+        for (String rule : rules) {
+            String[] tokens = rule.split(" ");
+            for (int i = 0; i < tokens.length - 1; i++) {
+                String t = tokens[i];
+                if ((t.equals("-j") || t.equals("--jump") || t.equals("-g") || t.equals("--goto"))
+                        && tokens[i + 1].startsWith(CHAIN_PREFIX)) {
+                    out.add(tokens[i + 1]);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The desired chains that the hooks reach, directly or through other chains: only these are written, as Felix
+     * table.go programs only referenced chains. A chain desired but unreachable (a policy chain put into every table
+     * while only one table's endpoint chains use it) stays out of the kernel.
+     */
+    private Set<String> referenced() {
+        Set<String> seen = new java.util.HashSet<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>();
+        for (Map<String, List<String>> hooks : List.of(desiredHooks, desiredAppends)) {
+            hooks.values().forEach(rules -> todo.addAll(targets(rules)));
+        }
+        while (!todo.isEmpty()) {
+            String c = todo.pop();
+            if (seen.add(c)) {
+                todo.addAll(desiredTargets.getOrDefault(c, Set.of()));
+            }
+        }
+        seen.retainAll(desiredChains.keySet());
+        return seen;
+    }
+
     /** The difference between desired and the kernel, as iptables-restore lines. */
     private Plan plan() {
         Plan p = new Plan();
+        Set<String> wanted = referenced();
         for (Map.Entry<String, List<String>> e : new TreeMap<>(desiredChains).entrySet()) {
             String chain = e.getKey();
+            if (!wanted.contains(chain)) {
+                continue;
+            }
             List<String> expected = desiredHashes.get(chain);
             if (expected.equals(dataplaneHashes.get(chain))) {
                 continue;
@@ -225,7 +272,7 @@ public final class IptablesTable implements Driver {
             planHooks(p, builtIn);
         }
         for (String chain : new TreeMap<>(dataplaneHashes).keySet()) {
-            if (chain.startsWith(CHAIN_PREFIX) && !desiredChains.containsKey(chain)) {
+            if (chain.startsWith(CHAIN_PREFIX) && !wanted.contains(chain)) {
                 p.declare.add(chain);
                 p.deletedChains.add(chain);
                 p.changes++;

@@ -187,6 +187,7 @@ class IptablesTableKernelTest {
     void anInvalidRuleIsReportedWithTableLineAndMessageAndStaysPending() {
         IptablesTable t = filter();
         t.setChain("cali-bad", List.of("-m nosuchmatch --foo -j DROP"));
+        t.setChain("cali-INPUT", withJumpTo("cali-bad"));
         ApplyResult r = t.apply();
         assertEquals(1, r.failures().size(), r.summary());
         ApplyResult.Failure f = r.failures().get(0);
@@ -201,8 +202,29 @@ class IptablesTableKernelTest {
                 "-A foreign -s 192.0.2.9/32 -j DROP"), saved("iptables-nft-save"));
         assertTrue(t.pendingCount() > 0);
         t.removeChain("cali-bad");
+        t.setChain("cali-INPUT", INPUT_RULES);
         assertOk(t.apply());
         assertEquals(expectedFilter(), saved("iptables-nft-save"));
+    }
+
+    private static List<String> withJumpTo(String chain) {
+        List<String> rules = new ArrayList<>(INPUT_RULES);
+        rules.add("-j " + chain);
+        return rules;
+    }
+
+    @Test
+    void onlyChainsTheHooksReachAreWrittenAndUnreachedOnesAreRemoved() {
+        IptablesTable t = filter();
+        t.setChain("cali-pi-unused", List.of("-j DROP"));
+        assertOk(t.apply());
+        assertEquals(expectedFilter(), saved("iptables-nft-save"), "a chain nothing jumps to is not written");
+        t.setChain("cali-INPUT", withJumpTo("cali-pi-unused"));
+        assertOk(t.apply());
+        assertTrue(saved("iptables-nft-save").contains(":cali-pi-unused"), "written once cali-INPUT jumps to it");
+        t.setChain("cali-INPUT", INPUT_RULES);
+        assertOk(t.apply());
+        assertEquals(expectedFilter(), saved("iptables-nft-save"), "removed again when nothing jumps to it");
     }
 
     @Test
@@ -241,13 +263,14 @@ class IptablesTableKernelTest {
             }
             IptablesTable t = new IptablesTable(runner, IptablesBackend.LEGACY, 4, "filter");
             t.setChain("cali-INPUT", INPUT_RULES);
+            t.setHooks("INPUT", List.of("-j cali-INPUT"));
             ApplyResult r = t.apply();
             // Had the apply not waited for the lock, the holder would still have most of its 2 s sleep ahead.
             assertTrue(holder.waitFor(500, TimeUnit.MILLISECONDS), "the apply returned while the lock was still held");
             assertOk(r);
-            assertEquals(1, r.writes());
-            assertEquals(List.of(":INPUT", ":FORWARD", ":OUTPUT", ":cali-INPUT", ours("cali-INPUT", INPUT_RULES, 0),
-                    ours("cali-INPUT", INPUT_RULES, 1)), saved("iptables-legacy-save"));
+            assertEquals(2, r.writes(), "the chain and its hook");
+            assertEquals(List.of(":INPUT", ":FORWARD", ":OUTPUT", ":cali-INPUT", ours("INPUT", List.of("-j cali-INPUT"), 0),
+                    ours("cali-INPUT", INPUT_RULES, 0), ours("cali-INPUT", INPUT_RULES, 1)), saved("iptables-legacy-save"));
         } finally {
             holder.destroy();
             holder.waitFor(5, TimeUnit.SECONDS);

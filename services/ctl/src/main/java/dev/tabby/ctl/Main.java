@@ -8,6 +8,7 @@ import dev.tabby.ctl.commands.IpamCommand;
 import dev.tabby.ctl.commands.GetCommand;
 import dev.tabby.ctl.commands.LabelCommand;
 import dev.tabby.ctl.commands.NodeCommand;
+import dev.tabby.ctl.commands.PolicyCommand;
 import dev.tabby.ctl.commands.ReplaceCommand;
 import dev.tabby.ctl.commands.VersionCommand;
 import java.io.PrintWriter;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tabbyctl", mixinStandardHelpOptions = false,
         description = "Manage Tabby (Calico v3) resources in etcd.",
         subcommands = {CreateCommand.class, ApplyCommand.class, ReplaceCommand.class, DeleteCommand.class,
-                GetCommand.class, LabelCommand.class, NodeCommand.class, IpamCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+                GetCommand.class, LabelCommand.class, NodeCommand.class, IpamCommand.class, PolicyCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -213,6 +213,32 @@ class PolicyTrafficTest {
         assertTrue(reaches("client", "tcp", ip("server"), 80));
         assertTrue(reaches("client", "udp", ip("server"), 53));
         assertTrue(reaches("prodapp", "tcp", ip("server"), 80), "profile kns.<ns> allows from other namespaces too");
+        // The renderer reports the endpoint up on its node, in etcd where Felix writes it, and in its metrics.
+        Layout layout = Layout.of(State.load(varDir), varDir);
+        String status = Services.get(layout, "node2", Layout.POLICY_PORT, "/v1/status");
+        assertTrue(status != null && status.contains("\"ready\":true") && status.contains("\"status\":\"up\""), status);
+        String wepName = endpointOf("server").metadata().name();
+        String one = Services.get(layout, "node2", Layout.POLICY_PORT, "/v1/endpoints/default/" + wepName);
+        assertTrue(one != null && one.contains("kns.default") && one.contains("\"status\":\"up\""), one);
+        assertEquals("{\"status\":\"up\"}", kv.get(dev.tabby.datastore.status.FelixStatusKeys
+                .forWorkloadEndpoint("default", wepName).orElseThrow()).orElseThrow().valueAsString());
+        String metrics = Services.get(layout, "node2", Layout.POLICY_PORT, "/q/metrics");
+        assertTrue(metrics != null && metrics.contains("tabby_policy_ready 1.0"), "metrics: " + metrics);
+    }
+
+    private WorkloadEndpoint endpointOf(String workload) {
+        return store.list(dev.tabby.model.v3.Kind.WORKLOAD_ENDPOINT, wl(workload).k8sNamespace).items().stream()
+                .map(WorkloadEndpoint.class::cast).filter(w -> w.spec().containerID().equals(wl(workload).containerId))
+                .findFirst().orElseThrow();
+    }
+
+    /** Rewrites a workload endpoint's ports, as the orchestrator would for a pod's container ports. */
+    private void updatePorts(String workload, List<dev.tabby.model.v3.EndpointPort> ports) {
+        WorkloadEndpoint wep = endpointOf(workload);
+        WorkloadEndpoint.Spec s = wep.spec();
+        store.update(new WorkloadEndpoint(wep.metadata(), new WorkloadEndpoint.Spec(s.orchestrator(), s.workload(),
+                s.node(), s.containerID(), s.pod(), s.endpoint(), s.serviceAccountName(), s.ipNetworks(), s.ipNATs(),
+                s.ipv4Gateway(), s.ipv6Gateway(), s.profiles(), s.interfaceName(), s.mac(), ports)));
     }
 
     @Test
@@ -344,14 +370,8 @@ class PolicyTrafficTest {
     void namedPortsNamespaceSelectorsAndGlobalNetworkSets() throws Exception {
         listen("server", "tcp", 8081);
         // The server's endpoint gets a named port, as a pod's container port would give it.
-        WorkloadEndpoint wep = store.list(dev.tabby.model.v3.Kind.WORKLOAD_ENDPOINT, "default").items().stream()
-                .map(WorkloadEndpoint.class::cast).filter(w -> w.spec().containerID().equals(wl("server").containerId))
-                .findFirst().orElseThrow();
-        WorkloadEndpoint.Spec s = wep.spec();
-        store.update(new WorkloadEndpoint(wep.metadata(), new WorkloadEndpoint.Spec(s.orchestrator(), s.workload(),
-                s.node(), s.containerID(), s.pod(), s.endpoint(), s.serviceAccountName(), s.ipNetworks(), s.ipNATs(),
-                s.ipv4Gateway(), s.ipv6Gateway(), s.profiles(), s.interfaceName(), s.mac(),
-                List.of(new dev.tabby.model.v3.EndpointPort("web", dev.tabby.model.v3.Protocol.parse("TCP"), 8081, null, null)))));
+        updatePorts("server",
+                List.of(new dev.tabby.model.v3.EndpointPort("web", dev.tabby.model.v3.Protocol.parse("TCP"), 8081, null, null)));
         apply("""
                 apiVersion: projectcalico.org/v3
                 kind: NetworkPolicy
@@ -603,5 +623,28 @@ class PolicyTrafficTest {
                 .anyMatch(l -> l.startsWith("-A cali-pi-") && l.contains("-s " + Layout.ETCD_ADDRESS + "/32")),
                 "the untracked policy's chain is in the raw table");
         Shell.run("ip", "netns", "exec", underlay, "ip", "route", "del", ip("server") + "/32");
+    }
+
+    @Test
+    @Order(11)
+    void serviceAccountsSelectTheirEndpoints() throws Exception {
+        listen("server", "tcp", 80);
+        // The pod's service account, as Calico's pod conversion labels the endpoint with it.
+        WorkloadEndpoint client = endpointOf("client");
+        java.util.Map<String, String> labels = new java.util.TreeMap<>(client.metadata().labelsOrEmpty());
+        labels.put("projectcalico.org/serviceaccount", "frontend");
+        store.update(new WorkloadEndpoint(client.metadata().withLabels(labels), client.spec()));
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: NetworkPolicy
+                metadata: {name: from-frontend-sa, namespace: default}
+                spec:
+                  selector: role == 'server'
+                  ingress:
+                  - action: Allow
+                    source: {serviceAccounts: {names: [frontend]}}
+                """);
+        await("other, with no service account, is denied", () -> !reaches("other", "tcp", ip("server"), 80));
+        await("the frontend service account's endpoint is allowed", () -> reaches("client", "tcp", ip("server"), 80));
     }
 }

@@ -22,6 +22,9 @@
 #   etcd_endpoints, etcd_ca_cert_file, etcd_cert_file, etcd_key_file   override TABBY_ETCD_*
 #   nodename, nodename_file            the node's name (default TABBY_NODENAME, /var/lib/calico/nodename, host name)
 #   log_level        debug / info / warning / error (the in-process plugin's stderr; the daemon has TABBY_CNI_LOG_LEVEL)
+#   policy_setup_timeout_seconds   how long ADD waits for the endpoint's policy (status up) on a node running a
+#                    policy-renderer; default 10, 0 = no wait (TABBY_CNI_POLICY_SETUP_TIMEOUT)
+#   policy.type      set (e.g. "k8s"): no network Profile is created for non-Kubernetes workloads
 # CNI_ARGS: K8S_POD_NAMESPACE and K8S_POD_NAME make a pod (k8s WorkloadEndpoint, labels, profiles kns./ksa.);
 #   K8S_POD_SERVICE_ACCOUNT (Tabby's own) names its service account, default "default"; IP=a.b.c.d asks for that
 #   address (from any pool, as Calico's IP= does).

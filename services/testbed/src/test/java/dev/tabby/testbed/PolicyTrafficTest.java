@@ -524,6 +524,23 @@ class PolicyTrafficTest {
         });
         prober.start();
         try {
+            // A change the renderer is busy applying when kill -9 hits it: every table may be caught half-way.
+            State.ServiceProcess renderer = State.load(varDir).processes.stream()
+                    .filter(p -> p.node.equals("node2") && p.service.equals(Services.POLICY)).findFirst().orElseThrow();
+            apply("""
+                    apiVersion: projectcalico.org/v3
+                    kind: GlobalNetworkPolicy
+                    metadata: {name: churn-during-kill}
+                    spec:
+                      order: 1
+                      selector: role == 'server'
+                      ingress:
+                      - action: Allow
+                        protocol: TCP
+                        destination: {ports: [9]}
+                    """);
+            sleep(30);
+            ProcessHandle.of(renderer.pid).ifPresent(ProcessHandle::destroyForcibly);
             Run restart = testbed("restart", "--node", "node2", "--service", "policy-renderer", "--kill");
             assertEquals(0, restart.exit(), restart.out());
             await("the restarted renderer is ready", () -> {

@@ -18,9 +18,10 @@ import org.jboss.logging.Logger;
 /**
  * Converges Calico's IP sets (names starting "cali4" or "cali6", see {@link IpSetNames}) to the desired ones, as
  * Felix v3.18 ipsets/ipsets.go does, and never touches another set. The kernel is read with {@code ipset save} and
- * written with one {@code ipset restore} per phase: a new set is created and filled; a set whose members changed is
- * rebuilt as a temporary set and swapped in, so iptables rules using it never see it half-filled, then the temporary
- * set is destroyed.
+ * written with one {@code ipset restore} per phase: a new set is created and filled; a set this driver wrote since
+ * the last read gets only its changed members ({@code del}, {@code add}: a label change costs a few lines, not the
+ * whole set); any other set whose members differ is rebuilt as a temporary set and swapped in, so iptables rules
+ * using it never see it half-filled, then the temporary set is destroyed (Felix writeDeltas and writeFullRewrite).
  *
  * <p>Sets are written in two phases because a set still used by an iptables rule cannot be destroyed: the caller runs
  * {@link #applyUpdates()} before the iptables drivers (so new rules find their sets) and {@link #applyDeletions()}
@@ -38,6 +39,8 @@ public final class IpsetDriver implements Driver {
     private final Map<String, IpSet> desired = new HashMap<>();
     // Our sets in the kernel as far as we know; the value is null for a set of a type Tabby does not use.
     private Map<String, IpSet> actual = new HashMap<>();
+    /** Sets whose kernel content is exactly what this driver last wrote, since the last read: deltas are safe. */
+    private final Set<String> writtenSinceRead = new HashSet<>();
     private boolean resyncQueued = true;
 
     public IpsetDriver(CommandRunner runner) {
@@ -114,6 +117,9 @@ public final class IpsetDriver implements Driver {
             }
             if (!actual.containsKey(set)) {
                 fill(script, set, want);
+            } else if (have != null && writtenSinceRead.contains(set) && have.type() == want.type()
+                    && have.ipVersion() == want.ipVersion() && deltaIsSmaller(have, want)) {
+                deltas(script, set, have, want);
             } else if (have != null && have.type() == want.type() && have.ipVersion() == want.ipVersion()) {
                 String tmp = IpSetNames.temp(want.ipVersion(), temp++);
                 fill(script, tmp, want);
@@ -136,6 +142,7 @@ public final class IpsetDriver implements Driver {
         }
         tempsGone.forEach(actual::remove);
         actual.putAll(written);
+        writtenSinceRead.addAll(written.keySet());
         return new ApplyResult(written.size() + tempsGone.size(), List.of());
     }
 
@@ -161,7 +168,38 @@ public final class IpsetDriver implements Driver {
             return failed;
         }
         gone.forEach(actual::remove);
+        gone.forEach(writtenSinceRead::remove);
         return new ApplyResult(gone.size(), List.of());
+    }
+
+    /** Whether writing the changed members takes fewer lines than rewriting the set whole. */
+    private static boolean deltaIsSmaller(IpSet have, IpSet want) {
+        int changed = 0;
+        for (String m : want.members()) {
+            if (!have.members().contains(m)) {
+                changed++;
+            }
+        }
+        for (String m : have.members()) {
+            if (!want.members().contains(m)) {
+                changed++;
+            }
+        }
+        return changed < want.members().size() + 3;
+    }
+
+    /** Felix writeDeltas: deletions first ({@code --exist}: gone already is fine), then additions. */
+    private static void deltas(List<String> script, String set, IpSet have, IpSet want) {
+        for (String m : new TreeSet<>(have.members())) {
+            if (!want.members().contains(m)) {
+                script.add("del " + set + " " + m + " --exist");
+            }
+        }
+        for (String m : new TreeSet<>(want.members())) {
+            if (!have.members().contains(m)) {
+                script.add("add " + set + " " + m);
+            }
+        }
     }
 
     private static void fill(List<String> script, String set, IpSet want) {
@@ -212,6 +250,7 @@ public final class IpsetDriver implements Driver {
             return ApplyResult.failed(name, "ipset save", "exited " + r.exitCode() + ": " + r.stderr().strip());
         }
         actual = parse(r.stdout());
+        writtenSinceRead.clear();
         resyncQueued = false;
         return null;
     }

@@ -33,5 +33,12 @@ class IpSetNamesTest {
                 new IpSet(IpSetType.HASH_IP_PORT, 4, Set.of("10.0.0.1,80", "10.0.0.1,UDP:53")).members());
         assertThrows(IllegalArgumentException.class, () -> new IpSet(IpSetType.HASH_IP, 4, Set.of("fd00::1")));
         assertThrows(IllegalArgumentException.class, () -> new IpSet(IpSetType.HASH_IP, 4, Set.of("example.com")));
+        // The quick path for plain dotted quads gives what the general parse gives, and leaves it the odd cases.
+        assertEquals(Set.of("10.0.0.1", "10.0.0.2", "10.0.0.3", "192.168.1.0/24"),
+                new IpSet(IpSetType.HASH_NET, 4, Set.of("10.0.0.1/32", "010.0.0.2", " 10.0.0.3", "192.168.1.7/24")).members());
+        assertThrows(IllegalArgumentException.class, () -> new IpSet(IpSetType.HASH_IP, 4, Set.of("10.0.0.1/32")));
+        assertTrue(IpSet.isPlainIpv4("0.0.0.0") && IpSet.isPlainIpv4("255.255.255.255/32"));
+        assertFalse(IpSet.isPlainIpv4("1.2.3") || IpSet.isPlainIpv4("1.2.3.4.5") || IpSet.isPlainIpv4("1..2.3")
+                || IpSet.isPlainIpv4("01.2.3.4") || IpSet.isPlainIpv4("1.2.3.4/24") || IpSet.isPlainIpv4("1234.1.1.1"));
     }
 }

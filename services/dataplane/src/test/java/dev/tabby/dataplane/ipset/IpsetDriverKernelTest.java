@@ -104,6 +104,33 @@ class IpsetDriverKernelTest {
     }
 
     @Test
+    void aSetThisDriverWroteGetsOnlyItsChangedMembers() {
+        List<String> inputs = new java.util.ArrayList<>();
+        IpsetDriver d = new IpsetDriver((argv, stdin) -> {
+            inputs.add(stdin);
+            return runner.run(argv, stdin);
+        });
+        java.util.Set<String> many = new TreeSet<>();
+        for (int i = 1; i <= 50; i++) {
+            many.add("10.66.0." + i);
+        }
+        d.setIpSet(NETS, new IpSet(IpSetType.HASH_NET, 4, many));
+        assertOk(d.apply());
+        many.remove("10.66.0.7");
+        many.add("10.66.1.0/24");
+        d.setIpSet(NETS, new IpSet(IpSetType.HASH_NET, 4, many));
+        inputs.clear();
+        ApplyResult r = d.applyUpdates();
+        assertOk(r);
+        assertEquals(1, r.writes());
+        // Felix ipsets.go writeDeltas: deletions (tolerating an absent member), then additions; no temporary set.
+        assertEquals(List.of("del " + NETS + " 10.66.0.7 --exist\nadd " + NETS + " 10.66.1.0/24\n"), inputs);
+        List<String> listed = new java.util.ArrayList<>(many.stream().map(m -> m.endsWith("/32") ? m.substring(0,
+                m.length() - 3) : m).toList());
+        assertEquals("Type: hash:net inet " + new TreeSet<>(listed), typeAndMembers(NETS));
+    }
+
+    @Test
     void aSetOfAnotherTypeIsRecreatedBecauseSwapNeedsEqualTypes() {
         assertOk(driver().apply());
         IpsetDriver d = driver();

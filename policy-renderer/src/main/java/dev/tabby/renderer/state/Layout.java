@@ -32,7 +32,8 @@ import java.util.TreeSet;
 public final class Layout {
 
     /** What the static chains and sets depend on. */
-    public record Inputs(RendererSettings settings, Collection<IPPool> pools, Collection<Node> nodes) {
+    public record Inputs(RendererSettings settings, List<Integer> ipVersions, Collection<IPPool> pools,
+                         Collection<Node> nodes) {
     }
 
     /** Rules a built-in chain gets: at its top, and at its end (FORWARD only). */
@@ -44,7 +45,7 @@ public final class Layout {
         Map<TableKey, Map<String, List<String>>> chains = new HashMap<>();
         Map<TableKey, Map<String, Hook>> hooks = new HashMap<>();
         Map<String, IpSet> sets = new HashMap<>();
-        for (int v : in.settings().ipVersions()) {
+        for (int v : in.ipVersions()) {
             Map<String, IpSet> vSets = fixedSets(in, v);
             sets.putAll(vSets);
             boolean natOutgoing = !vSets.get(StaticIpSet.MASQ_IPAM_POOLS.name(v)).members().isEmpty();

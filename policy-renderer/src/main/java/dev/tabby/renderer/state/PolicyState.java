@@ -88,6 +88,7 @@ public final class PolicyState {
     private final Set<String> dirtySets = new HashSet<>();
     private boolean activeSetsDirty = true;
     private boolean everythingDirty = true;
+    private boolean v6;
     private Set<String> renderedPolicies = Set.of();
     private Set<String> renderedProfiles = Set.of();
 
@@ -312,6 +313,15 @@ public final class PolicyState {
     /** Re-renders what changed and returns the difference; nothing changed gives empty changes. */
     public DataplaneChanges flush() {
         DataplaneChanges out = new DataplaneChanges();
+        boolean v6Now = settings.ipv6Support() && v6InUse();
+        if (v6Now != v6) {
+            if (!v6Now) {
+                // Leaving IPv6: the selector sets' v6 copies go; chains and fixed sets go by the re-render below.
+                specs.keySet().forEach(id -> out.removedIpSets.add(IpSetNames.main(6, id)));
+            }
+            v6 = v6Now;
+            everythingDirty = true;
+        }
         if (everythingDirty) {
             everythingDirty = false;
             activeSetsDirty = true;
@@ -359,12 +369,39 @@ public final class PolicyState {
             if (spec == null) {
                 continue; // removed: handled when its last user went
             }
-            for (int v : settings.ipVersions()) {
+            for (int v : versions()) {
                 out.ipSets.put(IpSetNames.main(v, id), ipSet(spec, id, v));
             }
         }
         dirtySets.clear();
         return out;
+    }
+
+    /** IP versions programmed now: IPv4, and IPv6 while {@link #v6InUse()} (and ipv6Support is not false). */
+    List<Integer> versions() {
+        return v6 ? List.of(4, 6) : List.of(4);
+    }
+
+    /**
+     * Whether IPv6 needs ip6tables and cali60 sets here: an IPv6 pool in the cluster, a local endpoint with an IPv6
+     * address, or a local host endpoint (whose host may have IPv6 addresses to protect). Felix programs IPv6
+     * whenever ipv6Support is on; Tabby spares a v4-only node the second set of tables (half the restore time).
+     */
+    private boolean v6InUse() {
+        if (!localHosts.isEmpty()) {
+            return true;
+        }
+        for (IPPool p : pools.values()) {
+            if (p.spec() != null && p.spec().cidr() != null && p.spec().cidr().contains(":")) {
+                return true;
+            }
+        }
+        for (WorkloadEndpoint w : localWorkloads.values()) {
+            if (w.spec().ipNetworks().stream().anyMatch(n -> n.contains(":"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
@@ -402,7 +439,7 @@ public final class PolicyState {
 
     private Rendered render(String owner) {
         if (owner.equals(STATIC)) {
-            return layout.staticPart(new Layout.Inputs(settings, pools.values(), nodes.values()));
+            return layout.staticPart(new Layout.Inputs(settings, versions(), pools.values(), nodes.values()));
         }
         if (owner.equals(DISPATCH)) {
             return dispatch();
@@ -412,7 +449,7 @@ public final class PolicyState {
             localHosts.keySet().forEach(k -> res.put(k, active.resolution(k)));
             Map<String, List<Chain>> byTable = layout.hostChains(settings, localHosts, res);
             Map<TableKey, Map<String, List<String>>> chains = new HashMap<>();
-            for (int v : settings.ipVersions()) {
+            for (int v : versions()) {
                 byTable.forEach((table, list) -> chains.put(new TableKey(v, table), toRules(list)));
             }
             return new Rendered(chains, Map.of(), Map.of(), Map.of());
@@ -444,7 +481,7 @@ public final class PolicyState {
             }
             PolicyResolver.Resolution r = active.resolution(owner);
             Map<TableKey, Map<String, List<String>>> chains = new HashMap<>();
-            for (int v : settings.ipVersions()) {
+            for (int v : versions()) {
                 chains.put(new TableKey(v, TableKey.FILTER), toRules(layout.workloadChains(settings,
                         w.spec().interfaceName(), r)));
             }
@@ -464,7 +501,7 @@ public final class PolicyState {
                 .filter(x -> !x.isEmpty()).distinct().toList();
         Map<String, List<String>> rules = toRules(layout.workloadDispatch(ifaces));
         Map<TableKey, Map<String, List<String>>> chains = new HashMap<>();
-        for (int v : settings.ipVersions()) {
+        for (int v : versions()) {
             chains.put(new TableKey(v, TableKey.FILTER), rules);
         }
         return new Rendered(chains, Map.of(), Map.of(), Map.of());
@@ -477,7 +514,7 @@ public final class PolicyState {
     private Rendered program(java.util.function.IntFunction<PolicyProgram> of, boolean profile) {
         Map<TableKey, Map<String, List<String>>> chains = new HashMap<>();
         Map<String, IpSetSpec> sets = new HashMap<>();
-        for (int v : settings.ipVersions()) {
+        for (int v : versions()) {
             PolicyProgram prog = of.apply(v);
             Map<String, List<String>> rules = toRules(prog.chains());
             chains.put(new TableKey(v, TableKey.FILTER), rules);
@@ -621,7 +658,7 @@ public final class PolicyState {
     }
 
     public int ipSetCount() {
-        return specs.size() * settings.ipVersions().size()
+        return specs.size() * versions().size()
                 + staticSetsByOwner.values().stream().mapToInt(Map::size).sum();
     }
 

@@ -45,10 +45,6 @@ public record RendererSettings(
         return new RuleRenderer(marks(), logPrefix);
     }
 
-    public List<Integer> ipVersions() {
-        return ipv6Support ? List.of(4, 6) : List.of(4);
-    }
-
     /** The endpoint chains' settings, the mangle allow action included. */
     public EndpointChains.Config endpointChains() {
         StaticConfig s = statics;

@@ -149,4 +149,29 @@ class PolicyStateTest {
         assertTrue(chainNames(c).contains("cali-pi-db-from-frontend"), chainNames(c).toString());
         assertEquals(Set.of("10.65.1.5"), members(c));
     }
+
+    @Test
+    void ip6tablesOnlyWhileIpv6IsInUseAndItsChainsAndSetsGoWhenItStops() {
+        apply(wep("n1", "db1", "10.65.0.2", "app: db", ""));
+        apply(wep("n2", "web1", "10.65.1.5", "role: frontend", ""));
+        apply(POLICY);
+        DataplaneChanges c = state.flush();
+        assertTrue(c.chains.keySet().stream().allMatch(t -> t.ipVersion() == 4), c.chains.keySet().toString());
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: IPPool
+                metadata: {name: v6}
+                spec: {cidr: "fd00:65::/48"}
+                """);
+        c = state.flush();
+        TableKey filter6 = new TableKey(6, TableKey.FILTER);
+        assertTrue(c.chains.get(filter6).containsKey("cali-tw-calidb1"), "an IPv6 pool brings the v6 tables");
+        assertTrue(c.ipSets.keySet().stream().anyMatch(n -> n.startsWith("cali60s:")), c.ipSets.keySet().toString());
+        state.apply(new ResourceChange(Kind.IP_POOL, "v6", null));
+        c = state.flush();
+        assertTrue(c.removedChains.get(filter6).contains("cali-tw-calidb1"), "and takes them when it goes");
+        assertTrue(c.removedIpSets.stream().anyMatch(n -> n.startsWith("cali60s:")), c.removedIpSets.toString());
+        assertTrue(c.hooks.get(filter6).values().stream().allMatch(h -> h.insert().isEmpty() && h.append().isEmpty()),
+                "the v6 hooks go too");
+    }
 }

@@ -66,6 +66,7 @@ public final class PolicyManager {
         long start = System.nanoTime();
         DataplaneChanges changes = state.flush();
         push(changes);
+        configureKernel();
         List<ApplyResult> results = new ArrayList<>();
         ApplyResult sets = ipsets.applyUpdates();
         results.add(sets);
@@ -100,6 +101,36 @@ public final class PolicyManager {
         c.hooks.forEach((t, byBuiltIn) -> byBuiltIn.forEach((b, h) -> table(t).setHooks(b, h.insert(), h.append())));
         c.removedIpSets.forEach(ipsets::removeIpSet);
         c.ipSets.forEach(ipsets::setIpSet);
+    }
+
+    /** The IP versions whose forwarding is switched on already. */
+    private final java.util.Set<Integer> forwarding = new java.util.HashSet<>();
+
+    /**
+     * felix dataplane/linux/int_dataplane.go configureKernel: IPv4 forwarding on, and IPv6 forwarding on for all
+     * interfaces once IPv6 is programmed (IPv6 forwards only with {@code conf/all/forwarding}). Through the command
+     * runner, so it lands in the namespace the rules go to. A failure is logged and tried again on the next apply.
+     */
+    private void configureKernel() {
+        for (int v : state.ipVersions()) {
+            if (forwarding.contains(v)) {
+                continue;
+            }
+            String key = v == 6 ? "net.ipv6.conf.all.forwarding" : "net.ipv4.ip_forward";
+            CommandRunner.Result r;
+            try {
+                r = runner.run(List.of("sysctl", "-q", "-w", key + "=1"), "");
+            } catch (IllegalStateException e) {
+                r = new CommandRunner.Result(-1, "", e.getMessage());
+            }
+            if (r.ok()) {
+                forwarding.add(v);
+                LOG.infof("event=forwarding_enabled node=%s sysctl=%s", state.node(), key);
+            } else {
+                LOG.errorf("event=forwarding_failed node=%s sysctl=%s problem=\"%s\" action=retry_next_apply", state.node(),
+                        key, r.stderr().strip());
+            }
+        }
     }
 
     private IptablesTable table(TableKey t) {

@@ -378,6 +378,10 @@ public final class PolicyState {
     }
 
     /** IP versions programmed now: IPv4, and IPv6 while {@link #v6InUse()} (and ipv6Support is not false). */
+    public List<Integer> ipVersions() {
+        return versions();
+    }
+
     List<Integer> versions() {
         return v6 ? List.of(4, 6) : List.of(4);
     }

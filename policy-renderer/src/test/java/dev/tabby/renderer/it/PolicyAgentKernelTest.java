@@ -143,6 +143,8 @@ class PolicyAgentKernelTest {
         String sets = ipsetList(ns);
         assertTrue(sets.contains("10.65.1.5"), "the frontend's address is in the selector set: " + sets);
 
+        assertEquals("1", Cmd.run("ip", "netns", "exec", ns.name(), "sysctl", "-n", "net.ipv4.ip_forward").strip(),
+                "IPv4 forwarding switched on in the node's namespace, as Felix's configureKernel does");
         String statusKey = FelixStatusKeys.forWorkloadEndpoint("default", "pan1-cni-db-eth0").orElseThrow();
         await("the endpoint's status is up", () -> "{\"status\":\"up\"}".equals(status(statusKey)));
 

@@ -664,4 +664,97 @@ class PolicyTrafficTest {
         await("other, with no service account, is denied", () -> !reaches("other", "tcp", ip("server"), 80));
         await("the frontend service account's endpoint is allowed", () -> reaches("client", "tcp", ip("server"), 80));
     }
+
+    @Test
+    @Order(12)
+    void aWorkloadCannotSendFromAnAddressThatIsNotItsOwn() throws Exception {
+        // felix rules/static.go StaticRawPreroutingChain: strict RPF on packets from workload interfaces.
+        Path got = tmp.resolve("received.txt");
+        Process p = new ProcessBuilder("ip", "netns", "exec", wl("server").namespace, "socat", "-u", "UDP-RECV:5001",
+                "OPEN:" + got + ",creat,append").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        listeners.add(p);
+        String client = wl("client").namespace;
+        await("an honest datagram arrives", () -> {
+            Shell.run(List.of("ip", "netns", "exec", client, "socat", "-u", "-", "UDP:" + ip("server") + ":5001"),
+                    "honest\n", 5);
+            try {
+                return Files.exists(got) && Files.readString(got).contains("honest");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        String spoofed = ip("other"); // another workload's address on the same node
+        assertTrue(Shell.run("ip", "netns", "exec", client, "ip", "addr", "add", spoofed + "/32", "dev", "eth0").ok());
+        try {
+            for (int i = 0; i < 3; i++) {
+                Shell.run(List.of("ip", "netns", "exec", client, "socat", "-u", "-",
+                        "UDP:" + ip("server") + ":5001,bind=" + spoofed), "spoofed\n", 5);
+            }
+            sleep(1500);
+            assertFalse(Files.readString(got).contains("spoofed"), "a datagram with another workload's source arrived");
+        } finally {
+            Shell.run("ip", "netns", "exec", client, "ip", "addr", "del", spoofed + "/32", "dev", "eth0");
+        }
+    }
+
+    @Test
+    @Order(13)
+    void ipv6IsPolicedWithIp6tablesOnceAPoolHasIt() throws Exception {
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: IPPool
+                metadata: {name: testbed-v6}
+                spec: {cidr: "fd00:65:6::/112", blockSize: 122, ipipMode: Never, vxlanMode: Never, natOutgoing: false}
+                """);
+        try {
+            add("c6", "node1", "default", "role=c6");
+            add("s6", "node1", "default", "role=s6");
+            String c6 = wl("c6").namespace;
+            String s6 = address6("s6");
+            Process p = new ProcessBuilder("ip", "netns", "exec", wl("s6").namespace, "socat",
+                    "TCP6-LISTEN:80,fork,reuseaddr,ipv6only=0", "SYSTEM:echo ok").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            listeners.add(p);
+            await("IPv6 flows through the profile", () -> tcp6(c6, s6) && ping6(c6, s6));
+            assertTrue(reaches("c6", "tcp", ip("s6"), 80), "and IPv4 too");
+            apply("""
+                    apiVersion: projectcalico.org/v3
+                    kind: GlobalNetworkPolicy
+                    metadata: {name: s6-v6-tcp-only}
+                    spec:
+                      selector: role == 's6'
+                      ingress:
+                      - action: Allow
+                        ipVersion: 6
+                        protocol: TCP
+                    """);
+            await("IPv4 is denied once selected", () -> !reaches("c6", "tcp", ip("s6"), 80));
+            assertTrue(tcp6(c6, s6), "the IPv6 rule allows TCP over IPv6");
+            assertFalse(ping6(c6, s6), "ICMPv6 echo is not allowed");
+            String save = Shell.run("ip", "netns", "exec", prefix + "node1", "ip6tables-legacy-save", "-t", "filter").out();
+            assertTrue(save.contains("-A cali-tw-") && save.contains("-p tcp"), "the rules are in ip6tables: " + save);
+        } finally {
+            for (String w : List.of("c6", "s6")) {
+                testbed("workload", "del", w);
+            }
+        }
+    }
+
+    private String address6(String workload) {
+        WorkloadEndpoint wep = endpointOf(workload);
+        String net = wep.spec().ipNetworks().stream().filter(n -> n.contains(":")).findFirst()
+                .orElseThrow(() -> new AssertionError(workload + " got no IPv6 address: " + wep.spec().ipNetworks()));
+        return net.substring(0, net.indexOf('/'));
+    }
+
+    private static boolean tcp6(String netns, String ip6) {
+        Shell.Result r = Shell.run(List.of("ip", "netns", "exec", netns, "socat", "-T1", "-",
+                "TCP6:[" + ip6 + "]:80,connect-timeout=1"), "hello\n", 5);
+        return r.out().contains("ok");
+    }
+
+    private static boolean ping6(String netns, String ip6) {
+        return Shell.run("ip", "netns", "exec", netns, "ping", "-6", "-c", "1", "-W", "1", ip6).ok();
+    }
 }

@@ -64,6 +64,9 @@ public final class PolicyManager {
 
     public ApplyResult apply() {
         long start = System.nanoTime();
+        if (state.wantsHostInterfaces()) {
+            HostInterfaces.read(runner).ifPresent(state::setHostInterfaces);
+        }
         DataplaneChanges changes = state.flush();
         push(changes);
         configureKernel();

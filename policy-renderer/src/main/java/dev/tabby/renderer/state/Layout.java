@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -121,14 +122,28 @@ public final class Layout {
      * names ({@code *}: all of them); of two naming one interface the first by name wins (felix endpoint_mgr.go).
      */
     Map<String, List<Chain>> hostChains(RendererSettings s, Map<String, HostEndpoint> localHosts,
-                                        Map<String, PolicyResolver.Resolution> resolutions) {
+                                        Map<String, PolicyResolver.Resolution> resolutions,
+                                        Map<String, Set<String>> hostInterfaces) {
         Map<String, PolicyResolver.Resolution> byIface = new TreeMap<>();
+        // felix endpoint_mgr.go resolveHostEndpoints: an interface is protected by the host endpoint with the lowest
+        // name among those naming it or, naming none, expecting one of its addresses.
         for (Map.Entry<String, HostEndpoint> e : new TreeMap<>(localHosts).entrySet()) {
-            String iface = e.getValue().spec() == null ? null : e.getValue().spec().interfaceName();
+            HostEndpoint.Spec spec = e.getValue().spec();
             PolicyResolver.Resolution r = resolutions.get(e.getKey());
-            if (iface != null && !iface.isBlank() && r != null) {
-                byIface.putIfAbsent(iface, r);
+            if (spec == null || r == null) {
+                continue;
             }
+            String iface = spec.interfaceName();
+            if (iface != null && !iface.isBlank()) {
+                byIface.putIfAbsent(iface, r);
+                continue;
+            }
+            Set<String> expected = canonical(spec.expectedIPs());
+            hostInterfaces.forEach((name, addrs) -> {
+                if (addrs.stream().anyMatch(expected::contains)) {
+                    byIface.putIfAbsent(name, r);
+                }
+            });
         }
         HostEndpointTables.Tables t = new HostEndpointTables(s.endpointChains(),
                 s.statics().workloadInterfacePrefixes()).render(byIface);
@@ -136,6 +151,21 @@ public final class Layout {
         out.put(TableKey.FILTER, t.filter());
         out.put(TableKey.MANGLE, t.mangle());
         out.put(TableKey.RAW, t.raw());
+        return out;
+    }
+
+    /** Addresses in the model's canonical text, so "fd00::0001" and "fd00::1" compare equal. */
+    static Set<String> canonical(Collection<String> addresses) {
+        Set<String> out = new java.util.HashSet<>();
+        if (addresses != null) {
+            for (String a : addresses) {
+                try {
+                    out.add(dev.tabby.model.net.IpAddress.parse(a.strip()).toString());
+                } catch (IllegalArgumentException e) {
+                    // not an address: matches no interface
+                }
+            }
+        }
         return out;
     }
 

@@ -158,6 +158,27 @@ public final class PolicyState {
         activeSetsDirty = true;
     }
 
+    private Map<String, Set<String>> hostInterfaces = Map.of();
+
+    /** Whether a local host endpoint names no interface: it is bound by address, so the host's addresses matter. */
+    public boolean wantsHostInterfaces() {
+        return localHosts.values().stream().anyMatch(h -> h.spec() != null
+                && (h.spec().interfaceName() == null || h.spec().interfaceName().isBlank()));
+    }
+
+    /**
+     * This host's interfaces and their addresses (canonical text), for host endpoints bound by {@code expectedIPs}.
+     * A change re-renders the host endpoint chains only when such an endpoint exists.
+     */
+    public void setHostInterfaces(Map<String, Set<String>> interfaces) {
+        if (!interfaces.equals(hostInterfaces)) {
+            hostInterfaces = Map.copyOf(interfaces);
+            if (wantsHostInterfaces()) {
+                dirtyOwners.add(HOSTS);
+            }
+        }
+    }
+
     /** An endpoint whose policies changed: its own chains, or, for a host endpoint, the host endpoints' chains. */
     private void markEndpoint(String key) {
         dirtyOwners.add(key.startsWith("hep/") ? HOSTS : key);
@@ -451,7 +472,7 @@ public final class PolicyState {
         if (owner.equals(HOSTS)) {
             Map<String, PolicyResolver.Resolution> res = new HashMap<>();
             localHosts.keySet().forEach(k -> res.put(k, active.resolution(k)));
-            Map<String, List<Chain>> byTable = layout.hostChains(settings, localHosts, res);
+            Map<String, List<Chain>> byTable = layout.hostChains(settings, localHosts, res, hostInterfaces);
             Map<TableKey, Map<String, List<String>>> chains = new HashMap<>();
             for (int v : versions()) {
                 byTable.forEach((table, list) -> chains.put(new TableKey(v, table), toRules(list)));

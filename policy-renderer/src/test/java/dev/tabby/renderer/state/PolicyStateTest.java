@@ -174,4 +174,26 @@ class PolicyStateTest {
         assertTrue(c.hooks.get(filter6).values().stream().allMatch(h -> h.insert().isEmpty() && h.append().isEmpty()),
                 "the v6 hooks go too");
     }
+
+    @Test
+    void aHostEndpointWithoutAnInterfaceNameProtectsTheInterfaceHoldingAnExpectedAddress() {
+        // felix endpoint_mgr.go resolveHostEndpoints: bound by address; the lowest name wins an interface.
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: HostEndpoint
+                metadata: {name: by-address}
+                spec: {node: n1, expectedIPs: ["10.99.1.12"]}
+                """);
+        DataplaneChanges c = state.flush();
+        assertFalse(chainNames(c).contains("cali-fh-eth0"), "no interface known yet: " + chainNames(c));
+        assertTrue(state.wantsHostInterfaces());
+        state.setHostInterfaces(Map.of("eth0", Set.of("10.99.1.12"), "eth1", Set.of("192.0.2.1")));
+        c = state.flush();
+        assertTrue(chainNames(c).containsAll(List.of("cali-fh-eth0", "cali-th-eth0")), chainNames(c).toString());
+        assertFalse(chainNames(c).contains("cali-fh-eth1"));
+        state.setHostInterfaces(Map.of("eth1", Set.of("10.99.1.12")));
+        c = state.flush();
+        assertTrue(chainNames(c).contains("cali-fh-eth1"), "the address moved, so did the protection");
+        assertTrue(c.removedChains.get(FILTER4).contains("cali-fh-eth0"));
+    }
 }

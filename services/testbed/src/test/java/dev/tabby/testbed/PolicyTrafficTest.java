@@ -573,7 +573,7 @@ class PolicyTrafficTest {
                 apiVersion: projectcalico.org/v3
                 kind: HostEndpoint
                 metadata: {name: node2-eth0, labels: {host: node2}}
-                spec: {node: node2, interfaceName: eth0, expectedIPs: [%s]}
+                spec: {node: node2, expectedIPs: [%s]}
                 ---
                 apiVersion: projectcalico.org/v3
                 kind: GlobalNetworkPolicy
@@ -587,6 +587,15 @@ class PolicyTrafficTest {
                 """.formatted(node2Ip));
         await("the host denies what is not failsafe", () -> !reachesFrom(underlay, "tcp", node2Ip, 9999));
         assertTrue(reachesFrom(underlay, "tcp", node2Ip, 22), "failsafe inbound TCP 22 (SSH) still reaches the host");
+        // Bound by its expected address so far; naming the interface instead protects the same way.
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: HostEndpoint
+                metadata: {name: node2-eth0, labels: {host: node2}}
+                spec: {node: node2, interfaceName: eth0}
+                """);
+        sleep(1500);
+        assertFalse(reachesFrom(underlay, "tcp", node2Ip, 9999), "still denied when the endpoint names eth0");
         assertTrue(reaches("client", "tcp", ip("server"), 80), "VXLAN from a known node still reaches the host");
         // The node still talks to etcd (failsafe outbound TCP 2379): a new policy still reaches node2's renderer.
         apply("""

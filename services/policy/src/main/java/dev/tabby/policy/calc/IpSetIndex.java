@@ -25,6 +25,8 @@ import java.util.TreeSet;
  */
 public final class IpSetIndex {
     private final Map<String, IpSetItem> items = new HashMap<>();
+    /** label key -> value -> keys of the items carrying it. */
+    private final Map<String, Map<String, Set<String>>> byLabel = new HashMap<>();
     private final Map<String, IpSetSpec> sets = new LinkedHashMap<>();
     /** set ID → member → how many items contribute it. */
     private final Map<String, Map<String, Integer>> members = new HashMap<>();
@@ -38,7 +40,7 @@ public final class IpSetIndex {
         sets.put(id, spec);
         Map<String, Integer> m = new HashMap<>();
         members.put(id, m);
-        for (IpSetItem item : items.values()) {
+        for (IpSetItem item : candidates(spec)) {
             for (String member : contributions(spec, item)) {
                 m.merge(member, 1, Integer::sum);
             }
@@ -55,12 +57,57 @@ public final class IpSetIndex {
     /** Adds or replaces an item; returns the deltas of the sets whose members changed, and only those. */
     public List<IpSetDelta> putItem(String key, IpSetItem item) {
         IpSetItem old = items.put(key, item);
+        unindex(key, old);
+        index(key, item);
         return diff(old, item);
     }
 
     public List<IpSetDelta> removeItem(String key) {
         IpSetItem old = items.remove(key);
+        unindex(key, old);
         return old == null ? List.of() : diff(old, null);
+    }
+
+    /**
+     * The items a new set's selector can match: with a {@code key == "value"} term it must satisfy, only the items
+     * carrying that label (the rarest such pair); else all. A new selector then costs the items that share its
+     * labels, not the whole cluster (felix's label index scans every item; this is the same answer, sooner).
+     */
+    private Iterable<IpSetItem> candidates(IpSetSpec spec) {
+        Set<String> best = null;
+        for (Map.Entry<String, String> eq : spec.selector().requiredEqualities().entrySet()) {
+            Set<String> keys = byLabel.getOrDefault(eq.getKey(), Map.of()).getOrDefault(eq.getValue(), Set.of());
+            if (best == null || keys.size() < best.size()) {
+                best = keys;
+            }
+        }
+        if (best == null) {
+            return items.values();
+        }
+        List<IpSetItem> out = new ArrayList<>(best.size());
+        best.forEach(k -> out.add(items.get(k)));
+        return out;
+    }
+
+    private void index(String key, IpSetItem item) {
+        item.labels().forEach((k, v) -> byLabel.computeIfAbsent(k, x -> new HashMap<>())
+                .computeIfAbsent(v, x -> new java.util.HashSet<>()).add(key));
+    }
+
+    private void unindex(String key, IpSetItem item) {
+        if (item == null) {
+            return;
+        }
+        item.labels().forEach((k, v) -> {
+            Map<String, Set<String>> byValue = byLabel.get(k);
+            Set<String> keys = byValue == null ? null : byValue.get(v);
+            if (keys != null) {
+                keys.remove(key);
+                if (keys.isEmpty()) {
+                    byValue.remove(v);
+                }
+            }
+        });
     }
 
     /** The current members of a set, sorted; empty for a set not kept. */

@@ -25,6 +25,7 @@ class IpSetIndexRandomizedTest {
     static final List<IpSetSpec> SETS = List.of(
             IpSetSpec.forSelector(Selector.parse("role == 'web'")),
             IpSetSpec.forSelector(Selector.parse("role == 'db' || has(edge)")),
+            IpSetSpec.forSelector(Selector.parse("role == 'db' && has(edge)")),
             IpSetSpec.forSelector(Selector.parse("!has(role)")),
             new IpSetSpec(Selector.parse("has(role)"), "http", "tcp"),
             new IpSetSpec(Selector.ALL, "dns", "udp"));

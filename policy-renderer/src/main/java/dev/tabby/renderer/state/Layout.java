@@ -34,7 +34,7 @@ public final class Layout {
 
     /** What the static chains and sets depend on. */
     public record Inputs(RendererSettings settings, List<Integer> ipVersions, Collection<IPPool> pools,
-                         Collection<Node> nodes) {
+                         Collection<Node> nodes, List<String> serviceClusterCidrs) {
     }
 
     /** Rules a built-in chain gets: at its top, and at its end (FORWARD only). */
@@ -50,7 +50,7 @@ public final class Layout {
             Map<String, IpSet> vSets = fixedSets(in, v);
             sets.putAll(vSets);
             boolean natOutgoing = !vSets.get(StaticIpSet.MASQ_IPAM_POOLS.name(v)).members().isEmpty();
-            for (StaticTable t : statics.tables(v, natOutgoing, List.of())) {
+            for (StaticTable t : statics.tables(v, natOutgoing, in.serviceClusterCidrs())) {
                 TableKey key = new TableKey(v, t.table());
                 chains.put(key, PolicyState.toRules(t.chains()));
                 Map<String, Hook> byBuiltIn = new TreeMap<>();

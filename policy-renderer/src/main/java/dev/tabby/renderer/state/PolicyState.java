@@ -134,9 +134,36 @@ public final class PolicyState {
                 }
             }
             case FELIX_CONFIGURATION -> felix(c.id(), (FelixConfiguration) c.resource());
+            case BGP_CONFIGURATION -> {
+                if (c.id().equals("default")) {
+                    serviceClusterCidrs = serviceClusterCidrs((dev.tabby.model.v3.BGPConfiguration) c.resource());
+                    dirtyOwners.add(STATIC);
+                }
+            }
             default -> {
             }
         }
+    }
+
+    /**
+     * BGPConfiguration {@code default} serviceClusterIPs: traffic to them that kube-proxy did not handle is blocked
+     * in {@code cali-cidr-block} (felix dataplane/linux/service_loop_mgr.go, v3.18 uses the cluster IPs only).
+     */
+    private List<String> serviceClusterCidrs = List.of();
+
+    private static List<String> serviceClusterCidrs(dev.tabby.model.v3.BGPConfiguration b) {
+        if (b == null || b.spec() == null || b.spec().serviceClusterIPs() == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (dev.tabby.model.v3.BGPConfiguration.ServiceIP ip : b.spec().serviceClusterIPs()) {
+            try {
+                out.add(dev.tabby.model.net.Cidr.parseCidrOrIp(ip.cidr()).network().toString());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                LOG.warnf("event=service_cidr_refused cidr=%s problem=\"%s\"", ip.cidr(), e.getMessage());
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** Policy keys: NetworkPolicy and GlobalNetworkPolicy names may coincide, so the input key carries the kind. */
@@ -464,7 +491,8 @@ public final class PolicyState {
 
     private Rendered render(String owner) {
         if (owner.equals(STATIC)) {
-            return layout.staticPart(new Layout.Inputs(settings, versions(), pools.values(), nodes.values()));
+            return layout.staticPart(new Layout.Inputs(settings, versions(), pools.values(), nodes.values(),
+                    serviceClusterCidrs));
         }
         if (owner.equals(DISPATCH)) {
             return dispatch();

@@ -20,7 +20,7 @@ public final class UpdateTranslator {
     /** What the policy renderer reads (felix's calc graph inputs, calc/calc_graph.go). */
     public static final List<Kind> KINDS = List.of(Kind.WORKLOAD_ENDPOINT, Kind.HOST_ENDPOINT, Kind.NETWORK_POLICY,
             Kind.GLOBAL_NETWORK_POLICY, Kind.PROFILE, Kind.NETWORK_SET, Kind.GLOBAL_NETWORK_SET, Kind.IP_POOL,
-            Kind.NODE, Kind.FELIX_CONFIGURATION);
+            Kind.NODE, Kind.FELIX_CONFIGURATION, Kind.BGP_CONFIGURATION);
 
     private UpdateTranslator() {
     }

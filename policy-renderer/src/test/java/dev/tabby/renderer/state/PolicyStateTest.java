@@ -196,4 +196,18 @@ class PolicyStateTest {
         assertTrue(chainNames(c).contains("cali-fh-eth1"), "the address moved, so did the protection");
         assertTrue(c.removedChains.get(FILTER4).contains("cali-fh-eth0"));
     }
+
+    @Test
+    void serviceClusterIpsAreBlockedInTheCidrBlockChain() {
+        state.flush();
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: BGPConfiguration
+                metadata: {name: default}
+                spec: {serviceClusterIPs: [{cidr: 10.96.0.0/12}]}
+                """);
+        DataplaneChanges c = state.flush();
+        // felix rules/static.go BlockedCIDRsToIptablesChains with serviceLoopPrevention Drop (the default).
+        assertEquals(List.of("--destination 10.96.0.0/12 --jump DROP"), c.chains.get(FILTER4).get("cali-cidr-block"));
+    }
 }

@@ -115,17 +115,59 @@ public final class PolicyAgent implements AutoCloseable {
         }
     }
 
-    /** On the loop thread: one apply, then, when it succeeded, every local endpoint's policy is in place. */
+    /** Interface states as last read; re-read when an endpoint's status may change (see {@link #linksDue}). */
+    private volatile Map<String, Boolean> links = Map.of();
+    /** Some local endpoint is down: an apply each second re-reads the links until it is up. */
+    private volatile boolean anyDown;
+    /** The local workloads' interfaces, for the link watch on the timer thread. */
+    private volatile List<String> localIfaces = List.of();
+
+    /**
+     * Each second, while this node has workloads: an interface of one that went up or down since the last apply
+     * triggers an apply, which reports the new status (Felix follows link events; this polls `ip -o link`).
+     */
+    private void watchLinks() {
+        if (anyDown) {
+            loop.markDirty();
+            return;
+        }
+        List<String> ifaces = localIfaces;
+        if (ifaces.isEmpty()) {
+            return;
+        }
+        Map<String, Boolean> known = links;
+        dev.tabby.renderer.manager.LinkStates.read(settings.runner()).ifPresent(now -> {
+            for (String i : ifaces) {
+                if (!now.getOrDefault(i, false).equals(known.getOrDefault(i, false))) {
+                    links = now;
+                    loop.markDirty();
+                    return;
+                }
+            }
+        });
+    }
+    private long linksReadAtResync = -1;
+
+    /**
+     * On the loop thread: one apply, then each local endpoint's status as Felix reports it: {@code up} once its
+     * policy is in place and its interface is up, {@code down} while its interface is missing or down (the CNI ADD
+     * keeps waiting), the previous status while applies fail.
+     */
     private ApplyResult applyAndReport() {
         ApplyResult r = manager.apply();
         PolicyState s = manager.state();
+        if (linksDue(s)) {
+            dev.tabby.renderer.manager.LinkStates.read(settings.runner()).ifPresent(l -> links = l);
+            linksReadAtResync = loop.counters().resyncs();
+        }
         Map<String, EndpointView> views = new HashMap<>();
         Map<String, String> statuses = new HashMap<>();
         for (Map.Entry<String, WorkloadEndpoint> e : s.localWorkloads().entrySet()) {
             WorkloadEndpoint w = e.getValue();
             String key = FelixStatusKeys.forWorkloadEndpoint(w.metadata().namespace(), w.metadata().name()).orElseThrow();
             views.put(e.getKey(), view(e.getKey(), "WorkloadEndpoint", w.spec().interfaceName(), key, s));
-            statuses.put(key, r.ok() ? "up" : endpointStatus.written().getOrDefault(key, "down"));
+            boolean ifaceUp = links.getOrDefault(w.spec().interfaceName(), false);
+            statuses.put(key, r.ok() ? (ifaceUp ? "up" : "down") : endpointStatus.written().getOrDefault(key, "down"));
         }
         for (Map.Entry<String, HostEndpoint> e : s.localHosts().entrySet()) {
             HostEndpoint h = e.getValue();
@@ -134,11 +176,31 @@ public final class PolicyAgent implements AutoCloseable {
             statuses.put(key, r.ok() ? "up" : endpointStatus.written().getOrDefault(key, "down"));
         }
         endpoints = Map.copyOf(views);
+        anyDown = statuses.containsValue("down");
+        localIfaces = s.localWorkloads().values().stream().map(w -> w.spec().interfaceName()).toList();
         Map<String, Integer> rules = new java.util.TreeMap<>();
         s.ruleCounts().forEach((t, n) -> rules.put(t.toString(), n));
         counts = new Counts(s.chainCount(), rules, s.ipSetCount(), s.renderProblems(), s.settings().problems());
         endpointStatus.offer(statuses);
         return r;
+    }
+
+    /**
+     * Links are read when some local workload's status is not settled yet (new, or down), or after a kernel resync
+     * (the refresh interval), so steady-state applies (IP set changes) spawn no extra process.
+     */
+    private boolean linksDue(PolicyState s) {
+        if (loop.counters().resyncs() != linksReadAtResync) {
+            return true;
+        }
+        Map<String, String> written = endpointStatus.written();
+        for (WorkloadEndpoint w : s.localWorkloads().values()) {
+            String key = FelixStatusKeys.forWorkloadEndpoint(w.metadata().namespace(), w.metadata().name()).orElse("");
+            if (!"up".equals(written.get(key)) || !links.getOrDefault(w.spec().interfaceName(), false)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static EndpointView view(String key, String kind, String iface, String statusKey, PolicyState s) {
@@ -150,6 +212,7 @@ public final class PolicyAgent implements AutoCloseable {
     }
 
     private void refreshIfDue() {
+        watchLinks();
         Duration every = manager.state().settings().iptablesRefreshInterval();
         if (!every.isZero() && Duration.between(lastRefresh, Instant.now()).compareTo(every) >= 0) {
             lastRefresh = Instant.now();

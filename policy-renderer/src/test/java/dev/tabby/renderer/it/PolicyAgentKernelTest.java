@@ -116,6 +116,10 @@ class PolicyAgentKernelTest {
     @Test
     void policyChainsAndSelectorSetsFollowPoliciesAndLabelsAndEndpointsReportUp() {
         TestNamespace ns = netns.create();
+        // The endpoint's interface, as the CNI plugin would have made it: its status is up only while it is.
+        Cmd.run("ip", "netns", "exec", ns.name(), "ip", "link", "add", "calidb0001", "type", "veth", "peer", "name", "peer0001");
+        Cmd.run("ip", "netns", "exec", ns.name(), "ip", "link", "set", "peer0001", "up");
+        Cmd.run("ip", "netns", "exec", ns.name(), "ip", "link", "set", "calidb0001", "up");
         apply(wep("pan1", "db", "calidb0001", "10.65.0.2", "app: db"));
         apply(wep("pan2", "web", "caliweb0001", "10.65.1.5", "role: frontend"));
         apply("""
@@ -147,6 +151,11 @@ class PolicyAgentKernelTest {
                 "IPv4 forwarding switched on in the node's namespace, as Felix's configureKernel does");
         String statusKey = FelixStatusKeys.forWorkloadEndpoint("default", "pan1-cni-db-eth0").orElseThrow();
         await("the endpoint's status is up", () -> "{\"status\":\"up\"}".equals(status(statusKey)));
+        // felix endpoint_mgr.go: an endpoint whose interface is down is reported down, and up again with it.
+        Cmd.run("ip", "netns", "exec", ns.name(), "ip", "link", "set", "calidb0001", "down");
+        await("the endpoint's status follows its interface down", () -> "{\"status\":\"down\"}".equals(status(statusKey)));
+        Cmd.run("ip", "netns", "exec", ns.name(), "ip", "link", "set", "calidb0001", "up");
+        await("and up again", () -> "{\"status\":\"up\"}".equals(status(statusKey)));
 
         // A label change touches the set only.
         apply(wep("pan2", "web", "caliweb0001", "10.65.1.5", "role: backend"));

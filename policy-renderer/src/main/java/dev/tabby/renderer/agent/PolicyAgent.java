@@ -156,7 +156,8 @@ public final class PolicyAgent implements AutoCloseable {
     private ApplyResult applyAndReport() {
         ApplyResult r = manager.apply();
         PolicyState s = manager.state();
-        if (linksDue(s)) {
+        Map<String, String> written = endpointStatus.written();
+        if (linksDue(s, written)) {
             dev.tabby.renderer.manager.LinkStates.read(settings.runner()).ifPresent(l -> links = l);
             linksReadAtResync = loop.counters().resyncs();
         }
@@ -167,13 +168,13 @@ public final class PolicyAgent implements AutoCloseable {
             String key = FelixStatusKeys.forWorkloadEndpoint(w.metadata().namespace(), w.metadata().name()).orElseThrow();
             views.put(e.getKey(), view(e.getKey(), "WorkloadEndpoint", w.spec().interfaceName(), key, s));
             boolean ifaceUp = links.getOrDefault(w.spec().interfaceName(), false);
-            statuses.put(key, r.ok() ? (ifaceUp ? "up" : "down") : endpointStatus.written().getOrDefault(key, "down"));
+            statuses.put(key, r.ok() ? (ifaceUp ? "up" : "down") : written.getOrDefault(key, "down"));
         }
         for (Map.Entry<String, HostEndpoint> e : s.localHosts().entrySet()) {
             HostEndpoint h = e.getValue();
             String key = FelixStatusKeys.hostEndpointStatus(s.node(), h.metadata().name());
             views.put(e.getKey(), view(e.getKey(), "HostEndpoint", h.spec().interfaceName(), key, s));
-            statuses.put(key, r.ok() ? "up" : endpointStatus.written().getOrDefault(key, "down"));
+            statuses.put(key, r.ok() ? "up" : written.getOrDefault(key, "down"));
         }
         endpoints = Map.copyOf(views);
         anyDown = statuses.containsValue("down");
@@ -189,11 +190,10 @@ public final class PolicyAgent implements AutoCloseable {
      * Links are read when some local workload's status is not settled yet (new, or down), or after a kernel resync
      * (the refresh interval), so steady-state applies (IP set changes) spawn no extra process.
      */
-    private boolean linksDue(PolicyState s) {
+    private boolean linksDue(PolicyState s, Map<String, String> written) {
         if (loop.counters().resyncs() != linksReadAtResync) {
             return true;
         }
-        Map<String, String> written = endpointStatus.written();
         for (WorkloadEndpoint w : s.localWorkloads().values()) {
             String key = FelixStatusKeys.forWorkloadEndpoint(w.metadata().namespace(), w.metadata().name()).orElse("");
             if (!"up".equals(written.get(key)) || !links.getOrDefault(w.spec().interfaceName(), false)) {

@@ -32,7 +32,6 @@ public final class PolicyManager {
     private final Map<TableKey, IptablesTable> tables = new TreeMap<>();
     private IptablesBackend backend;
     private volatile ApplyReport lastApply = ApplyReport.NONE;
-    private volatile long applies;
     private volatile long restoreCalls;
 
     /** What the last apply did, for the status page and metrics. */
@@ -85,7 +84,6 @@ public final class PolicyManager {
         }
         ApplyResult all = ApplyResult.merge(results);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        applies++;
         lastApply = new ApplyReport(Instant.now(), took, changes.chainCount(), changes.ipSets.size(), all.writes(),
                 all.ok(), all.ok() ? null : all.summary());
         if (all.writes() > 0 || !all.ok()) {
@@ -142,10 +140,6 @@ public final class PolicyManager {
 
     public ApplyReport lastApply() {
         return lastApply;
-    }
-
-    public long applies() {
-        return applies;
     }
 
     public long restoreCalls() {

@@ -55,7 +55,7 @@ public final class Layout {
                 chains.put(key, PolicyState.toRules(t.chains()));
                 Map<String, Hook> byBuiltIn = new TreeMap<>();
                 for (StaticTable.Hook h : t.hooks()) {
-                    byBuiltIn.put(h.builtIn(), new Hook(text(h.builtIn(), h.insert()), text(h.builtIn(), h.append())));
+                    byBuiltIn.put(h.builtIn(), new Hook(text(h.insert()), text(h.append())));
                 }
                 hooks.put(key, byBuiltIn);
             }
@@ -63,9 +63,8 @@ public final class Layout {
         return new PolicyState.Rendered(chains, Map.of(), sets, hooks);
     }
 
-    private static List<String> text(String chain, List<IptRule> rules) {
-        String prefix = "-A " + chain + " ";
-        return rules.stream().map(r -> r.renderAppend(chain, "").substring(prefix.length())).toList();
+    private static List<String> text(List<IptRule> rules) {
+        return rules.stream().map(IptRule::render).toList();
     }
 
     /**

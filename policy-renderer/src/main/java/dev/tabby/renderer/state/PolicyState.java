@@ -592,9 +592,8 @@ public final class PolicyState {
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (Chain c : chains) {
             List<String> rules = new ArrayList<>(c.rules().size());
-            String prefix = "-A " + c.name() + " ";
             for (IptRule r : c.rules()) {
-                rules.add(r.renderAppend(c.name(), "").substring(prefix.length()));
+                rules.add(r.render());
             }
             out.put(c.name(), List.copyOf(rules));
         }
@@ -664,7 +663,11 @@ public final class PolicyState {
             }
         });
         oldStatic.keySet().stream().filter(n -> !now.staticSets().containsKey(n)).forEach(out.removedIpSets::add);
-        staticSetsByOwner.put(owner, Map.copyOf(now.staticSets()));
+        if (now.staticSets().isEmpty()) {
+            staticSetsByOwner.remove(owner);
+        } else {
+            staticSetsByOwner.put(owner, Map.copyOf(now.staticSets()));
+        }
         if (owner.equals(STATIC)) {
             Set<TableKey> tables = new HashSet<>(hooks.keySet());
             tables.addAll(now.hooks().keySet());

@@ -45,20 +45,9 @@ public record RendererSettings(
         return new RuleRenderer(marks(), logPrefix);
     }
 
-    /** The endpoint chains' settings, the mangle allow action included. */
+    /** The endpoint chains' settings. */
     public EndpointChains.Config endpointChains() {
-        StaticConfig s = statics;
-        return new EndpointChains.Config(s.marks(), fragment(s.iptablesFilterAllowAction()), s.disableConntrackInvalidCheck(),
-                s.allowVxlanPacketsFromWorkloads(), s.allowIpipPacketsFromWorkloads(), s.vxlanPort(),
-                fragment(s.iptablesMangleAllowAction()));
-    }
-
-    static String fragment(String action) {
-        return switch (action) {
-            case "ACCEPT" -> "--jump ACCEPT";
-            case "RETURN" -> "--jump RETURN";
-            default -> "--jump DROP";
-        };
+        return statics.endpointChainsConfig();
     }
 
     /**

@@ -85,7 +85,7 @@ public final class EndpointStatusReporter implements AutoCloseable {
                         FelixStatusKeys.hostEndpointStatusPrefix(node)}) {
                     for (KvEntry e : store.list(prefix).entries()) {
                         synchronized (this) {
-                            written.put(e.key(), statusOf(e.value()));
+                            written.put(e.key(), String.valueOf(FelixStatusKeys.endpointStatusOf(e.valueAsString())));
                         }
                     }
                 }
@@ -101,7 +101,7 @@ public final class EndpointStatusReporter implements AutoCloseable {
             }
             for (Map.Entry<String, String> e : target.entrySet()) {
                 if (!e.getValue().equals(written.get(e.getKey()))) {
-                    store.put(e.getKey(), ("{\"status\":\"" + e.getValue() + "\"}").getBytes(StandardCharsets.UTF_8));
+                    store.put(e.getKey(), FelixStatusKeys.endpointStatusValue(e.getValue()).getBytes(StandardCharsets.UTF_8));
                     synchronized (this) {
                         written.put(e.getKey(), e.getValue());
                     }
@@ -112,12 +112,6 @@ public final class EndpointStatusReporter implements AutoCloseable {
             LOG.warnf("event=endpoint_status_write_failed node=%s problem=\"%s\" action=retry_in_1s", node, e.getMessage());
             return false;
         }
-    }
-
-    private static String statusOf(byte[] value) {
-        String s = new String(value, StandardCharsets.UTF_8);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"status\"\\s*:\\s*\"([a-z]+)\"").matcher(s);
-        return m.find() ? m.group(1) : "";
     }
 
     @Override

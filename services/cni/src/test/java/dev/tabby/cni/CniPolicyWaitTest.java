@@ -145,7 +145,7 @@ class CniPolicyWaitTest {
         assertTrue(msg.contains("shop/" + wep), msg);
         assertTrue(msg.contains(statusKey("never-up")), msg);
         assertTrue(msg.contains("within 1 s"), msg);
-        assertTrue(msg.contains("tabby status") && msg.contains("/v1/endpoints/" + wep), msg);
+        assertTrue(msg.contains("tabby status") && msg.contains("/v1/endpoints/shop/" + wep), "the renderer's endpoint page, namespace and name: " + msg);
         assertTrue(msg.contains("deleted WorkloadEndpoint") && msg.contains("released"), "the undo is reported: " + msg);
         assertTrue(neverUp.container().oracle().link("eth0").isEmpty(), "no eth0 left in the container");
         f.assertNoLeftovers(List.of(add.containerId()));

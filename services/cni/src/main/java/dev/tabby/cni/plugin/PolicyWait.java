@@ -1,7 +1,5 @@
 package dev.tabby.cni.plugin;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tabby.cni.spec.CniError;
 import dev.tabby.cni.spec.NetConf;
 import dev.tabby.datastore.EtcdKeys;
@@ -32,7 +30,6 @@ final class PolicyWait {
     static final int DEFAULT_TIMEOUT_SECONDS = 10;
     /** The watch wakes the wait at once; this re-read covers a watch that failed or never started. */
     private static final long RECHECK_MILLIS = 500;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** How the wait ended when the ADD may go on. */
     enum Outcome { DISABLED, NO_RENDERER, UP }
@@ -95,18 +92,18 @@ final class PolicyWait {
             while (true) {
                 Optional<KvEntry> entry = kv.get(key);
                 last = entry.map(KvEntry::valueAsString).orElse(null);
-                String status = statusOf(last);
+                String status = FelixStatusKeys.endpointStatusOf(last);
                 if ("up".equals(status)) {
                     return Outcome.UP;
                 }
                 if ("error".equals(status)) {
                     throw new CniError(CniError.POLICY_FAILURE, "the policy renderer reported an error for WorkloadEndpoint "
                             + endpoint + " at " + key + ": " + shorten(last) + "; check `tabby status` and the policy-renderer's"
-                            + " /v1/endpoints/" + endpointName + " and log on node " + w.node());
+                            + " /v1/endpoints/" + endpoint + " and log on node " + w.node());
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw timedOut(kv, endpoint, endpointName, w.node(), key, reportKey, last, timeout);
+                    throw timedOut(kv, endpoint, w.node(), key, reportKey, last, timeout);
                 }
                 changed.tryAcquire(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, RECHECK_MILLIS), TimeUnit.MILLISECONDS);
                 changed.drainPermits();
@@ -120,29 +117,15 @@ final class PolicyWait {
         }
     }
 
-    private static CniError timedOut(KeyValueStore kv, String endpoint, String endpointName, String node, String key,
+    private static CniError timedOut(KeyValueStore kv, String endpoint, String node, String key,
                                      String reportKey, String last, Duration timeout) {
         String renderer = kv.get(reportKey).isPresent() ? "node " + node + "'s policy renderer (status report " + reportKey
                 + ")" : "node " + node + "'s policy renderer, whose status report " + reportKey + " has gone meanwhile (is it running?),";
         return new CniError(CniError.TRY_AGAIN_LATER, "the policy for WorkloadEndpoint " + endpoint + " was not in place within "
                 + timeout.toSeconds() + " s: " + renderer + " has not reported it up at " + key + " ("
                 + (last == null ? "nothing written there" : "it holds " + shorten(last)) + "); check `tabby status` and the"
-                + " policy-renderer's /v1/endpoints/" + endpointName + " on that node, or raise "
+                + " policy-renderer's /v1/endpoints/" + endpoint + " on that node, or raise "
                 + NetConf.POLICY_SETUP_TIMEOUT_KEY + " (or " + TIMEOUT_VAR + "; 0 = do not wait)");
-    }
-
-    /** The {@code status} of Felix's endpoint status value, or null when the value is missing or not that JSON. */
-    static String statusOf(String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            JsonNode n = JSON.readTree(value);
-            JsonNode s = n == null ? null : n.get("status");
-            return s != null && s.isTextual() ? s.asText() : null;
-        } catch (java.io.IOException e) {
-            return null;
-        }
     }
 
     /** One line, bounded: the value is written by another program. */

@@ -99,15 +99,6 @@ class WorkloadTest {
     }
 
     @Test
-    void onlyUpIsUp() {
-        assertEquals("up", PolicyWait.statusOf("{\"status\":\"up\"}"));
-        assertEquals("error", PolicyWait.statusOf("{\"status\":\"error\",\"message\":\"x\"}"));
-        assertEquals(null, PolicyWait.statusOf("up"));
-        assertEquals(null, PolicyWait.statusOf("{\"status\":1}"));
-        assertEquals(null, PolicyWait.statusOf(null));
-    }
-
-    @Test
     void identitiesThatMakeNoValidEndpointAreRefused() {
         CniError e = assertThrows(CniError.class, () -> Workload.of("n", "node-", env("")).validate());
         assertEquals(CniError.INVALID_NETWORK_CONFIG, e.code());

@@ -81,6 +81,27 @@ public final class FelixStatusKeys {
         return "/calico/felix/v1/host/" + node + "/endpoint/";
     }
 
+    /** The value of an endpoint status key: {@code {"status":"up"}} (libcalico-go WorkloadEndpointStatus). */
+    public static String endpointStatusValue(String status) {
+        return "{\"status\":\"" + status + "\"}";
+    }
+
+    /** The {@code status} of an endpoint status value, or null when it is missing or not that JSON. */
+    public static String endpointStatusOf(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(value);
+            com.fasterxml.jackson.databind.JsonNode s = n == null ? null : n.get("status");
+            return s != null && s.isTextual() ? s.asText() : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     /** libcalico-go model/name.go escapeName: '%' then '/' escaped, so a name is one key segment. */
     public static String escapeName(String name) {
         return name.replace("%", "%25").replace("/", "%2f");

@@ -28,4 +28,19 @@ class FelixStatusKeysTest {
                 FelixStatusKeys.forWorkloadEndpoint("shop", "node--1-k8s-web--1-eth0"));
         assertEquals(Optional.empty(), FelixStatusKeys.forWorkloadEndpoint("shop", "just-three-parts"));
     }
+
+    @Test
+    void statusValuesAreReadAsFelixWritesThem() {
+        assertEquals("up", FelixStatusKeys.endpointStatusOf("{\"status\":\"up\"}"));
+        assertEquals("error", FelixStatusKeys.endpointStatusOf("{\"status\":\"error\",\"message\":\"x\"}"));
+        assertEquals(null, FelixStatusKeys.endpointStatusOf("up"));
+        assertEquals(null, FelixStatusKeys.endpointStatusOf("{\"status\":1}"));
+        assertEquals(null, FelixStatusKeys.endpointStatusOf(null));
+    }
+
+    @Test
+    void statusValuesAreWrittenAsFelixWritesThem() {
+        // libcalico-go model.WorkloadEndpointStatus{Status: "up"} as JSON.
+        assertEquals("{\"status\":\"up\"}", FelixStatusKeys.endpointStatusValue("up"));
+    }
 }

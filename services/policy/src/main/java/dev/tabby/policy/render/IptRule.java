@@ -36,16 +36,25 @@ public record IptRule(List<String> match, String action, List<String> comments) 
         if (!prefixFragment.isEmpty()) {
             out.append(' ').append(prefixFragment);
         }
+        return out.append(' ').append(render()).toString();
+    }
+
+    /**
+     * The rule without {@code -A <chain>}: comments, match, action; what the table driver takes (it adds the
+     * {@code cali:<hash>} comment in front).
+     */
+    public String render() {
+        StringBuilder out = new StringBuilder();
         for (String c : comments) {
             String safe = SHELL_UNSAFE.matcher(c).replaceAll("_");
             if (safe.length() > MAX_COMMENT_LENGTH) {
                 safe = safe.substring(0, MAX_COMMENT_LENGTH);
             }
-            out.append(" -m comment --comment \"").append(safe).append('"');
+            out.append("-m comment --comment \"").append(safe).append("\" ");
         }
         if (!match.isEmpty()) {
-            out.append(' ').append(renderMatch());
+            out.append(renderMatch()).append(' ');
         }
-        return out.append(' ').append(action).toString();
+        return out.append(action).toString();
     }
 }

@@ -126,10 +126,10 @@ public record StaticConfig(
         };
     }
 
-    /** The same settings as the workload endpoint chains take them. */
+    /** The same settings as the workload and host endpoint chains take them. */
     public EndpointChains.Config endpointChainsConfig() {
         return new EndpointChains.Config(marks, filterAllow(), disableConntrackInvalidCheck,
-                allowVxlanPacketsFromWorkloads, allowIpipPacketsFromWorkloads, vxlanPort);
+                allowVxlanPacketsFromWorkloads, allowIpipPacketsFromWorkloads, vxlanPort, mangleAllow());
     }
 
     /** Felix v3.18's defaults (config/config_params.go); no tunnel addresses, no --random-fully. */

@@ -72,7 +72,10 @@ class LeakTest {
         long rssGrowthKb = rssKb() - rss;
         System.out.printf("LEAK %d route add/del cycles in %d ms; fds %d -> %d; direct %d -> %d bytes; RSS change %d KiB%n",
                 CYCLES, millis, fds, openFds(), direct, directBytes(), rssGrowthKb);
-        assertEquals(fds, openFds(), "open file descriptors");
+        // A descriptor of an earlier test may be closed meanwhile (by the Cleaner of a dropped handle), so the count
+        // may fall; a leak makes it rise.
+        long fdsAfter = openFds();
+        assertTrue(fdsAfter <= fds, "open file descriptors rose from " + fds + " to " + fdsAfter);
         // Buffers of handles closed by earlier tests may be freed meanwhile, so the count may fall; it must not rise.
         assertTrue(directBytes() <= direct, "direct buffers grew from " + direct + " to " + directBytes()
                 + " bytes; each socket should allocate its own once");
@@ -102,7 +105,8 @@ class LeakTest {
             }
         }
 
-        assertEquals(fds, openFds(), "open file descriptors");
+        long fdsAfter = openFds();
+        assertTrue(fdsAfter <= fds, "open file descriptors rose from " + fds + " to " + fdsAfter);
         assertEquals(threads, namespaceThreads(), "namespace threads");
     }
 }

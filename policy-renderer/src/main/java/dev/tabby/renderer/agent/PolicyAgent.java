@@ -14,6 +14,7 @@ import dev.tabby.datastore.syncer.SyncerConfig;
 import dev.tabby.datastore.syncer.Update;
 import dev.tabby.model.v3.HostEndpoint;
 import dev.tabby.model.v3.WorkloadEndpoint;
+import dev.tabby.renderer.manager.InterfaceSysctls;
 import dev.tabby.renderer.manager.PolicyManager;
 import dev.tabby.renderer.state.Layout;
 import dev.tabby.renderer.state.PolicyState;
@@ -27,9 +28,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 
 /**
  * One node's policy renderer without the HTTP around it: the syncer over endpoints, policies, profiles, network sets,
@@ -39,12 +43,14 @@ import java.util.concurrent.TimeUnit;
  * to repair tampering, and the endpoints' statuses and the node's liveness report go to etcd as Felix writes them.
  */
 public final class PolicyAgent implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(PolicyAgent.class);
     private final AgentSettings settings;
     private final PolicyManager manager;
     private final ApplyLoop loop;
     private final Syncer syncer;
     private final EndpointStatusReporter endpointStatus;
     private final ActiveStatusReport liveness;
+    private final LinkWatch links;
     private final ScheduledExecutorService timers;
     private volatile SyncStatus syncStatus = SyncStatus.WAIT_FOR_DATASTORE;
     private volatile Instant syncStatusSince = Instant.now();
@@ -77,6 +83,7 @@ public final class PolicyAgent implements AutoCloseable {
                 new Callbacks());
         this.endpointStatus = new EndpointStatusReporter(store, settings.node());
         this.liveness = new ActiveStatusReport(store, settings.node());
+        this.links = new LinkWatch(settings.node(), settings.openNetlink(), loop::markDirty);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tabby-policy-timers");
             t.setDaemon(true);
@@ -86,10 +93,12 @@ public final class PolicyAgent implements AutoCloseable {
 
     public PolicyAgent start() {
         endpointStatus.start();
+        links.start();
+        linksRelistedAtResync = loop.counters().resyncs();
         loop.start();
         syncer.start();
         timers.scheduleWithFixedDelay(this::refreshIfDue, 1, 1, TimeUnit.SECONDS);
-        timers.scheduleWithFixedDelay(liveness::report, 0, ActiveStatusReport.INTERVAL.toSeconds(), TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(this::reportIfDue, 0, 1, TimeUnit.SECONDS);
         return this;
     }
 
@@ -115,92 +124,100 @@ public final class PolicyAgent implements AutoCloseable {
         }
     }
 
-    /** Interface states as last read; re-read when an endpoint's status may change (see {@link #linksDue}). */
-    private volatile Map<String, Boolean> links = Map.of();
-    /** Some local endpoint is down: an apply each second re-reads the links until it is up. */
-    private volatile boolean anyDown;
-    /** The local workloads' interfaces, for the link watch on the timer thread. */
-    private volatile List<String> localIfaces = List.of();
+    /** Workload interfaces configured, with the number of the coming-up they were configured for (loop thread). */
+    private final Map<String, Long> configuredAt = new HashMap<>();
+    /** Workload interfaces whose configuration failed: their endpoints report {@code error}; retried each second. */
+    private volatile Set<String> misconfigured = Set.of();
+    private long linksRelistedAtResync;
 
     /**
-     * Each second, while this node has workloads: an interface of one that went up or down since the last apply
-     * triggers an apply, which reports the new status (Felix follows link events; this polls `ip -o link`).
-     */
-    private void watchLinks() {
-        if (anyDown) {
-            loop.markDirty();
-            return;
-        }
-        List<String> ifaces = localIfaces;
-        if (ifaces.isEmpty()) {
-            return;
-        }
-        Map<String, Boolean> known = links;
-        dev.tabby.renderer.manager.LinkStates.read(settings.runner()).ifPresent(now -> {
-            for (String i : ifaces) {
-                if (!now.getOrDefault(i, false).equals(known.getOrDefault(i, false))) {
-                    links = now;
-                    loop.markDirty();
-                    return;
-                }
-            }
-        });
-    }
-    private long linksReadAtResync = -1;
-
-    /**
-     * On the loop thread: one apply, then each local endpoint's status as Felix reports it: {@code up} once its
-     * policy is in place and its interface is up, {@code down} while its interface is missing or down (the CNI ADD
-     * keeps waiting), the previous status while applies fail.
+     * On the loop thread: one apply, then each local endpoint's status as Felix reports it
+     * (dataplane/linux/endpoint_mgr.go calculateWorkloadEndpointStatus): {@code error} while its interface could not
+     * be configured, {@code up} once its policy is in place and its interface is up, {@code down} while its interface
+     * is missing or down (the CNI ADD keeps waiting); the previous status while applies fail.
      */
     private ApplyResult applyAndReport() {
         ApplyResult r = manager.apply();
         PolicyState s = manager.state();
-        Map<String, String> written = endpointStatus.written();
-        if (linksDue(s, written)) {
-            dev.tabby.renderer.manager.LinkStates.read(settings.runner()).ifPresent(l -> links = l);
-            linksReadAtResync = loop.counters().resyncs();
+        if (loop.counters().resyncs() != linksRelistedAtResync) {
+            relistLinks();
+            linksRelistedAtResync = loop.counters().resyncs();
         }
-        Map<String, EndpointView> views = new HashMap<>();
+        if (r.writes() > 0 || !r.ok() || endpoints.size() != s.localWorkloads().size() + s.localHosts().size()) {
+            endpoints = views(s);
+        }
+        Map<String, EndpointView> views = endpoints;
+        links.watch(views.values().stream().filter(v -> v.kind().equals("WorkloadEndpoint"))
+                .map(EndpointView::interfaceName).collect(Collectors.toSet()));
+        Map<String, Long> up = links.upSince(); // after watch(): a change from now on wakes the loop
+        configureInterfaces(s, up);
+        Map<String, String> written = endpointStatus.written();
         Map<String, String> statuses = new HashMap<>();
+        for (EndpointView v : views.values()) {
+            String status;
+            if (!r.ok()) {
+                status = written.getOrDefault(v.statusKey(), "down");
+            } else if (v.kind().equals("HostEndpoint")) {
+                status = "up";
+            } else if (misconfigured.contains(v.interfaceName())) {
+                status = "error";
+            } else {
+                status = up.containsKey(v.interfaceName()) ? "up" : "down";
+            }
+            statuses.put(v.statusKey(), status);
+        }
+        Map<String, Integer> rules = new java.util.TreeMap<>();
+        s.ruleCounts().forEach((t, n) -> rules.put(t.toString(), n));
+        counts = new Counts(s.chainCount(), rules, s.ipSetCount(), s.renderProblems(), s.settings().problems());
+        // endpointReportingEnabled false: no statuses, and those written before are deleted (Felix stops writing them).
+        endpointStatus.offer(s.settings().endpointReporting() ? statuses : Map.of());
+        return r;
+    }
+
+    private void relistLinks() {
+        try {
+            links.relist();
+        } catch (RuntimeException e) {
+            LOG.warnf("event=links_unread node=%s problem=\"%s\" action=retry_at_next_resync", settings.node(),
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Felix configures every interface with a workload prefix each time it comes up (endpoint_mgr.go
+     * ResolveUpdateBatch, configureInterface); a failure is retried and shows as the endpoint's {@code error}.
+     */
+    private void configureInterfaces(PolicyState s, Map<String, Long> up) {
+        configuredAt.keySet().retainAll(up.keySet()); // down or gone: configured again when it comes up
+        List<String> prefixes = s.settings().statics().workloadInterfacePrefixes();
+        List<String> due = up.entrySet().stream()
+                .filter(e -> prefixes.stream().anyMatch(e.getKey()::startsWith))
+                .filter(e -> !e.getValue().equals(configuredAt.get(e.getKey())))
+                .map(Map.Entry::getKey).sorted().toList();
+        if (due.isEmpty()) {
+            if (!misconfigured.isEmpty()) {
+                misconfigured = Set.copyOf(misconfigured.stream().filter(up::containsKey).toList());
+            }
+            return;
+        }
+        Set<String> failed = InterfaceSysctls.configure(settings.runner(), due, s.ipVersions());
+        due.stream().filter(i -> !failed.contains(i)).forEach(i -> configuredAt.put(i, up.get(i)));
+        misconfigured = Set.copyOf(failed);
+    }
+
+    private static Map<String, EndpointView> views(PolicyState s) {
+        Map<String, EndpointView> views = new HashMap<>();
         for (Map.Entry<String, WorkloadEndpoint> e : s.localWorkloads().entrySet()) {
             WorkloadEndpoint w = e.getValue();
             String key = FelixStatusKeys.forWorkloadEndpoint(w.metadata().namespace(), w.metadata().name()).orElseThrow();
             views.put(e.getKey(), view(e.getKey(), "WorkloadEndpoint", w.spec().interfaceName(), key, s));
-            boolean ifaceUp = links.getOrDefault(w.spec().interfaceName(), false);
-            statuses.put(key, r.ok() ? (ifaceUp ? "up" : "down") : written.getOrDefault(key, "down"));
         }
         for (Map.Entry<String, HostEndpoint> e : s.localHosts().entrySet()) {
             HostEndpoint h = e.getValue();
             String key = FelixStatusKeys.hostEndpointStatus(s.node(), h.metadata().name());
             views.put(e.getKey(), view(e.getKey(), "HostEndpoint", h.spec().interfaceName(), key, s));
-            statuses.put(key, r.ok() ? "up" : written.getOrDefault(key, "down"));
         }
-        endpoints = Map.copyOf(views);
-        anyDown = statuses.containsValue("down");
-        localIfaces = s.localWorkloads().values().stream().map(w -> w.spec().interfaceName()).toList();
-        Map<String, Integer> rules = new java.util.TreeMap<>();
-        s.ruleCounts().forEach((t, n) -> rules.put(t.toString(), n));
-        counts = new Counts(s.chainCount(), rules, s.ipSetCount(), s.renderProblems(), s.settings().problems());
-        endpointStatus.offer(statuses);
-        return r;
-    }
-
-    /**
-     * Links are read when some local workload's status is not settled yet (new, or down), or after a kernel resync
-     * (the refresh interval), so steady-state applies (IP set changes) spawn no extra process.
-     */
-    private boolean linksDue(PolicyState s, Map<String, String> written) {
-        if (loop.counters().resyncs() != linksReadAtResync) {
-            return true;
-        }
-        for (WorkloadEndpoint w : s.localWorkloads().values()) {
-            String key = FelixStatusKeys.forWorkloadEndpoint(w.metadata().namespace(), w.metadata().name()).orElse("");
-            if (!"up".equals(written.get(key)) || !links.getOrDefault(w.spec().interfaceName(), false)) {
-                return true;
-            }
-        }
-        return false;
+        return Map.copyOf(views);
     }
 
     private static EndpointView view(String key, String kind, String iface, String statusKey, PolicyState s) {
@@ -211,8 +228,30 @@ public final class PolicyAgent implements AutoCloseable {
                 res == null ? List.of() : res.profiles(), statusKey);
     }
 
+    private Instant lastReport;
+
+    /**
+     * Felix's liveness report every {@code reportingInterval}, leased for {@code reportingTTL}; an interval of 0 writes
+     * none and withdraws the last. A failed write waits for the next interval, as Felix's does.
+     */
+    private void reportIfDue() {
+        var s = manager.state().settings();
+        if (s.reportingInterval().isZero()) {
+            liveness.close();
+            lastReport = null;
+            return;
+        }
+        Instant now = Instant.now();
+        if (lastReport == null || Duration.between(lastReport, now).compareTo(s.reportingInterval()) >= 0) {
+            lastReport = now;
+            liveness.report(s.reportingTtl());
+        }
+    }
+
     private void refreshIfDue() {
-        watchLinks();
+        if (!misconfigured.isEmpty()) {
+            loop.markDirty(); // the next apply configures the failed interfaces again
+        }
         Duration every = manager.state().settings().iptablesRefreshInterval();
         if (!every.isZero() && Duration.between(lastRefresh, Instant.now()).compareTo(every) >= 0) {
             lastRefresh = Instant.now();
@@ -279,6 +318,8 @@ public final class PolicyAgent implements AutoCloseable {
         timers.shutdownNow();
         syncer.close();
         loop.close();
+        links.close();
         endpointStatus.close();
+        liveness.close();
     }
 }

@@ -73,6 +73,7 @@ public final class PolicyManager {
         ApplyResult sets = ipsets.applyUpdates();
         results.add(sets);
         if (sets.ok()) {
+            tables.values().forEach(IptablesTable::readIfQueued); // all reads before any write (see readIfQueued)
             for (IptablesTable t : tables.values()) {
                 ApplyResult r = t.apply();
                 if (r.writes() > 0 || !r.ok()) {

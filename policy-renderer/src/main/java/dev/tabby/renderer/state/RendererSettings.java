@@ -20,6 +20,11 @@ import java.util.function.Function;
  * chains' {@link StaticConfig} plus what only the service reads.
  *
  * @param statics  the settings of the static and endpoint chains
+ * @param reportingInterval how often the node's liveness report is written (Felix {@code reportingInterval}, 30 s;
+ *                 0 writes none)
+ * @param reportingTtl the liveness report's lease (Felix {@code reportingTTL}, 90 s)
+ * @param endpointReporting whether endpoint statuses are written (Felix {@code endpointReportingEnabled}); Tabby's
+ *                 default is true where Felix's is false, because the CNI ADD waits for the status
  * @param problems one line per setting that was refused; a refused FelixConfiguration leaves the last good settings
  *                 in force (Felix would not start with it), so a typo never takes the node's policy down
  */
@@ -29,13 +34,21 @@ public record RendererSettings(
         boolean ipv6Support,
         String iptablesBackend,
         Duration iptablesRefreshInterval,
+        Duration reportingInterval,
+        Duration reportingTtl,
+        boolean endpointReporting,
         List<String> problems) {
 
     /** Felix v3.18's iptablesRefreshInterval default. */
     public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(90);
 
+    /** Felix v3.18's reportingInterval and reportingTTL defaults. */
+    public static final Duration DEFAULT_REPORTING_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_REPORTING_TTL = Duration.ofSeconds(90);
+
     public static final RendererSettings DEFAULTS = new RendererSettings(StaticConfig.builder().build(),
-            RuleRenderer.DEFAULT_LOG_PREFIX, true, "auto", DEFAULT_REFRESH, List.of());
+            RuleRenderer.DEFAULT_LOG_PREFIX, true, "auto", DEFAULT_REFRESH, DEFAULT_REPORTING_INTERVAL,
+            DEFAULT_REPORTING_TTL, true, List.of());
 
     public Marks marks() {
         return statics.marks();
@@ -100,7 +113,18 @@ public record RendererSettings(
         }
         Duration refresh = duration(pick(n, g, FelixConfiguration.Spec::iptablesRefreshInterval), DEFAULT_REFRESH,
                 "iptablesRefreshInterval", problems);
-        return new RendererSettings(statics, logPrefix, v6 == null || v6, backend, refresh, List.copyOf(problems));
+        Duration interval = duration(pick(n, g, FelixConfiguration.Spec::reportingInterval), DEFAULT_REPORTING_INTERVAL,
+                "reportingInterval", problems);
+        Duration ttl = duration(pick(n, g, FelixConfiguration.Spec::reportingTTL), DEFAULT_REPORTING_TTL, "reportingTTL",
+                problems);
+        if (ttl.isZero()) {
+            problems.add("reportingTTL: 0s would expire the report as it is written; using "
+                    + DEFAULT_REPORTING_TTL.toSeconds() + "s");
+            ttl = DEFAULT_REPORTING_TTL;
+        }
+        Boolean endpoints = pick(n, g, FelixConfiguration.Spec::endpointReportingEnabled);
+        return new RendererSettings(statics, logPrefix, v6 == null || v6, backend, refresh, interval, ttl,
+                endpoints == null || endpoints, List.copyOf(problems));
     }
 
     /** A pool mode that asks for the encapsulation: Always or CrossSubnet (any case). */

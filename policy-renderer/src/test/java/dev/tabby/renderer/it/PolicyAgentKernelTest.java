@@ -117,9 +117,7 @@ class PolicyAgentKernelTest {
     void policyChainsAndSelectorSetsFollowPoliciesAndLabelsAndEndpointsReportUp() {
         TestNamespace ns = netns.create();
         // The endpoint's interface, as the CNI plugin would have made it: its status is up only while it is.
-        Cmd.run("ip", "netns", "exec", ns.name(), "ip", "link", "add", "calidb0001", "type", "veth", "peer", "name", "peer0001");
-        Cmd.run("ip", "netns", "exec", ns.name(), "ip", "link", "set", "peer0001", "up");
-        Cmd.run("ip", "netns", "exec", ns.name(), "ip", "link", "set", "calidb0001", "up");
+        workloadInterface(ns, "calidb0001", "peer0001");
         apply(wep("pan1", "db", "calidb0001", "10.65.0.2", "app: db"));
         apply(wep("pan2", "web", "caliweb0001", "10.65.1.5", "role: frontend"));
         apply("""
@@ -134,7 +132,7 @@ class PolicyAgentKernelTest {
                     source: {selector: role == 'frontend'}
                     destination: {ports: [5432]}
                 """);
-        agent = new PolicyAgent(kv, new AgentSettings("pan1", CommandRunner.inNamespace(ns.name()))).start();
+        agent = new PolicyAgent(kv, AgentSettings.inNamespace("pan1", ns.name())).start();
 
         await("the endpoint's chain jumps to the policy", () -> save(ns, "filter")
                 .contains("-A cali-tw-calidb0001 -m comment --comment \"cali:"));
@@ -151,6 +149,13 @@ class PolicyAgentKernelTest {
                 "IPv4 forwarding switched on in the node's namespace, as Felix's configureKernel does");
         String statusKey = FelixStatusKeys.forWorkloadEndpoint("default", "pan1-cni-db-eth0").orElseThrow();
         await("the endpoint's status is up", () -> "{\"status\":\"up\"}".equals(status(statusKey)));
+        // felix endpoint_mgr.go configureInterface, on the interface in the node's namespace.
+        for (String key : new String[] {"net/ipv4/conf/calidb0001/route_localnet", "net/ipv4/neigh/calidb0001/proxy_delay",
+                "net/ipv4/conf/calidb0001/proxy_arp", "net/ipv4/conf/calidb0001/forwarding"}) {
+            String want = key.endsWith("proxy_delay") ? "0" : "1";
+            assertEquals(want, sysctl(ns, key), key);
+        }
+        assertEquals("0", sysctl(ns, "net/ipv6/conf/calidb0001/accept_ra"), "router advertisements ignored");
         // felix endpoint_mgr.go: an endpoint whose interface is down is reported down, and up again with it.
         Cmd.run("ip", "netns", "exec", ns.name(), "ip", "link", "set", "calidb0001", "down");
         await("the endpoint's status follows its interface down", () -> "{\"status\":\"down\"}".equals(status(statusKey)));
@@ -171,6 +176,85 @@ class PolicyAgentKernelTest {
         await("the endpoint's status is deleted", () -> status(statusKey) == null);
     }
 
+    /** A workload's host-side interface as the CNI plugin leaves it: a veth, both ends up. */
+    private static void workloadInterface(TestNamespace ns, String name, String peer) {
+        Cmd.run("ip", "netns", "exec", ns.name(), "ip", "link", "add", name, "type", "veth", "peer", "name", peer);
+        Cmd.run("ip", "netns", "exec", ns.name(), "ip", "link", "set", peer, "up");
+        Cmd.run("ip", "netns", "exec", ns.name(), "ip", "link", "set", name, "up");
+    }
+
+    private static String sysctl(TestNamespace ns, String key) {
+        return Cmd.run("ip", "netns", "exec", ns.name(), "sysctl", "-n", key).strip();
+    }
+
+    @Test
+    void anInterfaceThatCannotBeConfiguredReportsErrorUntilItCan() {
+        TestNamespace ns = netns.create();
+        workloadInterface(ns, "calidb0004", "peer0004");
+        // Below IPv6's minimum MTU the kernel takes IPv6 off the interface, /proc/sys/net/ipv6/conf/calidb0004 with it:
+        // proxy_ndp cannot be written, as when a real interface lacks IPv6.
+        Cmd.run("ip", "netns", "exec", ns.name(), "ip", "link", "set", "calidb0004", "mtu", "1000");
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: WorkloadEndpoint
+                metadata: {name: pan4-cni-v6-eth0, namespace: default, labels: {app: v6}}
+                spec:
+                  node: pan4
+                  orchestrator: cni
+                  workload: v6
+                  endpoint: eth0
+                  interfaceName: calidb0004
+                  ipNetworks: [10.65.4.2/32, "fd00:65::4/128"]
+                """);
+        agent = new PolicyAgent(kv, AgentSettings.inNamespace("pan4", ns.name())).start();
+        String statusKey = FelixStatusKeys.forWorkloadEndpoint("default", "pan4-cni-v6-eth0").orElseThrow();
+        await("felix's error status while the interface cannot be configured",
+                () -> "{\"status\":\"error\"}".equals(status(statusKey)));
+        assertEquals("1", sysctl(ns, "net/ipv4/conf/calidb0004/proxy_arp"), "the IPv4 half was written all the same");
+
+        Cmd.run("ip", "netns", "exec", ns.name(), "ip", "link", "set", "calidb0004", "mtu", "1500");
+        await("the retry configures it and the status is up",
+                () -> "{\"status\":\"up\"}".equals(status(statusKey)));
+        assertEquals("1", sysctl(ns, "net/ipv6/conf/calidb0004/proxy_ndp"));
+        assertEquals("1", sysctl(ns, "net/ipv6/conf/calidb0004/forwarding"));
+    }
+
+    @Test
+    void aCleanStopRemovesTheLivenessKeySoTheCniStopsWaiting() {
+        TestNamespace ns = netns.create();
+        agent = new PolicyAgent(kv, AgentSettings.inNamespace("pan5", ns.name())).start();
+        String key = FelixStatusKeys.activeStatusReport("pan5");
+        await("the leased liveness report", () -> status(key) != null);
+        agent.close();
+        agent = null;
+        assertEquals(null, status(key), "revoked with its lease at a clean stop");
+        assertTrue(status(FelixStatusKeys.lastStatusReport("pan5")) != null, "the unleased last report stays, as Felix's");
+    }
+
+    @Test
+    void endpointReportingOffWritesNoStatusesAndReportingIntervalZeroNoLiveness() {
+        TestNamespace ns = netns.create();
+        workloadInterface(ns, "calidb0006", "peer0006");
+        apply(wep("pan6", "db", "calidb0006", "10.65.6.2", "app: db"));
+        agent = new PolicyAgent(kv, AgentSettings.inNamespace("pan6", ns.name())).start();
+        String statusKey = FelixStatusKeys.forWorkloadEndpoint("default", "pan6-cni-db-eth0").orElseThrow();
+        String liveness = FelixStatusKeys.activeStatusReport("pan6");
+        await("up while reporting is on", () -> "{\"status\":\"up\"}".equals(status(statusKey)));
+        await("the liveness report", () -> status(liveness) != null);
+
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: FelixConfiguration
+                metadata: {name: node.pan6}
+                spec: {endpointReportingEnabled: false, reportingInterval: 0s}
+                """);
+        await("the status is withdrawn", () -> status(statusKey) == null);
+        await("and the liveness report with it", () -> status(liveness) == null);
+        resources.delete(new ResourceId(Kind.FELIX_CONFIGURATION, null, "node.pan6"), null);
+        await("back on: the status is written again", () -> "{\"status\":\"up\"}".equals(status(statusKey)));
+        await("and the liveness report", () -> status(liveness) != null);
+    }
+
     @Test
     void tamperingIsRepairedWithinTheRefreshIntervalAndARestartAdoptsWithoutWrites() {
         TestNamespace ns = netns.create();
@@ -181,7 +265,7 @@ class PolicyAgentKernelTest {
                 spec: {iptablesRefreshInterval: 2s}
                 """);
         apply(wep("pan3", "app", "caliapp0003", "10.65.3.2", "app: x"));
-        agent = new PolicyAgent(kv, new AgentSettings("pan3", CommandRunner.inNamespace(ns.name()))).start();
+        agent = new PolicyAgent(kv, AgentSettings.inNamespace("pan3", ns.name())).start();
         await("chains written", () -> save(ns, "filter").contains("-A cali-tw-caliapp0003"));
         String before = rules(save(ns, "filter"), "cali-tw-caliapp0003");
 
@@ -194,7 +278,7 @@ class PolicyAgentKernelTest {
         Cmd.run("ip", "netns", "exec", ns.name(), "iptables-legacy", "-A", "OPERATOR", "-j", "ACCEPT");
 
         agent.close();
-        agent = new PolicyAgent(kv, new AgentSettings("pan3", CommandRunner.inNamespace(ns.name()))).start();
+        agent = new PolicyAgent(kv, AgentSettings.inNamespace("pan3", ns.name())).start();
         PolicyAgent restarted = agent;
         await("the restarted renderer is ready", restarted::ready);
         assertEquals(0, restarted.manager().restoreCalls(), "the kernel was right: adopting it writes nothing");

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tabby.cni.plugin.Plugins;
+import dev.tabby.datastore.ResourceStore;
+import dev.tabby.datastore.resource.ResourceId;
+import dev.tabby.model.codec.ResourceCodec;
+import dev.tabby.model.v3.Kind;
 import dev.tabby.datastore.testing.EtcdExtension;
 import dev.tabby.netlink.testing.NamespaceExtension;
 import dev.tabby.netlink.testing.TestNamespace;
@@ -108,6 +112,40 @@ class CniPolicyWaitTest {
         cni(add).requireOk();
         assertTrue(cni(add.withCommand("DEL")).ok());
         f.assertNoLeftovers(List.of(add.containerId()));
+    }
+
+    @Test
+    void endpointReportingSwitchedOffInFelixConfigurationMeansNoWait() {
+        rendererRunsOn(f.node);
+        ResourceStore store = new ResourceStore(f.kv);
+        // The cluster says off, this node says on: the node wins, as in Felix, and the ADD waits (and fails in 2 s).
+        apply(store, "default", false);
+        apply(store, "node." + f.node, true);
+        try {
+            CniRuntime.Call waits = pod("waits", "\"policy_setup_timeout_seconds\": 2").add();
+            CniRuntime.Outcome timedOut = cni(waits);
+            assertEquals(11, timedOut.code(), "no status is ever written here: " + timedOut);
+
+            // Off on the node: the renderer writes no statuses (Felix's own default), so the ADD returns at once.
+            apply(store, "node." + f.node, false);
+            CniRuntime.Call add = pod("no-reporting", "\"policy_setup_timeout_seconds\": 2").add();
+            cni(add).requireOk();
+            assertTrue(cni(add.withCommand("DEL")).ok());
+            f.assertNoLeftovers(List.of(add.containerId(), waits.containerId()));
+        } finally {
+            for (String name : List.of("default", "node." + f.node)) {
+                store.delete(new ResourceId(Kind.FELIX_CONFIGURATION, null, name), null);
+            }
+        }
+    }
+
+    private static void apply(ResourceStore store, String name, boolean reporting) {
+        store.apply(ResourceCodec.read("""
+                apiVersion: projectcalico.org/v3
+                kind: FelixConfiguration
+                metadata: {name: %s}
+                spec: {endpointReportingEnabled: %s}
+                """.formatted(name, reporting)).resources().get(0));
     }
 
     @Test

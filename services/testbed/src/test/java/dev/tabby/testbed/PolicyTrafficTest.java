@@ -10,6 +10,7 @@ import dev.tabby.datastore.ResourceStore;
 import dev.tabby.datastore.local.LocalEtcd;
 import dev.tabby.datastore.resource.ResourceId;
 import dev.tabby.model.codec.ResourceCodec;
+import dev.tabby.model.v3.Profile;
 import dev.tabby.model.v3.Resource;
 import dev.tabby.model.v3.WorkloadEndpoint;
 import java.io.IOException;
@@ -672,6 +673,32 @@ class PolicyTrafficTest {
                 """);
         await("other, with no service account, is denied", () -> !reaches("other", "tcp", ip("server"), 80));
         await("the frontend service account's endpoint is allowed", () -> reaches("client", "tcp", ip("server"), 80));
+
+        // serviceAccounts.selector matches the labels of the service account's profile ksa.<ns>.<sa>, prefixed pcsa.
+        // (libcalico-go conversion.go ServiceAccountToProfile): the testbed keeps ksa.default.default for "other".
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: NetworkPolicy
+                metadata: {name: from-frontend-sa, namespace: default}
+                spec:
+                  selector: role == 'server'
+                  ingress:
+                  - action: Allow
+                    source: {serviceAccounts: {selector: team == 'blue'}}
+                """);
+        await("no service account has team blue yet", () -> !reaches("other", "tcp", ip("server"), 80));
+        Profile ksa = (Profile) store.get(new ResourceId(dev.tabby.model.v3.Kind.PROFILE, null, "ksa.default.default"))
+                .orElseThrow(() -> new AssertionError("the testbed keeps ksa.default.default"));
+        java.util.Map<String, String> sa = new java.util.TreeMap<>(ksa.spec().labelsToApply());
+        sa.put("pcsa.team", "blue");
+        store.update(new Profile(ksa.metadata(), new Profile.Spec(ksa.spec().ingress(), ksa.spec().egress(), sa)));
+        try {
+            await("the service account labelled team=blue lets its endpoint in",
+                    () -> reaches("other", "tcp", ip("server"), 80));
+        } finally {
+            Profile now = (Profile) store.get(ResourceId.of(ksa)).orElseThrow();
+            store.update(new Profile(now.metadata(), ksa.spec()));
+        }
     }
 
     @Test

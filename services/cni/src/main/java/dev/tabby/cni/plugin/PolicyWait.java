@@ -5,6 +5,10 @@ import dev.tabby.cni.spec.NetConf;
 import dev.tabby.datastore.EtcdKeys;
 import dev.tabby.datastore.KeyValueStore;
 import dev.tabby.datastore.KvEntry;
+import dev.tabby.datastore.ResourceStore;
+import dev.tabby.datastore.resource.ResourceId;
+import dev.tabby.model.v3.FelixConfiguration;
+import dev.tabby.model.v3.Kind;
 import dev.tabby.datastore.status.FelixStatusKeys;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
@@ -13,12 +17,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * ADD's last step: on a node that runs a policy renderer, wait until the renderer reports the new endpoint
  * {@code up}, so the workload never sends before its policy is in place. The renderer reports as Felix does, in the
  * keys {@link FelixStatusKeys} names: its active status report while it runs, and each endpoint's
- * {@code {"status":"up"|"down"|"error"}}. No report on this node: no renderer, no wait.
+ * {@code {"status":"up"|"down"|"error"}}. No report on this node: no renderer, no wait. FelixConfiguration
+ * {@code endpointReportingEnabled: false} (on {@code node.<node>}, else {@code default}): the renderer writes no
+ * statuses, so no wait either.
  *
  * <p>Beyond Calico v3.18, whose plugin returns without waiting. The bound is {@code policy_setup_timeout_seconds} in
  * the network configuration, else {@value #TIMEOUT_VAR} (the call's environment, then the process's, as
@@ -26,13 +33,14 @@ import java.util.concurrent.TimeUnit;
  * wait off.
  */
 final class PolicyWait {
+    private static final Logger LOG = Logger.getLogger(PolicyWait.class);
     static final String TIMEOUT_VAR = "TABBY_CNI_POLICY_SETUP_TIMEOUT";
     static final int DEFAULT_TIMEOUT_SECONDS = 10;
     /** The watch wakes the wait at once; this re-read covers a watch that failed or never started. */
     private static final long RECHECK_MILLIS = 500;
 
     /** How the wait ended when the ADD may go on. */
-    enum Outcome { DISABLED, NO_RENDERER, UP }
+    enum Outcome { DISABLED, NO_RENDERER, REPORTING_OFF, UP }
 
     private PolicyWait() {
     }
@@ -75,6 +83,9 @@ final class PolicyWait {
         if (kv.get(reportKey).isEmpty()) {
             return Outcome.NO_RENDERER;
         }
+        if (!endpointReporting(new ResourceStore(kv), w.node())) {
+            return Outcome.REPORTING_OFF;
+        }
         // The key Felix derives from the endpoint's name, as the renderer does: one function for both sides.
         String key = FelixStatusKeys.forWorkloadEndpoint(w.namespace(), endpointName).orElseThrow(() -> new CniError(
                 CniError.INVALID_NETWORK_CONFIG, "WorkloadEndpoint name " + endpointName
@@ -115,6 +126,28 @@ final class PolicyWait {
         } finally {
             watcher.close();
         }
+    }
+
+    /**
+     * FelixConfiguration {@code endpointReportingEnabled} as the renderer reads it: {@code node.<node>} wins over
+     * {@code default}; unset means on (Tabby's default, Felix's is off). A configuration that cannot be read counts as
+     * on: the wait is bounded, a skipped wait is not.
+     */
+    static boolean endpointReporting(ResourceStore store, String node) {
+        for (String name : new String[] {"node." + node, "default"}) {
+            try {
+                Boolean v = store.get(new ResourceId(Kind.FELIX_CONFIGURATION, null, name))
+                        .map(r -> ((FelixConfiguration) r).spec()).filter(java.util.Objects::nonNull)
+                        .map(FelixConfiguration.Spec::endpointReportingEnabled).orElse(null);
+                if (v != null) {
+                    return v;
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("event=felixconfiguration_unreadable name=%s problem=\"%s\" effect=\"endpoint reporting taken as on\"",
+                        name, e.getMessage());
+            }
+        }
+        return true;
     }
 
     private static CniError timedOut(KeyValueStore kv, String endpoint, String node, String key,

@@ -777,6 +777,51 @@ class PolicyTrafficTest {
         }
     }
 
+    @Test
+    @Order(14)
+    void theXtablesLockHeldElsewhereDelaysAnApplyButFailsNothing() throws Exception {
+        listen("server", "tcp", 80);
+        assertTrue(reaches("client", "tcp", ip("server"), 80));
+        Layout layout = Layout.of(State.load(varDir), varDir);
+        String node = wl("server").node;
+        double failuresBefore = metric(layout, node, "tabby_policy_apply_failures_total");
+        // iptables-legacy writers take flock on /run/xtables.lock (the renderers here are on the legacy backend).
+        Process holder = new ProcessBuilder("flock", "/run/xtables.lock", "sleep", "3")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (Shell.run("flock", "-n", "/run/xtables.lock", "true").ok()) {
+                assertTrue(System.nanoTime() < deadline, "the holder never took /run/xtables.lock");
+                sleep(20);
+            }
+            apply("""
+                    apiVersion: projectcalico.org/v3
+                    kind: NetworkPolicy
+                    metadata: {name: server-closed, namespace: default}
+                    spec: {selector: role == 'server', types: [Ingress]}
+                    """);
+            sleep(800);
+            assertTrue(reaches("client", "tcp", ip("server"), 80), "nothing can land while the lock is held");
+            assertTrue(holder.waitFor(10, TimeUnit.SECONDS));
+        } finally {
+            holder.destroy();
+            holder.waitFor(5, TimeUnit.SECONDS);
+        }
+        await("the policy lands once the lock is free", () -> !reaches("client", "tcp", ip("server"), 80));
+        assertEquals(failuresBefore, metric(layout, node, "tabby_policy_apply_failures_total"),
+                "waiting for the lock is not a failed apply");
+    }
+
+    private static double metric(Layout layout, String node, String name) {
+        String all = Services.get(layout, node, Layout.POLICY_PORT, "/q/metrics");
+        List<String> lines = all == null ? List.of() : all.lines()
+                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).toList();
+        if (lines.isEmpty()) {
+            throw new AssertionError("no " + name + " in the metrics of " + node + "'s policy-renderer: " + all);
+        }
+        return lines.stream().mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     private String address6(String workload) {
         WorkloadEndpoint wep = endpointOf(workload);
         String net = wep.spec().ipNetworks().stream().filter(n -> n.contains(":")).findFirst()

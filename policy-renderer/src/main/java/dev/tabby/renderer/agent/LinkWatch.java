@@ -27,6 +27,8 @@ final class LinkWatch implements NetlinkListener, AutoCloseable {
     private final Runnable onChange;
     /** Interface name -> the number it got when it last came up; absent while it is down or gone. */
     private final Map<String, Long> upSince = new HashMap<>();
+    /** Every interface that exists, up or not. */
+    private final Set<String> present = new java.util.HashSet<>();
     private long ups;
     private volatile Set<String> watched = Set.of();
     private LinkSubscription subscription;
@@ -44,14 +46,20 @@ final class LinkWatch implements NetlinkListener, AutoCloseable {
         return this;
     }
 
-    /** The interfaces whose changes wake the loop (the local workloads'). Set before reading {@link #upSince()}. */
+    /** The interfaces whose changes wake the loop (the local endpoints'). Set before taking a {@link #snapshot()}. */
     void watch(Set<String> interfaces) {
         watched = Set.copyOf(interfaces);
     }
 
-    /** A copy: interface name -> the number of its last coming up, for interfaces up now. */
-    synchronized Map<String, Long> upSince() {
-        return Map.copyOf(upSince);
+    /**
+     * @param upSince interface name -> the number of its last coming up, for interfaces up now
+     * @param present every interface that exists
+     */
+    record Snapshot(Map<String, Long> upSince, Set<String> present) {
+    }
+
+    synchronized Snapshot snapshot() {
+        return new Snapshot(Map.copyOf(upSince), Set.copyOf(present));
     }
 
     /** Reads every link again (after lost events, and at each kernel resync as Felix's monitor resyncs). */
@@ -60,15 +68,19 @@ final class LinkWatch implements NetlinkListener, AutoCloseable {
         boolean changed = false;
         synchronized (this) {
             Map<String, Long> before = new HashMap<>(upSince);
+            Set<String> presentBefore = Set.copyOf(present);
             upSince.clear();
+            present.clear();
             for (Link l : links) {
+                present.add(l.name());
                 if (operUp(l)) {
                     Long was = before.get(l.name());
                     upSince.put(l.name(), was != null ? was : ++ups);
                 }
             }
             for (String w : watched) {
-                changed |= !java.util.Objects.equals(before.get(w), upSince.get(w));
+                changed |= !java.util.Objects.equals(before.get(w), upSince.get(w))
+                        || presentBefore.contains(w) != present.contains(w);
             }
         }
         if (changed) {
@@ -86,9 +98,11 @@ final class LinkWatch implements NetlinkListener, AutoCloseable {
         String name = e.link().name();
         boolean changed;
         synchronized (this) {
-            boolean up = e.type() == LinkEvent.Type.NEW && operUp(e.link());
+            boolean exists = e.type() == LinkEvent.Type.NEW;
+            boolean existed = exists ? !present.add(name) : present.remove(name);
+            boolean up = exists && operUp(e.link());
             boolean wasUp = upSince.containsKey(name);
-            changed = up != wasUp;
+            changed = up != wasUp || exists != existed;
             if (up && !wasUp) {
                 upSince.put(name, ++ups);
             } else if (!up) {

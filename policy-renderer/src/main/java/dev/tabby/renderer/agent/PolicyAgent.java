@@ -134,7 +134,8 @@ public final class PolicyAgent implements AutoCloseable {
      * On the loop thread: one apply, then each local endpoint's status as Felix reports it
      * (dataplane/linux/endpoint_mgr.go calculateWorkloadEndpointStatus): {@code error} while its interface could not
      * be configured, {@code up} once its policy is in place and its interface is up, {@code down} while its interface
-     * is missing or down (the CNI ADD keeps waiting); the previous status while applies fail.
+     * is missing or down (the CNI ADD keeps waiting); a host endpoint's as {@link #hostEndpointStatus}; the previous
+     * status while applies fail.
      */
     private ApplyResult applyAndReport() {
         ApplyResult r = manager.apply();
@@ -143,22 +144,27 @@ public final class PolicyAgent implements AutoCloseable {
             relistLinks();
             linksRelistedAtResync = loop.counters().resyncs();
         }
-        if (r.writes() > 0 || !r.ok() || endpoints.size() != s.localWorkloads().size() + s.localHosts().size()) {
+        if (r.writes() > 0 || !r.ok() || endpoints.size() != s.localEndpointCount()) {
             endpoints = views(s);
         }
         Map<String, EndpointView> views = endpoints;
-        links.watch(views.values().stream().filter(v -> v.kind().equals("WorkloadEndpoint"))
-                .map(EndpointView::interfaceName).collect(Collectors.toSet()));
-        Map<String, Long> up = links.upSince(); // after watch(): a change from now on wakes the loop
+        Map<String, Set<String>> hostIfaces = s.localHosts().isEmpty() ? Map.of() : s.hostEndpointInterfaces();
+        Set<String> watched = new java.util.HashSet<>();
+        views.values().stream().filter(v -> v.kind().equals("WorkloadEndpoint")).forEach(v -> watched.add(v.interfaceName()));
+        hostIfaces.values().forEach(watched::addAll);
+        links.watch(watched);
+        LinkWatch.Snapshot now = links.snapshot(); // after watch(): a change from now on wakes the loop
+        Map<String, Long> up = now.upSince();
         configureInterfaces(s, up);
         Map<String, String> written = endpointStatus.written();
         Map<String, String> statuses = new HashMap<>();
-        for (EndpointView v : views.values()) {
+        for (Map.Entry<String, EndpointView> e : views.entrySet()) {
+            EndpointView v = e.getValue();
             String status;
             if (!r.ok()) {
                 status = written.getOrDefault(v.statusKey(), "down");
             } else if (v.kind().equals("HostEndpoint")) {
-                status = "up";
+                status = hostEndpointStatus(hostIfaces.getOrDefault(e.getKey(), Set.of()), now);
             } else if (misconfigured.contains(v.interfaceName())) {
                 status = "error";
             } else {
@@ -172,6 +178,18 @@ public final class PolicyAgent implements AutoCloseable {
         // endpointReportingEnabled false: no statuses, and those written before are deleted (Felix stops writing them).
         endpointStatus.offer(s.settings().endpointReporting() ? statuses : Map.of());
         return r;
+    }
+
+    /**
+     * felix endpoint_mgr.go calculateHostEndpointStatus: {@code up} when one of the interfaces it protects is up
+     * ({@code *} counts as up), {@code down} when it protects only interfaces that are down, {@code error} when it
+     * resolved to no interface that exists.
+     */
+    static String hostEndpointStatus(Set<String> interfaces, LinkWatch.Snapshot links) {
+        if (interfaces.contains("*") || interfaces.stream().anyMatch(links.upSince()::containsKey)) {
+            return "up";
+        }
+        return interfaces.stream().anyMatch(links.present()::contains) ? "down" : "error";
     }
 
     private void relistLinks() {

@@ -123,27 +123,14 @@ public final class Layout {
     Map<String, List<Chain>> hostChains(RendererSettings s, Map<String, HostEndpoint> localHosts,
                                         Map<String, PolicyResolver.Resolution> resolutions,
                                         Map<String, Set<String>> hostInterfaces) {
+        Map<String, HostEndpoint> resolved = new TreeMap<>();
+        localHosts.forEach((k, h) -> {
+            if (resolutions.get(k) != null) {
+                resolved.put(k, h);
+            }
+        });
         Map<String, PolicyResolver.Resolution> byIface = new TreeMap<>();
-        // felix endpoint_mgr.go resolveHostEndpoints: an interface is protected by the host endpoint with the lowest
-        // name among those naming it or, naming none, expecting one of its addresses.
-        for (Map.Entry<String, HostEndpoint> e : new TreeMap<>(localHosts).entrySet()) {
-            HostEndpoint.Spec spec = e.getValue().spec();
-            PolicyResolver.Resolution r = resolutions.get(e.getKey());
-            if (spec == null || r == null) {
-                continue;
-            }
-            String iface = spec.interfaceName();
-            if (iface != null && !iface.isBlank()) {
-                byIface.putIfAbsent(iface, r);
-                continue;
-            }
-            Set<String> expected = canonical(spec.expectedIPs());
-            hostInterfaces.forEach((name, addrs) -> {
-                if (addrs.stream().anyMatch(expected::contains)) {
-                    byIface.putIfAbsent(name, r);
-                }
-            });
-        }
+        hostBindings(resolved, hostInterfaces).forEach((iface, key) -> byIface.put(iface, resolutions.get(key)));
         HostEndpointTables.Tables t = new HostEndpointTables(s.endpointChains(),
                 s.statics().workloadInterfacePrefixes()).render(byIface);
         Map<String, List<Chain>> out = new HashMap<>();
@@ -151,6 +138,33 @@ public final class Layout {
         out.put(TableKey.MANGLE, t.mangle());
         out.put(TableKey.RAW, t.raw());
         return out;
+    }
+
+    /**
+     * Which host endpoint protects which interface, as interface -> endpoint key (felix endpoint_mgr.go
+     * resolveHostEndpoints): the endpoint with the lowest name among those naming the interface ({@code *} for all)
+     * or, naming none, expecting one of its addresses.
+     */
+    static Map<String, String> hostBindings(Map<String, HostEndpoint> localHosts, Map<String, Set<String>> hostInterfaces) {
+        Map<String, String> byIface = new TreeMap<>();
+        for (Map.Entry<String, HostEndpoint> e : new TreeMap<>(localHosts).entrySet()) {
+            HostEndpoint.Spec spec = e.getValue().spec();
+            if (spec == null) {
+                continue;
+            }
+            String iface = spec.interfaceName();
+            if (iface != null && !iface.isBlank()) {
+                byIface.putIfAbsent(iface, e.getKey());
+                continue;
+            }
+            Set<String> expected = canonical(spec.expectedIPs());
+            hostInterfaces.forEach((name, addrs) -> {
+                if (addrs.stream().anyMatch(expected::contains)) {
+                    byIface.putIfAbsent(name, e.getKey());
+                }
+            });
+        }
+        return byIface;
     }
 
     /** Addresses in the model's canonical text, so "fd00::0001" and "fd00::1" compare equal. */

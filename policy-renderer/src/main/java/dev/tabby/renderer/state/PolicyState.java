@@ -697,6 +697,18 @@ public final class PolicyState {
         return Map.copyOf(localHosts);
     }
 
+    public int localEndpointCount() {
+        return localWorkloads.size() + localHosts.size();
+    }
+
+    /** Each local host endpoint's key to the interfaces it protects (none: it resolved to no interface). */
+    public Map<String, Set<String>> hostEndpointInterfaces() {
+        Map<String, Set<String>> out = new HashMap<>();
+        localHosts.keySet().forEach(k -> out.put(k, new java.util.TreeSet<>()));
+        Layout.hostBindings(localHosts, hostInterfaces).forEach((iface, key) -> out.get(key).add(iface));
+        return out;
+    }
+
     public PolicyResolver.Resolution resolution(String endpointKey) {
         return active.resolution(endpointKey);
     }

@@ -220,6 +220,28 @@ class PolicyAgentKernelTest {
     }
 
     @Test
+    void aHostEndpointIsUpDownOrErrorByTheInterfacesItProtects() {
+        TestNamespace ns = netns.create();
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: HostEndpoint
+                metadata: {name: pan7-eth9, labels: {role: host}}
+                spec: {node: pan7, interfaceName: hosteth9}
+                """);
+        agent = new PolicyAgent(kv, AgentSettings.inNamespace("pan7", ns.name())).start();
+        String key = FelixStatusKeys.hostEndpointStatus("pan7", "pan7-eth9");
+        // felix endpoint_mgr.go calculateHostEndpointStatus: no such interface is "error", down is "down", up is "up".
+        await("error while its interface does not exist", () -> "{\"status\":\"error\"}".equals(status(key)));
+        Cmd.run("ip", "netns", "exec", ns.name(), "ip", "link", "add", "hosteth9", "type", "veth", "peer", "name", "peereth9");
+        await("down while its interface is down", () -> "{\"status\":\"down\"}".equals(status(key)));
+        Cmd.run("ip", "netns", "exec", ns.name(), "ip", "link", "set", "peereth9", "up");
+        Cmd.run("ip", "netns", "exec", ns.name(), "ip", "link", "set", "hosteth9", "up");
+        await("up with it", () -> "{\"status\":\"up\"}".equals(status(key)));
+        resources.delete(new ResourceId(Kind.HOST_ENDPOINT, null, "pan7-eth9"), null);
+        await("deleted with the host endpoint", () -> status(key) == null);
+    }
+
+    @Test
     void aCleanStopRemovesTheLivenessKeySoTheCniStopsWaiting() {
         TestNamespace ns = netns.create();
         agent = new PolicyAgent(kv, AgentSettings.inNamespace("pan5", ns.name())).start();

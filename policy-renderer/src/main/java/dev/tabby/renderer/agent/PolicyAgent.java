@@ -128,6 +128,8 @@ public final class PolicyAgent implements AutoCloseable {
     private final Map<String, Long> configuredAt = new HashMap<>();
     /** Workload interfaces whose configuration failed: their endpoints report {@code error}; retried each second. */
     private volatile Set<String> misconfigured = Set.of();
+    /** The local endpoints' interfaces as of the last apply (loop thread). */
+    private Set<String> watchedInterfaces = Set.of();
     private long linksRelistedAtResync;
 
     /**
@@ -138,8 +140,14 @@ public final class PolicyAgent implements AutoCloseable {
      * status while applies fail.
      */
     private ApplyResult applyAndReport() {
-        ApplyResult r = manager.apply();
         PolicyState s = manager.state();
+        // Host endpoints bound by expectedIPs need this host's addresses, from the same netlink watch.
+        boolean byAddress = s.wantsHostInterfaces();
+        links.watch(watchedInterfaces, byAddress);
+        if (byAddress) {
+            s.setHostInterfaces(links.snapshot().addresses());
+        }
+        ApplyResult r = manager.apply();
         if (loop.counters().resyncs() != linksRelistedAtResync) {
             relistLinks();
             linksRelistedAtResync = loop.counters().resyncs();
@@ -152,7 +160,8 @@ public final class PolicyAgent implements AutoCloseable {
         Set<String> watched = new java.util.HashSet<>();
         views.values().stream().filter(v -> v.kind().equals("WorkloadEndpoint")).forEach(v -> watched.add(v.interfaceName()));
         hostIfaces.values().forEach(watched::addAll);
-        links.watch(watched);
+        watchedInterfaces = Set.copyOf(watched);
+        links.watch(watchedInterfaces, byAddress);
         LinkWatch.Snapshot now = links.snapshot(); // after watch(): a change from now on wakes the loop
         Map<String, Long> up = now.upSince();
         configureInterfaces(s, up);

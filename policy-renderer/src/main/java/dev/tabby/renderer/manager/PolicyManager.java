@@ -63,9 +63,6 @@ public final class PolicyManager {
 
     public ApplyResult apply() {
         long start = System.nanoTime();
-        if (state.wantsHostInterfaces()) {
-            HostInterfaces.read(runner).ifPresent(state::setHostInterfaces);
-        }
         DataplaneChanges changes = state.flush();
         push(changes);
         configureKernel();

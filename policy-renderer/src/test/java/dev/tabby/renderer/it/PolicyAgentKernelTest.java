@@ -239,6 +239,23 @@ class PolicyAgentKernelTest {
         await("up with it", () -> "{\"status\":\"up\"}".equals(status(key)));
         resources.delete(new ResourceId(Kind.HOST_ENDPOINT, null, "pan7-eth9"), null);
         await("deleted with the host endpoint", () -> status(key) == null);
+
+        // Naming no interface, it binds to the one holding an expected address, followed by netlink address events.
+        workloadInterface(ns, "hostethb", "peerethb");
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: HostEndpoint
+                metadata: {name: pan7-by-address, labels: {role: host}}
+                spec: {node: pan7, expectedIPs: [10.77.0.1]}
+                """);
+        String byAddress = FelixStatusKeys.hostEndpointStatus("pan7", "pan7-by-address");
+        await("error while no interface has the address", () -> "{\"status\":\"error\"}".equals(status(byAddress)));
+        Cmd.run("ip", "netns", "exec", ns.name(), "ip", "addr", "add", "10.77.0.1/24", "dev", "hostethb");
+        await("bound and up once the address is there", () -> "{\"status\":\"up\"}".equals(status(byAddress)));
+        assertTrue(save(ns, "filter").contains("cali-th-hostethb"), "its chains are for that interface");
+        Cmd.run("ip", "netns", "exec", ns.name(), "ip", "addr", "del", "10.77.0.1/24", "dev", "hostethb");
+        await("unbound when the address goes", () -> "{\"status\":\"error\"}".equals(status(byAddress)));
+        resources.delete(new ResourceId(Kind.HOST_ENDPOINT, null, "pan7-by-address"), null);
     }
 
     @Test

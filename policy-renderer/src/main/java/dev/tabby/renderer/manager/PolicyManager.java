@@ -63,14 +63,18 @@ public final class PolicyManager {
 
     public ApplyResult apply() {
         long start = System.nanoTime();
+        var reads = readAhead();
         DataplaneChanges changes = state.flush();
+        if (reads != null) {
+            adopt(KernelReadAhead.await(reads));
+        }
         push(changes);
         configureKernel();
         List<ApplyResult> results = new ArrayList<>();
         ApplyResult sets = ipsets.applyUpdates();
         results.add(sets);
         if (sets.ok()) {
-            tables.values().forEach(IptablesTable::readIfQueued); // all reads before any write (see readIfQueued)
+            tables.values().forEach(IptablesTable::readIfQueued); // tables new in this apply (IPv6): read before any write
             for (IptablesTable t : tables.values()) {
                 ApplyResult r = t.apply();
                 if (r.writes() > 0 || !r.ok()) {
@@ -91,10 +95,33 @@ public final class PolicyManager {
         return all;
     }
 
-    private void push(DataplaneChanges c) {
+    /** Starts the kernel reads this apply needs, to run while the calculation does; null when none are due. */
+    private java.util.concurrent.CompletableFuture<KernelReadAhead> readAhead() {
+        java.util.Set<TableKey> due = new java.util.TreeSet<>();
         if (backend == null) {
-            backend = IptablesBackend.select(state.settings().iptablesBackend(), runner);
+            TableKey.TABLES.forEach(t -> due.add(new TableKey(4, t)));
         }
+        tables.forEach((k, t) -> {
+            if (t.readQueued()) {
+                due.add(k);
+            }
+        });
+        if (backend != null && due.isEmpty() && !ipsets.readQueued()) {
+            return null;
+        }
+        return KernelReadAhead.start(runner, backend, state.settings().iptablesBackend(), ipsets.readQueued(), due);
+    }
+
+    /** Hands the drivers what was read; a failed read stays queued and fails this apply's write of that table. */
+    private void adopt(KernelReadAhead reads) {
+        backend = reads.backend();
+        if (reads.ipsets() != null) {
+            ipsets.adoptRead(reads.ipsets());
+        }
+        reads.tables().forEach((k, r) -> table(k).adoptRead(r));
+    }
+
+    private void push(DataplaneChanges c) {
         c.removedChains.forEach((t, names) -> names.forEach(n -> table(t).removeChain(n)));
         c.chains.forEach((t, byName) -> byName.forEach((n, rules) -> table(t).setChain(n, rules)));
         c.hooks.forEach((t, byBuiltIn) -> byBuiltIn.forEach((b, h) -> table(t).setHooks(b, h.insert(), h.append())));

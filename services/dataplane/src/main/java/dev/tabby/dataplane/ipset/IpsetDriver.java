@@ -29,6 +29,9 @@ import org.jboss.logging.Logger;
  * iptables rules in between.
  */
 public final class IpsetDriver implements Driver {
+    /** The command that reads the sets; a caller may run it ahead and hand {@link #adoptRead} the result. */
+    public static final List<String> READ_COMMAND = List.of("ipset", "save");
+
     private static final Logger LOG = Logger.getLogger(IpsetDriver.class);
     /** Felix's default MaxIPSetSize: room for every member a large cluster may need. */
     static final int MAX_ELEMENTS = 1048576;
@@ -242,17 +245,28 @@ public final class IpsetDriver implements Driver {
         }
         CommandRunner.Result r;
         try {
-            r = runner.run(List.of("ipset", "save"), "");
+            r = runner.run(READ_COMMAND, "");
         } catch (IllegalStateException e) {
             r = new CommandRunner.Result(-1, "", e.getMessage());
         }
+        ApplyResult adopted = adoptRead(r);
+        return adopted.ok() ? null : adopted;
+    }
+
+    /** Whether the next apply reads the sets first. */
+    public boolean readQueued() {
+        return resyncQueued;
+    }
+
+    /** Takes what {@link #READ_COMMAND} printed as the kernel's state; on a failure the read stays queued. */
+    public ApplyResult adoptRead(CommandRunner.Result r) {
         if (!r.ok()) {
             return ApplyResult.failed(name, "ipset save", "exited " + r.exitCode() + ": " + r.stderr().strip());
         }
         actual = parse(r.stdout());
         writtenSinceRead.clear();
         resyncQueued = false;
-        return null;
+        return ApplyResult.NOTHING;
     }
 
     /** Our sets from {@code ipset save} output: "create NAME TYPE family F ..." and "add NAME MEMBER" lines. */

@@ -164,10 +164,21 @@ public final class IptablesTable implements Driver {
      * after the other tables were written costs seconds where a read before costs milliseconds.
      */
     public ApplyResult readIfQueued() {
-        if (!resyncQueued) {
-            return ApplyResult.NOTHING;
-        }
-        CommandRunner.Result r = run(List.of(save, "-t", table), "");
+        return resyncQueued ? adoptRead(run(readCommand(), "")) : ApplyResult.NOTHING;
+    }
+
+    /** Whether the next apply reads the table first. */
+    public boolean readQueued() {
+        return resyncQueued;
+    }
+
+    /** The command that reads this table; a caller may run it ahead (on another thread) and hand {@link #adoptRead} the result. */
+    public List<String> readCommand() {
+        return List.of(save, "-t", table);
+    }
+
+    /** Takes what {@link #readCommand()} printed as the kernel's state; on a failure the read stays queued. */
+    public ApplyResult adoptRead(CommandRunner.Result r) {
         if (!r.ok()) {
             return ApplyResult.failed(name, "table " + table, save + " -t " + table + " exited " + r.exitCode()
                     + ": " + firstLine(r.stderr()));

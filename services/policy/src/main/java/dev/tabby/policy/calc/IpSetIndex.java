@@ -41,7 +41,10 @@ public final class IpSetIndex {
         Map<String, Integer> m = new HashMap<>();
         members.put(id, m);
         for (IpSetItem item : candidates(spec)) {
-            for (String member : contributions(spec, item)) {
+            if (!spec.selector().matches(item.labels())) {
+                continue; // most candidates of a new set: skip without building their contributions
+            }
+            for (String member : spec.isNamedPort() ? contributions(spec, item) : item.nets()) {
                 m.merge(member, 1, Integer::sum);
             }
         }

@@ -15,13 +15,13 @@ import java.util.Map;
 
 /**
  * Something a selector IP set can hold: an endpoint anywhere in the cluster, or a network set. Its effective labels,
- * its networks (addresses as /32 or /128, or a network set's CIDRs) and its named ports.
+ * its networks (addresses as /32 or /128, or a network set's CIDRs; each once) and its named ports.
  */
 public record IpSetItem(Map<String, String> labels, List<String> nets, List<EndpointPort> ports) {
 
     public IpSetItem {
         labels = Map.copyOf(labels);
-        nets = List.copyOf(nets);
+        nets = List.copyOf(new java.util.LinkedHashSet<>(nets)); // each once: the index counts one contribution per net
         ports = ports == null ? List.of() : List.copyOf(ports);
     }
 

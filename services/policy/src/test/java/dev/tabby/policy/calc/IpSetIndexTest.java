@@ -49,6 +49,17 @@ class IpSetIndexTest {
     }
 
     @Test
+    void anItemNamingOneNetTwiceIsCountedOnceSoItsRemovalEmptiesTheSet() {
+        IpSetIndex idx = new IpSetIndex();
+        IpSetItem twice = new IpSetItem(java.util.Map.of("role", "web"), List.of("10.0.0.1/32", "10.0.0.1/32"), null);
+        idx.putItem("wep/ns/twice", twice);
+        IpSetSpec web = IpSetSpec.forSelector(Selector.parse("role == 'web'"));
+        assertEquals(new IpSetDelta(web.id(), Set.of("10.0.0.1/32"), Set.of()), idx.addSet(web));
+        assertEquals(List.of(new IpSetDelta(web.id(), Set.of(), Set.of("10.0.0.1/32"))), idx.removeItem("wep/ns/twice"));
+        assertEquals(Set.of(), idx.members(web.id()));
+    }
+
+    @Test
     void aMemberTwoItemsShareStaysUntilTheLastGoes() {
         IpSetIndex idx = new IpSetIndex();
         IpSetSpec all = IpSetSpec.forSelector(Selector.parse("has(role)"));

@@ -176,6 +176,37 @@ class PolicyStateTest {
     }
 
     @Test
+    void aRemoteEndpointsIpv6AddressIsInTheCali60SetOfItsSelector() {
+        apply(wep("n1", "db1", "10.65.0.2", "app: db", ""));
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: WorkloadEndpoint
+                metadata: {name: n2-cni-web6-eth0, namespace: default, labels: {role: frontend}}
+                spec:
+                  node: n2
+                  orchestrator: cni
+                  workload: web6
+                  endpoint: eth0
+                  interfaceName: caliweb6
+                  ipNetworks: [10.65.1.6/32, "fd00:65::6/128"]
+                """);
+        apply(POLICY);
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: IPPool
+                metadata: {name: v6}
+                spec: {cidr: "fd00:65::/48"}
+                """);
+        DataplaneChanges c = state.flush();
+        Set<String> v6 = new TreeSet<>();
+        Set<String> v4 = new TreeSet<>();
+        c.ipSets.forEach((name, set) -> (name.startsWith("cali60s:") ? v6 : name.startsWith("cali40s:") ? v4 : new TreeSet<String>())
+                .addAll(set.members()));
+        assertEquals(Set.of("fd00:65::6"), v6, "the remote frontend's IPv6 address, for the IPv6 rules");
+        assertEquals(Set.of("10.65.1.6"), v4);
+    }
+
+    @Test
     void aHostEndpointWithoutAnInterfaceNameProtectsTheInterfaceHoldingAnExpectedAddress() {
         // felix endpoint_mgr.go resolveHostEndpoints: bound by address; the lowest name wins an interface.
         apply("""

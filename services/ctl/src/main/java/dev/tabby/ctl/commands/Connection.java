@@ -14,11 +14,13 @@ import picocli.CommandLine.ScopeType;
  */
 public final class Connection {
     @Option(names = "--etcd-endpoints", paramLabel = "URLS", scope = ScopeType.INHERIT,
-            description = "etcd endpoints, comma-separated (default: $TABBY_ETCD_ENDPOINTS, the config file, http://127.0.0.1:2379)")
+            description = "etcd endpoints, comma-separated (default: $TABBY_ETCD_ENDPOINTS, the config file, "
+                    + "$ETCD_ENDPOINTS, http://127.0.0.1:2379)")
     String endpoints;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", scope = ScopeType.INHERIT,
-            description = "calicoctl-style CalicoAPIConfig file (default: /etc/tabby/tabbyctl.cfg if present)")
+            description = "CalicoAPIConfig file, as calicoctl's (default: /etc/tabby/tabbyctl.cfg, else "
+                    + "/etc/calico/calicoctl.cfg, if present)")
     Path config;
 
     /** Opens the store; the caller closes the returned handle. */

@@ -19,10 +19,12 @@ public record IPPool(ObjectMeta metadata, Spec spec) implements Resource {
             String nodeSelector) {
     }
 
-    /** Networks no pool may overlap: the kernel or the link treats these addresses specially. */
-    private static final List<Cidr> RESERVED = List.of(
-            Cidr.parse("127.0.0.0/8"), Cidr.parse("169.254.0.0/16"), Cidr.parse("224.0.0.0/4"),
-            Cidr.parse("::1/128"), Cidr.parse("fe80::/10"), Cidr.parse("ff00::/8"));
+    /**
+     * The ranges Calico v3.18 refuses a pool in (libcalico-go lib/validator/v3/validator.go validateIPPoolSpec): only
+     * the link-local ones. Loopback and multicast pools are accepted, as Calico accepts them.
+     */
+    private static final Cidr V4_LINK_LOCAL = Cidr.parse("169.254.0.0/16");
+    private static final Cidr V6_LINK_LOCAL = Cidr.parse("fe80::/10");
 
     @Override
     public IPPool withMetadata(ObjectMeta m) {
@@ -45,7 +47,7 @@ public record IPPool(ObjectMeta metadata, Spec spec) implements Resource {
             blockSize = pool.isV4() ? 26 : 122;
         }
         if (pool != null) {
-            checkPool(p, pool, blockSize);
+            checkPool(p, pool, blockSize, Boolean.TRUE.equals(spec.disabled));
         }
 
         Check.oneOf(p.at("vxlanMode"), spec.vxlanMode, ENCAP_MODES);
@@ -71,20 +73,22 @@ public record IPPool(ObjectMeta metadata, Spec spec) implements Resource {
                 blockSize, nodeSelector));
     }
 
-    private static void checkPool(Problems p, Cidr pool, Integer blockSize) {
-        for (Cidr reserved : RESERVED) {
-            if (reserved.overlaps(pool)) {
-                p.at("cidr").error(pool + " overlaps " + reserved + ", which is reserved (loopback, link-local or multicast)");
-            }
+    private static void checkPool(Problems p, Cidr pool, Integer blockSize, boolean disabled) {
+        Cidr linkLocal = pool.isV4() ? V4_LINK_LOCAL : V6_LINK_LOCAL;
+        if (linkLocal.overlaps(pool)) {
+            p.at("cidr").error(pool + ": IPPool CIDR overlaps with IPv" + pool.version() + " Link Local range " + linkLocal);
         }
+        // The range is clientv3/ippool.go's (the validator itself has none).
         int min = pool.isV4() ? 20 : 116;
         int max = pool.isV4() ? 32 : 128;
         if (blockSize < min || blockSize > max) {
             p.at("blockSize").error(blockSize + " is not allowed; IPv" + pool.version() + " block size must be "
                     + min + ".." + max);
-        } else if (blockSize < pool.prefixLength()) {
+        } else if (blockSize < pool.prefixLength() && !disabled) {
+            // Checked only for an enabled pool, as validator.go does: a disabled pool hands out no blocks.
             p.at("blockSize").error("/" + blockSize + " blocks do not fit in the /" + pool.prefixLength()
-                    + " pool; use a block size of at least " + pool.prefixLength());
+                    + " pool; use a block size of at least " + pool.prefixLength() + " (Calico: IP pool size is too"
+                    + " small for use with Calico IPAM)");
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.tabby.datastore.resource.ResourceList;
 import dev.tabby.datastore.resource.ResourceNotFoundException;
 import dev.tabby.model.codec.ManifestException;
 import dev.tabby.model.codec.ResourceCodec;
+import dev.tabby.model.v3.IPPool;
 import dev.tabby.model.v3.Kind;
 import dev.tabby.model.v3.ObjectMeta;
 import dev.tabby.model.v3.Resource;
@@ -29,6 +30,7 @@ public final class ResourceStore {
 
     private final KeyValueStore kv;
     private final Clock clock;
+    private final IpPoolRules poolRules;
 
     public ResourceStore(KeyValueStore kv) {
         this(kv, Clock.systemUTC());
@@ -37,6 +39,7 @@ public final class ResourceStore {
     ResourceStore(KeyValueStore kv, Clock clock) {
         this.kv = kv;
         this.clock = clock;
+        this.poolRules = new IpPoolRules(kv, this);
     }
 
     public static String key(ResourceId id) {
@@ -52,6 +55,9 @@ public final class ResourceStore {
     /** Writes a new resource; fails with {@link ResourceExistsException} if it is there already. */
     public Resource create(Resource r) {
         ResourceId id = ResourceId.of(r);
+        if (r instanceof IPPool pool) {
+            poolRules.beforeWrite(pool, null);
+        }
         Resource stamped = r.withMetadata(r.metadata().withResourceVersion(null)
                 .withCreation(UUID.randomUUID().toString(), now()));
         try {
@@ -78,7 +84,7 @@ public final class ResourceStore {
         ResourceId id = ResourceId.of(r);
         Optional<Stored> current = read(id);
         if (current.isEmpty()) {
-            if (r.metadata().resourceVersion() != null) {
+            if (version(r.metadata().resourceVersion()).isPresent()) {
                 // The writer expects an existing version; creating would hide that it was deleted meanwhile.
                 throw new ResourceNotFoundException(id, "it was deleted since resourceVersion "
                         + r.metadata().resourceVersion() + " was read; remove resourceVersion to create it again");
@@ -90,8 +96,10 @@ public final class ResourceStore {
 
     private Resource updateFrom(Stored current, Resource r) {
         ResourceId id = ResourceId.of(r);
-        long expected = r.metadata().resourceVersion() == null ? current.revision
-                : Long.parseLong(r.metadata().resourceVersion());
+        if (r instanceof IPPool pool) {
+            poolRules.beforeWrite(pool, (IPPool) current.resource);
+        }
+        long expected = version(r.metadata().resourceVersion()).orElse(current.revision);
         ObjectMeta stored = current.resource.metadata();
         Resource merged = r.withMetadata(r.metadata().withResourceVersion(null)
                 .withCreation(stored.uid(), stored.creationTimestamp()));
@@ -108,7 +116,7 @@ public final class ResourceStore {
     /** Deletes the resource, only if still at {@code resourceVersion} when that is given. Returns what was deleted. */
     public Resource delete(ResourceId id, String resourceVersion) {
         Stored current = read(id).orElseThrow(() -> new ResourceNotFoundException(id, null));
-        long expected = resourceVersion == null ? current.revision : Long.parseLong(resourceVersion);
+        long expected = version(resourceVersion).orElse(current.revision);
         try {
             kv.delete(key(id), expected);
             return current.resource;
@@ -145,6 +153,26 @@ public final class ResourceStore {
         String key = key(id);
         return kv.get(key).map(e -> new Stored(ResourceCodec.fromStoredValue(id.kind(), e.value(), e.modRevision(), key),
                 e.modRevision()));
+    }
+
+    /**
+     * A resourceVersion as the etcd revision it stands for; empty for none (null or blank: "no version", as Calico
+     * treats an empty one). Anything else that is not a revision is refused with the reason.
+     */
+    static Optional<Long> version(String resourceVersion) {
+        if (resourceVersion == null || resourceVersion.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            long v = Long.parseLong(resourceVersion.strip());
+            if (v > 0) {
+                return Optional.of(v);
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("metadata.resourceVersion \"" + resourceVersion
+                + "\" is not an etcd revision (a positive number); leave it out to write whatever version is stored");
     }
 
     private static Resource withRevision(Resource r, long revision) {

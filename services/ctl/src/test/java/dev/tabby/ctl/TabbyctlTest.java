@@ -62,10 +62,14 @@ class TabbyctlTest {
         Tabbyctl.Result wide = ctl.run("get", "ipp", "-o", "wide");
         assertTrue(wide.out().startsWith("NAME     CIDR           NAT     IPIPMODE   VXLANMODE   DISABLED   SELECTOR\n"), wide::toString);
 
-        Path changed = manifest("replace.yaml", pool("pool-a", "10.11.0.0/16"));
+        // libcalico-go clientv3/ippool.go: a pool's CIDR cannot change; its other fields can.
+        Tabbyctl.Result moved = ctl.run("replace", "-f", manifest("moved.yaml", pool("pool-a", "10.11.0.0/16")).toString());
+        assertEquals(1, moved.exitCode());
+        assertTrue(moved.err().contains("spec.cidr: IPPool CIDR cannot be modified (it is 10.10.0.0/16)"), moved::toString);
+        Path changed = manifest("replace.yaml", pool("pool-a", "10.10.0.0/16") + "  natOutgoing: true\n");
         assertEquals(0, ctl.run("replace", "-f", changed.toString()).exitCode());
         Tabbyctl.Result yaml = ctl.run("get", "ippool", "pool-a", "-o", "yaml");
-        assertTrue(yaml.out().contains("cidr: 10.11.0.0/16"), yaml::toString);
+        assertTrue(yaml.out().contains("natOutgoing: true"), yaml::toString);
         assertEquals("pool-a", ResourceCodec.read(yaml.out()).resources().get(0).name(), "get -o yaml output is a valid manifest");
 
         Tabbyctl.Result missing = ctl.run("replace", "-f", manifest("nope.yaml", pool("pool-z", "10.99.0.0/16")).toString());

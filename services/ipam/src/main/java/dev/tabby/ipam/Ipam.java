@@ -196,10 +196,26 @@ public final class Ipam {
         return store.config().value();
     }
 
-    /** Writes the cluster-wide IPAM settings (compare-and-swap against the value read just before). */
+    /**
+     * Writes the cluster-wide IPAM settings (compare-and-swap against the value read just before). As libcalico-go's
+     * SetIPAMConfig (lib/ipam/ipam.go, v3.18): settings equal to the current ones are not written, and the two
+     * combinations Calico refuses are refused with Calico's words.
+     */
     public void setConfig(IpamConfig config) {
         for (int attempt = 0; ; attempt++) {
             Versioned<IpamConfig> current = store.config();
+            if (current.value().equals(config)) {
+                return;
+            }
+            if (!config.strictAffinity() && !config.autoAllocateBlocks()) {
+                // Nodes could then neither borrow nor claim a block: no address could ever be assigned.
+                throw new IllegalArgumentException(
+                        "Cannot disable 'StrictAffinity' and 'AutoAllocateBlocks' at the same time");
+            }
+            if (config.maxBlocksPerHost() > 0 && !config.strictAffinity()) {
+                // A node at its block limit would borrow instead, silently defeating the limit.
+                throw new IllegalArgumentException("MaxBlocksPerHost requires StrictAffinity to be enabled");
+            }
             try {
                 store.commit(new Writes().put(IpamKeys.CONFIG, IpamJson.encode(config), current.modRevision()));
                 return;

@@ -145,7 +145,7 @@ final class BenchCluster {
 
     private static Node node(String name, String address) {
         return new Node(ObjectMeta.named(name), new Node.Spec(new Node.BGP(null, address, null, null, null), null, null,
-                null, null), null);
+                null, null, null), null);
     }
 
     /** Calico's kns.<ns> profile: allow both ways, namespace labels applied to its endpoints. */

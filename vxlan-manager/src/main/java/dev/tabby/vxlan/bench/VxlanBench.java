@@ -132,7 +132,7 @@ public final class VxlanBench {
 
     static Node node(String name, String address, String tunnel, String mac) {
         return new Node(ObjectMeta.named(name), new Node.Spec(new Node.BGP(null, address, null, null, null), tunnel, mac,
-                null, null), null);
+                null, null, null), null);
     }
 
     static KvEntry entry(String key, byte[] value) {

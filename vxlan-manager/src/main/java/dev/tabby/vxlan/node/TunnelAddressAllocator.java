@@ -164,7 +164,7 @@ public final class TunnelAddressAllocator implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             Node me = readNode().orElseThrow(() -> new IllegalStateException("Node " + node
                     + " was deleted while its VXLAN tunnel address was being written"));
-            Node.Spec s = me.spec() == null ? new Node.Spec(null, null, null, null, null) : me.spec();
+            Node.Spec s = me.spec() == null ? new Node.Spec(null, null, null, null, null, null) : me.spec();
             String mac = s.vxlanTunnelMACAddr();
             if (publishMac && (mac == null || mac.isBlank())) {
                 mac = VtepMac.derived(node).toString();
@@ -173,7 +173,8 @@ public final class TunnelAddressAllocator implements AutoCloseable {
             if (Objects.equals(addr, s.ipv4VXLANTunnelAddr()) && Objects.equals(mac, s.vxlanTunnelMACAddr())) {
                 return;
             }
-            Node updated = new Node(me.metadata(), new Node.Spec(s.bgp(), addr, mac, s.orchRefs(), s.wireguard()), me.status());
+            Node updated = new Node(me.metadata(), new Node.Spec(s.bgp(), addr, mac, s.orchRefs(), s.wireguard(), s.addresses()),
+                    me.status());
             try {
                 Resource written = resources.update(updated);
                 LOG.debugf("event=node_updated node=%s resourceVersion=%s", node, written.metadata().resourceVersion());

@@ -151,6 +151,6 @@ class LifecycleTest extends ClusterTestCase {
         Node.Spec s = n.spec();
         c.resources.update(new Node(n.metadata(), new Node.Spec(new Node.BGP(bgp.asNumber(), address, bgp.ipv6Address(),
                 bgp.ipv4IPIPTunnelAddr(), bgp.routeReflectorClusterID()), s.ipv4VXLANTunnelAddr(), s.vxlanTunnelMACAddr(),
-                s.orchRefs(), s.wireguard()), n.status()));
+                s.orchRefs(), s.wireguard(), s.addresses()), n.status()));
     }
 }

@@ -25,7 +25,7 @@ class VtepMacTest {
     @Test
     void anUnreadableMacIsAnError() {
         dev.tabby.model.v3.Node n = new dev.tabby.model.v3.Node(dev.tabby.model.v3.ObjectMeta.named("x"),
-                new dev.tabby.model.v3.Node.Spec(null, null, "not-a-mac", null, null), null);
+                new dev.tabby.model.v3.Node.Spec(null, null, "not-a-mac", null, null, null), null);
         assertThrows(IllegalArgumentException.class, () -> VtepMac.of(n));
     }
 }

@@ -130,7 +130,7 @@ public final class NodeRegistration {
     }
 
     private static Node withAddresses(Node node, Optional<HostAddress> v4, Optional<HostAddress> v6, AsNumber asn) {
-        Node.Spec spec = node.spec() == null ? new Node.Spec(null, null, null, null, null) : node.spec();
+        Node.Spec spec = node.spec() == null ? new Node.Spec(null, null, null, null, null, null) : node.spec();
         Node.BGP bgp = spec.bgp();
         Node.BGP newBgp = new Node.BGP(asn != null ? asn : bgp == null ? null : bgp.asNumber(),
                 v4.map(a -> a.address().toString()).orElse(null),
@@ -138,7 +138,7 @@ public final class NodeRegistration {
                 bgp == null ? null : bgp.ipv4IPIPTunnelAddr(),
                 bgp == null ? null : bgp.routeReflectorClusterID());
         Node.Spec newSpec = new Node.Spec(newBgp, spec.ipv4VXLANTunnelAddr(), spec.vxlanTunnelMACAddr(), spec.orchRefs(),
-                spec.wireguard());
+                spec.wireguard(), spec.addresses());
         return new Node(node.metadata(), newSpec, node.status());
     }
 

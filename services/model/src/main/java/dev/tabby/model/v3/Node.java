@@ -11,7 +11,12 @@ public record Node(ObjectMeta metadata, Spec spec, Status status) implements Res
             String ipv4VXLANTunnelAddr,
             String vxlanTunnelMACAddr,
             List<OrchRef> orchRefs,
-            Wireguard wireguard) {
+            Wireguard wireguard,
+            List<NodeAddress> addresses) {
+    }
+
+    /** v3.18 NodeAddress: an address a client reaches the node at, an IP or an IP with its prefix, kept as written. */
+    public record NodeAddress(String address) {
     }
 
     /** The node's BGP identity; addresses carry their subnet's prefix length, as in {@code 10.0.0.5/24}. */
@@ -70,10 +75,25 @@ public record Node(ObjectMeta metadata, Spec spec, Status status) implements Res
         }
         Wireguard wg = spec.wireguard == null ? null : new Wireguard(
                 Check.ipOfVersion(p.at("wireguard").at("interfaceIPv4Address"), spec.wireguard.interfaceIPv4Address, 4));
+        if (spec.addresses != null) {
+            for (int i = 0; i < spec.addresses.size(); i++) {
+                NodeAddress a = spec.addresses.get(i);
+                Problems at = p.at("addresses").at(i).at("address");
+                if (a == null || a.address == null || a.address.isBlank()) {
+                    at.error("is required: an IP address, with or without its prefix length");
+                    continue;
+                }
+                try {
+                    dev.tabby.model.net.Cidr.parseCidrOrIp(a.address); // validator.go "net": an IP or a CIDR
+                } catch (IllegalArgumentException e) {
+                    at.error(e.getMessage());
+                }
+            }
+        }
         Spec out = new Spec(bgp,
                 Check.ipOfVersion(p.at("ipv4VXLANTunnelAddr"), spec.ipv4VXLANTunnelAddr, 4),
                 Check.mac(p.at("vxlanTunnelMACAddr"), spec.vxlanTunnelMACAddr),
-                spec.orchRefs, wg);
+                spec.orchRefs, wg, spec.addresses);
         return new Node(metadata, out, status);
     }
 }

@@ -20,8 +20,7 @@ public record BGPPeer(ObjectMeta metadata, Spec spec) implements Resource {
             String peerSelector,
             Boolean keepOriginalNextHop,
             Password password,
-            String sourceAddress,
-            String maxRestartTime) {
+            String sourceAddress) {
     }
 
     /** The TCP MD5 password, held in a Kubernetes secret; Tabby never stores the secret itself. */
@@ -69,7 +68,6 @@ public record BGPPeer(ObjectMeta metadata, Spec spec) implements Resource {
             p.at("asNumber").error("must not be set with peerSelector; the selected nodes' own AS numbers are used");
         }
         Check.oneOf(p.at("sourceAddress"), spec.sourceAddress, SOURCE_ADDRESSES);
-        Check.duration(p.at("maxRestartTime"), spec.maxRestartTime);
         if (spec.password != null) {
             SecretKeyRef ref = spec.password.secretKeyRef;
             Problems at = p.at("password").at("secretKeyRef");
@@ -81,7 +79,7 @@ public record BGPPeer(ObjectMeta metadata, Spec spec) implements Resource {
             }
         }
         return new BGPPeer(metadata, new Spec(spec.node, peerIP, spec.asNumber, spec.nodeSelector, spec.peerSelector,
-                spec.keepOriginalNextHop, spec.password, spec.sourceAddress, spec.maxRestartTime));
+                spec.keepOriginalNextHop, spec.password, spec.sourceAddress));
     }
 
     /** An address with an optional port: {@code 10.0.0.1}, {@code 10.0.0.1:1179}, {@code [fd00::1]:1179}. */

@@ -181,7 +181,6 @@ public record FelixConfiguration(ObjectMeta metadata, Spec spec) implements Reso
             String bpfDataIfacePattern,
             Boolean bpfConnectTimeLoadBalancingEnabled,
             String bpfExternalServiceMode,
-            Long bpfExtToServiceConnmark,
             Boolean bpfKubeProxyIptablesCleanupEnabled,
             String bpfKubeProxyMinSyncPeriod,
             Boolean bpfKubeProxyEndpointSlicesEnabled,
@@ -214,7 +213,7 @@ public record FelixConfiguration(ObjectMeta metadata, Spec spec) implements Reso
                     null, null, null, null, null, null, null, null, null, null,
                     null, null, null, null, null, null, null, null, null, null,
                     null, null, null, null, null, null, null, null, null, null,
-                    null, null, null);
+                    null, null);
         }
     }
 
@@ -306,7 +305,6 @@ public record FelixConfiguration(ObjectMeta metadata, Spec spec) implements Reso
         oneOf(p, "bpfLogLevel", s.bpfLogLevel, BPF_LOG_LEVELS);
         regexp(p.at("bpfDataIfacePattern"), s.bpfDataIfacePattern);
         oneOf(p, "bpfExternalServiceMode", s.bpfExternalServiceMode, BPF_SERVICE_MODES);
-        Check.range(p.at("bpfExtToServiceConnmark"), s.bpfExtToServiceConnmark, 0, UINT32_MAX);
         duration(p, "bpfKubeProxyMinSyncPeriod", s.bpfKubeProxyMinSyncPeriod);
 
         String routeSource = oneOfIgnoringCase(p.at("routeSource"), s.routeSource, ROUTE_SOURCES);
@@ -404,7 +402,6 @@ public record FelixConfiguration(ObjectMeta metadata, Spec spec) implements Reso
                 unsetIfEmpty(s.bpfDataIfacePattern),
                 s.bpfConnectTimeLoadBalancingEnabled,
                 unsetIfEmpty(s.bpfExternalServiceMode),
-                s.bpfExtToServiceConnmark,
                 s.bpfKubeProxyIptablesCleanupEnabled,
                 unsetIfEmpty(s.bpfKubeProxyMinSyncPeriod),
                 s.bpfKubeProxyEndpointSlicesEnabled,

@@ -38,7 +38,7 @@ public record BGPPeer(ObjectMeta metadata, Spec spec) implements Resource {
     @Override
     public BGPPeer validated(Problems p) {
         if (spec == null) {
-            p.error("is required: a BGPPeer needs spec.peerIP and spec.asNumber, or spec.peerSelector");
+            p.warn("is empty: accepted, as Calico accepts it, but it peers with nobody");
             return this;
         }
         if (spec.node != null && spec.nodeSelector != null) {
@@ -56,12 +56,14 @@ public record BGPPeer(ObjectMeta metadata, Spec spec) implements Resource {
         if (peerIP != null && spec.peerSelector != null) {
             p.error("peerIP and peerSelector are both set; use one: peerIP names one peer, peerSelector picks Calico nodes");
         } else if (peerIP == null && spec.peerSelector == null) {
-            p.error("has neither peerIP nor peerSelector; say whom to peer with");
+            // Calico v3.18's validateBGPPeerSpec accepts it, so Tabby does, and says what it means.
+            p.warn("has neither peerIP nor peerSelector: accepted, as Calico accepts it, but it peers with nobody");
         }
         if (peerIP != null) {
             peerIP = checkPeerIp(p.at("peerIP"), peerIP);
             if (spec.asNumber == null) {
-                p.at("asNumber").error("is required with peerIP");
+                p.at("asNumber").warn("is not set: accepted, as Calico v3.18 accepts it, but a peering needs the peer's"
+                        + " AS number to come up");
             }
         }
         if (spec.peerSelector != null && spec.asNumber != null) {

@@ -81,6 +81,7 @@ class PolicyAgentKernelTest {
                   node: %1$s
                   orchestrator: cni
                   workload: %2$s
+                  containerID: %2$s
                   endpoint: eth0
                   interfaceName: %3$s
                   ipNetworks: [%4$s/32]
@@ -202,6 +203,7 @@ class PolicyAgentKernelTest {
                   node: pan4
                   orchestrator: cni
                   workload: v6
+                  containerID: v6
                   endpoint: eth0
                   interfaceName: calidb0004
                   ipNetworks: [10.65.4.2/32, "fd00:65::4/128"]

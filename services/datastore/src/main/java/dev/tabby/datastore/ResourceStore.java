@@ -11,6 +11,7 @@ import dev.tabby.model.v3.IPPool;
 import dev.tabby.model.v3.Kind;
 import dev.tabby.model.v3.ObjectMeta;
 import dev.tabby.model.v3.Resource;
+import dev.tabby.model.v3.WorkloadEndpoint;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -58,6 +59,9 @@ public final class ResourceStore {
         if (r instanceof IPPool pool) {
             poolRules.beforeWrite(pool, null);
         }
+        if (r instanceof WorkloadEndpoint w) {
+            r = WorkloadEndpointRules.beforeWrite(w);
+        }
         Resource stamped = r.withMetadata(r.metadata().withResourceVersion(null)
                 .withCreation(UUID.randomUUID().toString(), now()));
         try {
@@ -94,10 +98,14 @@ public final class ResourceStore {
         return updateFrom(current.get(), r);
     }
 
-    private Resource updateFrom(Stored current, Resource r) {
+    private Resource updateFrom(Stored current, Resource incoming) {
+        Resource r = incoming;
         ResourceId id = ResourceId.of(r);
         if (r instanceof IPPool pool) {
             poolRules.beforeWrite(pool, (IPPool) current.resource);
+        }
+        if (r instanceof WorkloadEndpoint w) {
+            r = WorkloadEndpointRules.beforeWrite(w);
         }
         long expected = version(r.metadata().resourceVersion()).orElse(current.revision);
         ObjectMeta stored = current.resource.metadata();

@@ -48,7 +48,7 @@ class NodeRemovalTest {
                 apiVersion: projectcalico.org/v3
                 kind: WorkloadEndpoint
                 metadata: {name: %1$s-cni-%2$s-eth0, namespace: default}
-                spec: {node: %1$s, orchestrator: cni, workload: %2$s, endpoint: eth0, interfaceName: cali%2$s,
+                spec: {node: %1$s, orchestrator: cni, workload: %2$s, containerID: %2$s, endpoint: eth0, interfaceName: cali%2$s,
                        ipNetworks: ["%3$s/32"]}
                 """.formatted(node, workload, ip));
     }

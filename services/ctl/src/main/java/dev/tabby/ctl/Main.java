@@ -1,25 +1,37 @@
 package dev.tabby.ctl;
 
 import dev.tabby.ctl.commands.ApplyCommand;
+import dev.tabby.ctl.commands.CommandFailedException;
 import dev.tabby.ctl.commands.Connection;
 import dev.tabby.ctl.commands.CreateCommand;
 import dev.tabby.ctl.commands.DeleteCommand;
-import dev.tabby.ctl.commands.IpamCommand;
 import dev.tabby.ctl.commands.GetCommand;
+import dev.tabby.ctl.commands.IpamCommand;
 import dev.tabby.ctl.commands.LabelCommand;
 import dev.tabby.ctl.commands.NodeCommand;
 import dev.tabby.ctl.commands.PolicyCommand;
 import dev.tabby.ctl.commands.ReplaceCommand;
 import dev.tabby.ctl.commands.VersionCommand;
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** tabbyctl: manage Tabby's Calico v3 resources in etcd, as calicoctl does. */
-@Command(name = "tabbyctl", mixinStandardHelpOptions = false,
-        description = "Manage Tabby (Calico v3) resources in etcd.",
-        subcommands = {CreateCommand.class, ApplyCommand.class, ReplaceCommand.class, DeleteCommand.class,
-                GetCommand.class, LabelCommand.class, NodeCommand.class, IpamCommand.class, PolicyCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+/**
+ * tabbyctl: manage Tabby's Calico v3 resources in etcd, as calicoctl (calicoctl/calicoctl.go) does. Every command
+ * takes -h/--help (picocli's mixinStandardHelpOptions), which prints its usage to standard output and exits 0; a
+ * usage error names the command it is for and exits 1, as calicoctl's do.
+ */
+@Command(name = "tabbyctl", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        scope = CommandLine.ScopeType.INHERIT,
+        description = {"The tabbyctl is used to manage Calico network and security policy, to view and manage "
+                + "endpoint configuration, and to manage a Calico node instance, on Tabby's etcd.",
+                "",
+                "See 'tabbyctl <command> --help' to read about a specific subcommand."},
+        synopsisSubcommandLabel = "<command>",
+        subcommands = {CreateCommand.class, ReplaceCommand.class, ApplyCommand.class, DeleteCommand.class,
+                GetCommand.class, LabelCommand.class, IpamCommand.class, NodeCommand.class, PolicyCommand.class,
+                VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -34,7 +46,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: create, apply, replace, delete, get, label or version");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: one of "
+                + String.join(", ", spec.subcommands().keySet()));
     }
 
     public static void main(String[] args) {
@@ -42,19 +55,22 @@ public final class Main implements Runnable {
     }
 
     /** Runs one invocation; returns the exit code. Tests call this directly. */
-    public static int run(String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, String> env) {
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         Env.set(env);
         cli.setParameterExceptionHandler((ex, argv) -> {
-            err.println("tabbyctl: " + ex.getMessage().lines().findFirst().orElse("bad arguments")
-                    + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            err.println(Errors.usage(ex));
             return 1;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parsed) -> {
-            err.println("tabbyctl: " + Errors.oneLine(ex));
+            if (ex instanceof CommandFailedException failed) {
+                failed.lines().forEach(line -> err.println("tabbyctl: " + line));
+            } else {
+                err.println("tabbyctl: " + Errors.oneLine(ex));
+            }
             return 1;
         });
         return cli.execute(args);

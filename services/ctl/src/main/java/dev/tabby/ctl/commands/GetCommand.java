@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "get", description = "Show resources of a kind, or one by name.")
+@Command(name = "get", mixinStandardHelpOptions = true, description = "Show resources of a kind, or one by name.")
 public final class GetCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "KIND", description = "e.g. ippool, node, bgppeer, globalnetworkpolicy, networkpolicy")
     String kind;

@@ -8,8 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code tabbyctl ipam ...}: Calico IP address management, as {@code calicoctl ipam} offers it. */
-@Command(name = "ipam", description = "IP address management: usage, consistency check, release.",
-        subcommands = {IpamCommandShow.class, IpamCommandCheck.class, IpamCommandRelease.class})
+@Command(name = "ipam", mixinStandardHelpOptions = true,
+        description = "IP address management: usage, consistency check, release, configuration.",
+        subcommands = {IpamCommandShow.class, IpamCommandCheck.class, IpamCommandRelease.class,
+                IpamCommandConfigure.class})
 public final class IpamCommand {
 
     /** The root command of an {@code ipam} subcommand, for its connection options. */

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
  * {@code tabbyctl ipam check}: leaked addresses (allocated, no owner), owners without an allocation, allocations and
  * handles that disagree, blocks affine to nodes that are gone. One finding per line; exit 1 when there is any.
  */
-@Command(name = "check", description = "Check IPAM for leaked addresses and inconsistencies; exit 1 when anything is found.")
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = "Check IPAM for leaked addresses and inconsistencies; exit 1 when anything is found.")
 public final class IpamCommandCheck implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT", description = "text (default) or json")
     String output;

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tabbyctl ipam release --ip IP}: frees one allocated address, whoever holds it. */
-@Command(name = "release", description = "Release an allocated IP address (e.g. one ipam check reported as leaked).")
+@Command(name = "release", mixinStandardHelpOptions = true,
+        description = "Release an allocated IP address (e.g. one ipam check reported as leaked).")
 public final class IpamCommandRelease implements Callable<Integer> {
     @Option(names = "--ip", required = true, paramLabel = "IP", description = "the address to release")
     String ip;

@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "label", description = "Set (KEY=VALUE) or remove (KEY --remove) a label on one resource.")
+@Command(name = "label", mixinStandardHelpOptions = true, description = "Set (KEY=VALUE) or remove (KEY --remove) a label on one resource.")
 public final class LabelCommand implements Callable<Integer> {
     /** A label write races other writers; re-read and retry this often before giving up. */
     private static final int ATTEMPTS = 5;

@@ -3,31 +3,42 @@ package dev.tabby.ctl.commands;
 import dev.tabby.ctl.Main;
 import dev.tabby.datastore.DatastoreException;
 import dev.tabby.datastore.ResourceStore;
-import dev.tabby.datastore.resource.ResourceId;
-import dev.tabby.model.codec.Manifest;
-import dev.tabby.model.codec.ResourceCodec;
+import dev.tabby.datastore.resource.ResourceConflictException;
+import dev.tabby.datastore.resource.ResourceExistsException;
+import dev.tabby.datastore.resource.ResourceNotFoundException;
+import dev.tabby.datastore.resource.ResourceRefusedException;
 import dev.tabby.model.v3.Resource;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * create, apply, replace and delete from a manifest. The whole manifest is read and validated before anything is
- * written; then each resource is checked against the datastore, and only then written, in document order.
+ * create, apply, replace and delete from manifests, as calicoctl's ExecuteConfigCommand
+ * (calicoctl/commands/common/resources.go) does, with Tabby's rule first: every file is read and validated whole
+ * before anything is written. Then the resources are written in order, one by one; a write that fails for that
+ * resource alone (it exists, it does not, it changed meanwhile, a rule of Calico's client refuses it) is reported
+ * for it and the others are still written, as calicoctl continues for create, apply and delete. replace stops at
+ * its first failure.
  */
 abstract class ManifestCommand implements Callable<Integer> {
-    @Option(names = {"-f", "--filename"}, paramLabel = "FILE", description = "manifest file (YAML or JSON), or - for standard input")
+    // Option texts from calicoctl/commands/create.go (apply.go, replace.go and delete.go say the same).
+    @Option(names = {"-f", "--filename"}, paramLabel = "<FILENAME>", description = {
+            "Filename to use to ${COMMAND-NAME} the resource. If set to \"-\" loads from stdin. If filename is a "
+                    + "directory, this command is invoked for each .json .yaml and .yml file within that directory "
+                    + "(all of them are validated before any is written)."})
     String file;
+
+    @Option(names = {"-R", "--recursive"}, description = "Process the filename specified in -f or --filename recursively.")
+    boolean recursive;
+
+    @Option(names = "--skip-empty", description = "Do not error if any files or directory specified using -f or "
+            + "--filename contain no data.")
+    boolean skipEmpty;
 
     @ParentCommand
     Main main;
@@ -35,59 +46,53 @@ abstract class ManifestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** The past tense for the summary line: "created". */
-    abstract String verb();
+    abstract ConfigResults.Action action();
 
-    /** Fails if this resource cannot be written as asked (absent for replace, present for create). */
-    void precheck(ResourceStore store, Resource r) {
+    /** Writes one resource; throws the datastore's exception when it cannot. */
+    abstract void write(Connection.Session session, Resource r);
+
+    /** Whether this failure counts as done (calicoctl's --skip-exists and --skip-not-exists). */
+    boolean skip(DatastoreException e) {
+        return false;
     }
 
-    abstract Resource write(ResourceStore store, Resource r);
-
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         if (file == null) {
-            throw new IllegalArgumentException("-f FILE is required (use - for standard input)");
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--filename=<FILENAME>' "
+                    + "(a manifest file, a directory of them, or - for standard input)");
         }
-        Manifest manifest = ResourceCodec.read(readInput());
+        ManifestFiles.Read read = ManifestFiles.read(file, recursive, skipEmpty, System.in);
+        read.warnings().forEach(w -> spec.commandLine().getErr().println("tabbyctl: warning: " + w));
+        List<Resource> resources = read.resources();
+        ConfigResults results = new ConfigResults(action(), resources.stream().map(r -> r.kind().kindName()).toList(),
+                false);
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        manifest.warnings().forEach(w -> err.println("tabbyctl: warning: " + w));
-        List<Resource> resources = manifest.resources();
-        try (Connection.Session session = main.connection().open()) {
-            for (Resource r : resources) {
-                precheck(session.store(), r);
-            }
-            int done = 0;
-            for (Resource r : resources) {
-                try {
-                    write(session.store(), r);
-                    done++;
-                } catch (DatastoreException e) {
-                    String partial = done == 0 ? "" : " (" + done + " of " + resources.size() + " " + verb() + " before it)";
-                    throw new DatastoreException(e.getMessage() + partial, e);
+        if (!resources.isEmpty()) {
+            try (Connection.Session session = main.connection().open()) {
+                for (Resource r : resources) {
+                    try {
+                        write(session, r);
+                        results.handled();
+                    } catch (ResourceExistsException | ResourceNotFoundException | ResourceConflictException
+                             | ResourceRefusedException e) {
+                        if (skip(e)) {
+                            results.handled();
+                            continue;
+                        }
+                        results.failed(e);
+                        if (action() == ConfigResults.Action.REPLACE) {
+                            break;
+                        }
+                    } catch (DatastoreException e) {
+                        // Not this resource's fault (etcd unavailable, say): the rest would fail the same way.
+                        results.failed(e);
+                        break;
+                    }
                 }
             }
         }
-        out.println("Successfully " + verb() + " " + resources.size() + " resource(s): " + summary(resources));
+        results.report(out);
         return 0;
-    }
-
-    private static String summary(List<Resource> resources) {
-        return String.join(", ", resources.stream().map(r -> ResourceId.of(r).toString()).toList());
-    }
-
-    private String readInput() throws IOException {
-        if (file.equals("-")) {
-            InputStream in = System.in;
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        try {
-            return Files.readString(Path.of(file));
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("manifest " + file + " does not exist");
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new IllegalArgumentException("manifest " + file + " is not UTF-8 text");
-        }
     }
 }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * Shows the verdict the requirements probe on a node last published. Exit 1 when a check fails there, so scripts
  * can gate on it as they would on {@code calicoctl node checksystem}.
  */
-@Command(name = "checksystem", description = "Show a node's requirements-probe report (default: this node).")
+@Command(name = "checksystem", mixinStandardHelpOptions = true, description = "Show a node's requirements-probe report (default: this node).")
 public final class NodeCheckSystemCommand implements Callable<Integer> {
     static final String SERVICE = "requirements-probe";
 

@@ -3,6 +3,6 @@ package dev.tabby.ctl.commands;
 import picocli.CommandLine.Command;
 
 /** {@code tabbyctl node ...}: per-node operations. */
-@Command(name = "node", description = "Per-node operations.", subcommands = {NodeRegisterCommand.class, NodeCheckSystemCommand.class})
+@Command(name = "node", mixinStandardHelpOptions = true, description = "Per-node operations.", subcommands = {NodeRegisterCommand.class, NodeCheckSystemCommand.class})
 public final class NodeCommand {
 }

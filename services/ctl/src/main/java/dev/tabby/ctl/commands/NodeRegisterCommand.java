@@ -14,7 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * calico-node's start-up job: find this node's address, write its Node, and create the cluster defaults (IP pool,
  * FelixConfiguration, ClusterInformation) when none exist. Run once per node before its services.
  */
-@Command(name = "register", description = "Register this node: detect its address, write its Node, create cluster defaults.")
+@Command(name = "register", mixinStandardHelpOptions = true, description = "Register this node: detect its address, write its Node, create cluster defaults.")
 public final class NodeRegisterCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NODE", description = "node name (default: $TABBY_NODENAME, then the host name)")
     String name;

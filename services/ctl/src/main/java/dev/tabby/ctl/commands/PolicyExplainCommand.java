@@ -40,7 +40,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * that flow, in evaluation order, and the verdict. Reads the resources from etcd and runs the same calculation the
  * policy renderer runs ({@link FlowExplainer}).
  */
-@Command(name = "explain", description = "Show which policies and rules decide a flow to (--to) or from (--from) a "
+@Command(name = "explain", mixinStandardHelpOptions = true, description = "Show which policies and rules decide a flow to (--to) or from (--from) a "
         + "workload, in evaluation order, and the verdict.")
 public final class PolicyExplainCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "WORKLOAD",

@@ -1,28 +1,25 @@
 package dev.tabby.ctl.commands;
 
 import dev.tabby.datastore.ResourceStore;
-import dev.tabby.datastore.resource.ResourceId;
-import dev.tabby.datastore.resource.ResourceNotFoundException;
 import dev.tabby.model.v3.Resource;
 import picocli.CommandLine.Command;
 
-@Command(name = "replace", description = "Replace existing resources with a manifest's; fails if any does not exist.")
+/** calicoctl replace (calicoctl/commands/replace.go). */
+@Command(name = "replace", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Replace a set of resources by filename, directory or stdin. JSON and YAML formats are accepted.",
+                "",
+                "Attempting to replace a resource that does not exist is a terminating error. The resources are "
+                        + "replaced in the order they are specified; give the complete resource, not only the "
+                        + "fields that change."})
 public final class ReplaceCommand extends ManifestCommand {
     @Override
-    String verb() {
-        return "replaced";
+    ConfigResults.Action action() {
+        return ConfigResults.Action.REPLACE;
     }
 
     @Override
-    void precheck(ResourceStore store, Resource r) {
-        ResourceId id = ResourceId.of(r);
-        if (store.get(id).isEmpty()) {
-            throw new ResourceNotFoundException(id, "use create or apply to add it");
-        }
-    }
-
-    @Override
-    Resource write(ResourceStore store, Resource r) {
-        return store.update(r);
+    void write(Connection.Session session, Resource r) {
+        ResourceStore store = session.store();
+        store.update(r);
     }
 }

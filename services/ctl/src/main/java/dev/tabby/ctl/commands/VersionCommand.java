@@ -7,13 +7,14 @@ import dev.tabby.model.v3.Kind;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import dev.tabby.ctl.Main;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "version", description = "Show the client version and, when reachable, the cluster's.")
+@Command(name = "version", mixinStandardHelpOptions = true, description = "Show the client version and, when reachable, the cluster's.")
 public final class VersionCommand implements Callable<Integer> {
     @Option(names = "--client", description = "only the client version; do not contact etcd")
     boolean clientOnly;
@@ -24,11 +25,23 @@ public final class VersionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** For {@code tabbyctl --version}: the client version alone, as {@code version --client} prints it first. */
+    public static final class Provider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"Client Version:    " + clientVersion()};
+        }
+    }
+
+    static String clientVersion() {
+        String version = VersionCommand.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : "v" + version;
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        String version = VersionCommand.class.getPackage().getImplementationVersion();
-        out.println("Client Version:    " + (version == null ? "dev" : "v" + version));
+        out.println("Client Version:    " + clientVersion());
         out.println("API Version:       projectcalico.org/v3 (Calico v3.18 resources)");
         if (clientOnly) {
             return 0;

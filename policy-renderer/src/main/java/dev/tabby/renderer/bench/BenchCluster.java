@@ -138,7 +138,7 @@ final class BenchCluster {
         // Calico's name: <node>-<orchestrator>-<pod>-<endpoint>, a dash inside a part doubled (libcalico-go names).
         String name = node.replace("-", "--") + "-k8s-" + pod.replace("-", "--") + "-eth0";
         ObjectMeta meta = new ObjectMeta(name, ns, null, null, null, labels, null);
-        return new WorkloadEndpoint(meta, new WorkloadEndpoint.Spec("k8s", pod, node, null, pod, "eth0", "default",
+        return new WorkloadEndpoint(meta, new WorkloadEndpoint.Spec("k8s", pod, node, null, pod, "eth0",
                 List.of(address(i) + "/32"), null, null, null, List.of("kns." + ns, "ksa." + ns + ".default"),
                 interfaceName(i), null, null));
     }

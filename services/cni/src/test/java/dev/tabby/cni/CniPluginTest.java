@@ -135,7 +135,8 @@ class CniPluginTest {
         assertEquals(eth0.get("address"), wep.spec().mac());
         assertEquals(List.of(address), wep.spec().ipNetworks());
         assertEquals(f.node, wep.spec().node());
-        assertEquals("default", wep.spec().serviceAccountName());
+        assertEquals("default", wep.metadata().labels().get("projectcalico.org/serviceaccount"),
+                "the service account as a label: v3.18's WorkloadEndpoint has no serviceAccountName");
 
         // IPAM holds it under Calico's handle.
         assertEquals(List.of(ip), f.ipam.addressesOf(CniFixture.NETWORK + "." + id).stream()

@@ -238,7 +238,7 @@ class PolicyTrafficTest {
         WorkloadEndpoint wep = endpointOf(workload);
         WorkloadEndpoint.Spec s = wep.spec();
         store.update(new WorkloadEndpoint(wep.metadata(), new WorkloadEndpoint.Spec(s.orchestrator(), s.workload(),
-                s.node(), s.containerID(), s.pod(), s.endpoint(), s.serviceAccountName(), s.ipNetworks(), s.ipNATs(),
+                s.node(), s.containerID(), s.pod(), s.endpoint(), s.ipNetworks(), s.ipNATs(),
                 s.ipv4Gateway(), s.ipv6Gateway(), s.profiles(), s.interfaceName(), s.mac(), ports)));
     }
 

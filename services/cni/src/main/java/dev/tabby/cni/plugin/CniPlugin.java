@@ -167,7 +167,7 @@ public final class CniPlugin implements PluginHandler {
     static WorkloadEndpoint endpoint(Workload w, VethPlumber.Attached a, List<Cidr> addresses) {
         ObjectMeta meta = ObjectMeta.named(w.namespace(), w.endpointName()).withLabels(w.labels());
         WorkloadEndpoint.Spec spec = new WorkloadEndpoint.Spec(w.orchestrator(), null, w.node(), w.containerId(), w.pod(),
-                w.endpoint(), w.isKubernetes() ? w.serviceAccount() : null,
+                w.endpoint(),
                 addresses.stream().map(Cidr::toString).toList(), null, null, null,
                 w.profiles(), a.hostVeth(), a.containerMac(), null);
         return new WorkloadEndpoint(meta, spec);

@@ -97,7 +97,7 @@ public final class Allocator {
     public static WorkloadEndpoint workloadEndpoint(String node, String namespace, String pod, String containerId,
             AssignedAddress a) {
         String name = escape(node) + "-k8s-" + escape(pod) + "-eth0";
-        WorkloadEndpoint.Spec spec = new WorkloadEndpoint.Spec("k8s", null, node, containerId, pod, "eth0", null,
+        WorkloadEndpoint.Spec spec = new WorkloadEndpoint.Spec("k8s", null, node, containerId, pod, "eth0",
                 List.of(a.address() + (a.address().isV4() ? "/32" : "/128")), null, null, null,
                 List.of("kns." + namespace), interfaceName(namespace, pod), null, null);
         WorkloadEndpoint wep = new WorkloadEndpoint(ObjectMeta.named(namespace, name), spec);

@@ -30,6 +30,13 @@ final class Mappers {
      * string where the field is a string ({@code containerID: 1337}, a label {@code version: 1}); so does this.
      */
     static final JsonMapper JSON_FROM_YAML = strict(JsonMapper.builder()).build();
+    /**
+     * For values read back from etcd: as strict as {@link #JSON} except that fields Tabby does not know are left
+     * out, as Calico's backend (encoding/json, not strict) leaves them out, so a value a newer writer stored stays
+     * readable.
+     */
+    static final JsonMapper JSON_STORED = strict(JsonMapper.builder())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     static final YAMLMapper YAML = strict(YAMLMapper.builder(YAMLFactory.builder()
                     .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                     .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
@@ -44,6 +51,7 @@ final class Mappers {
 
     static {
         configureCoercion(JSON, false);
+        configureCoercion(JSON_STORED, false);
         configureCoercion(JSON_FROM_YAML, true);
         configureCoercion(YAML, true);
     }

@@ -43,7 +43,7 @@ public final class ResourceCodec {
         for (RawDocument doc : docs) {
             Problems problems = new Problems();
             // The document's tree names its kind in the messages below: bind a copy.
-            Optional<Resource> r = decode(doc.node(), doc.fromYaml(), true, problems);
+            Optional<Resource> r = decode(doc.node(), doc.fromYaml() ? Mappers.JSON_FROM_YAML : Mappers.JSON, true, problems);
             String where = doc.describe(r.map(Resource::name).orElse(nameOf(doc.node())));
             for (Problem p : problems.all()) {
                 (p.fatal() ? errors : warnings).add(where + ": " + p);
@@ -159,7 +159,8 @@ public final class ResourceCodec {
      * Decodes one document's tree into a validated resource, reporting problems at their field paths. Unless
      * {@code keepTree}, the tree is the caller's no more: its apiVersion and kind are removed in place.
      */
-    private static Optional<Resource> decode(JsonNode node, boolean fromYaml, boolean keepTree, Problems problems) {
+    private static Optional<Resource> decode(JsonNode node, com.fasterxml.jackson.databind.ObjectMapper mapper,
+                                             boolean keepTree, Problems problems) {
         if (!node.isObject()) {
             problems.error("expected a mapping with apiVersion, kind, metadata and spec");
             return Optional.empty();
@@ -193,7 +194,7 @@ public final class ResourceCodec {
         body.remove("kind");
         Resource r;
         try {
-            r = (fromYaml ? Mappers.JSON_FROM_YAML : Mappers.JSON).treeToValue(body, kind.get().type());
+            r = mapper.treeToValue(body, kind.get().type());
         } catch (JsonProcessingException e) {
             Problem p = JacksonErrors.toProblem(e, body);
             problems.at(p.path()).error(p.message());
@@ -270,7 +271,8 @@ public final class ResourceCodec {
 
     /**
      * Decodes a value read from etcd. Stored values are untrusted too: a value that does not decode to the
-     * expected kind is an error naming the key, never a partly filled resource.
+     * expected kind is an error naming the key, never a partly filled resource. Fields Tabby does not know (a newer
+     * writer's, or a release's that Tabby left out) are skipped, as Calico's backend skips them.
      */
     public static Resource fromStoredValue(Kind expected, byte[] value, long modRevision, String key) {
         String text = new String(value, StandardCharsets.UTF_8);
@@ -281,7 +283,7 @@ public final class ResourceCodec {
             throw new ManifestException(List.of("etcd key " + key + ": not JSON: " + e.getOriginalMessage()));
         }
         Problems problems = new Problems();
-        Optional<Resource> r = decode(node, false, false, problems);
+        Optional<Resource> r = decode(node, Mappers.JSON_STORED, false, problems);
         if (r.isEmpty() || r.get().kind() != expected) {
             List<String> lines = new ArrayList<>();
             problems.errors().forEach(p -> lines.add("etcd key " + key + ": " + p));

@@ -14,7 +14,6 @@ public record WorkloadEndpoint(ObjectMeta metadata, Spec spec) implements Resour
             String containerID,
             String pod,
             String endpoint,
-            String serviceAccountName,
             List<String> ipNetworks,
             List<IPNAT> ipNATs,
             String ipv4Gateway,
@@ -64,7 +63,7 @@ public record WorkloadEndpoint(ObjectMeta metadata, Spec spec) implements Resour
         Check.resourceNames(p.at("profiles"), spec.profiles);
         EndpointPort.check(p.at("ports"), spec.ports, true);
         return new WorkloadEndpoint(metadata, new Spec(spec.orchestrator, spec.workload, spec.node, spec.containerID,
-                spec.pod, spec.endpoint, spec.serviceAccountName, nets, nats,
+                spec.pod, spec.endpoint, nets, nats,
                 Check.ipOfVersion(p.at("ipv4Gateway"), spec.ipv4Gateway, 4),
                 Check.ipOfVersion(p.at("ipv6Gateway"), spec.ipv6Gateway, 6),
                 spec.profiles, spec.interfaceName, Check.mac(p.at("mac"), spec.mac), spec.ports));

@@ -21,18 +21,15 @@ public final class EndpointLabels {
     /**
      * The effective labels of a workload endpoint. Besides its listed profiles it inherits from its namespace's
      * profile {@code kns.<ns>} when that exists (Calico's Kubernetes endpoints list it first), gets
-     * {@code projectcalico.org/namespace} from its namespace and {@code projectcalico.org/serviceaccount} from
-     * {@code spec.serviceAccountName} when it does not carry them already (Calico's clientv3 and pod conversion write
-     * them onto the endpoint).
+     * {@code projectcalico.org/namespace} from its namespace when it does not carry it already (Calico's clientv3
+     * writes it onto the endpoint; the service account is the {@code projectcalico.org/serviceaccount} label the pod
+     * conversion and the CNI plugin write).
      */
     public static Map<String, String> of(WorkloadEndpoint wep, Map<String, Profile> profiles) {
         Map<String, String> own = new LinkedHashMap<>(wep.metadata().labelsOrEmpty());
         String ns = wep.metadata().namespace();
         if (ns != null && !ns.isEmpty()) {
             own.putIfAbsent(Labels.NAMESPACE, ns);
-        }
-        if (wep.spec() != null && wep.spec().serviceAccountName() != null && !wep.spec().serviceAccountName().isEmpty()) {
-            own.putIfAbsent(Labels.SERVICE_ACCOUNT, wep.spec().serviceAccountName());
         }
         List<String> profileNames = new ArrayList<>();
         if (ns != null && !ns.isEmpty()) {

@@ -35,8 +35,12 @@ final class Fixtures {
 
     static WorkloadEndpoint wep(String ns, String name, Map<String, String> labels, List<String> profiles,
                                 String serviceAccount, List<String> ips, List<EndpointPort> ports) {
-        return new WorkloadEndpoint(meta(ns, name, labels), new WorkloadEndpoint.Spec("k8s", name, "node1", null, name,
-                "eth0", serviceAccount, ips, null, null, null, profiles, "cali" + name, null, ports));
+        Map<String, String> all = new java.util.LinkedHashMap<>(labels == null ? Map.of() : labels);
+        if (serviceAccount != null) {
+            all.putIfAbsent("projectcalico.org/serviceaccount", serviceAccount); // as Calico's pod conversion labels it
+        }
+        return new WorkloadEndpoint(meta(ns, name, all), new WorkloadEndpoint.Spec("k8s", name, "node1", null, name,
+                "eth0", ips, null, null, null, profiles, "cali" + name, null, ports));
     }
 
     static Profile profile(String name, Map<String, String> labelsToApply, List<Rule> ingress, List<Rule> egress) {

@@ -66,7 +66,7 @@ final class ExplainFixtures {
                 + "    projectcalico.org/namespace: " + ns + "\n    projectcalico.org/orchestrator: k8s\n"
                 + "    projectcalico.org/serviceaccount: " + serviceAccount + "\n"
                 + "spec:\n  orchestrator: k8s\n  node: node1\n  pod: " + name + "\n  endpoint: eth0\n"
-                + "  serviceAccountName: " + serviceAccount + "\n  interfaceName: cali" + name + "\n"
+                + "  interfaceName: cali" + name + "\n"
                 + "  ipNetworks: [" + ip + "]\n  profiles: [kns." + ns + ", ksa." + ns + "." + serviceAccount + "]\n"
                 + (ports == null ? "" : "  ports:\n" + ports);
     }

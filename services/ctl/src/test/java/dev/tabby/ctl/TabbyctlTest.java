@@ -62,6 +62,18 @@ class TabbyctlTest {
                 pool-a   10.10.0.0/16   all()
                 pool-b   10.20.0.0/16   all()
                 """, table.out());
+        // calicoctl get KIND NAME...: the named ones in the order given; a missing one is reported, exit 1.
+        Tabbyctl.Result two = ctl.run("get", "ippools", "pool-b", "pool-a");
+        assertEquals(0, two.exitCode(), two::toString);
+        assertEquals("""
+                NAME     CIDR           SELECTOR
+                pool-b   10.20.0.0/16   all()
+                pool-a   10.10.0.0/16   all()
+                """, two.out());
+        Tabbyctl.Result oneMissing = ctl.run("get", "ippools", "pool-a", "pool-x");
+        assertEquals(1, oneMissing.exitCode());
+        assertTrue(oneMissing.out().contains("pool-a") && oneMissing.err().contains("\"pool-x\" does not exist"),
+                oneMissing::toString);
         Tabbyctl.Result wide = ctl.run("get", "ipp", "-o", "wide");
         assertTrue(wide.out().startsWith("NAME     CIDR           NAT     IPIPMODE   VXLANMODE   DISABLED   SELECTOR\n"), wide::toString);
 

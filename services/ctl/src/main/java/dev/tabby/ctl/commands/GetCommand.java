@@ -7,6 +7,7 @@ import dev.tabby.datastore.resource.ResourceNotFoundException;
 import dev.tabby.model.v3.Kind;
 import dev.tabby.model.v3.Resource;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import dev.tabby.ctl.Main;
@@ -23,8 +24,9 @@ public final class GetCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "KIND", description = "e.g. ippool, node, bgppeer, globalnetworkpolicy, networkpolicy")
     String kind;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "NAME")
-    String name;
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "NAME", description = "one or more names (calicoctl get "
+            + "KIND NAME...); none lists the kind")
+    List<String> names = new ArrayList<>();
 
     @Mixin
     NamespaceOption namespace;
@@ -48,17 +50,30 @@ public final class GetCommand implements Callable<Integer> {
         if (allNamespaces && namespace.namespace != null) {
             throw new IllegalArgumentException("give either -n NAMESPACE or -A, not both");
         }
-        if (allNamespaces && name != null) {
+        if (allNamespaces && !names.isEmpty()) {
             throw new IllegalArgumentException("-A lists a whole kind; leave out NAME or give -n NAMESPACE");
         }
         String ns = allNamespaces ? null : namespace.resolve(k);
         PrintWriter out = spec.commandLine().getOut();
         try (Connection.Session session = main.connection().open()) {
-            if (name != null) {
-                ResourceId id = new ResourceId(k, ns, name);
+            if (names.size() == 1) {
+                ResourceId id = new ResourceId(k, ns, names.get(0));
                 Resource r = session.store().get(id).orElseThrow(() -> new ResourceNotFoundException(id, null));
                 Printer.print(out, k, List.of(r), format, true, false, 0);
                 return 0;
+            }
+            if (!names.isEmpty()) {
+                // calicoctl get with several names: the ones found, in the order given; each missing one reported.
+                List<Resource> found = new ArrayList<>();
+                List<String> missing = new ArrayList<>();
+                for (String n : names) {
+                    ResourceId id = new ResourceId(k, ns, n);
+                    session.store().get(id).ifPresentOrElse(found::add,
+                            () -> missing.add(new ResourceNotFoundException(id, null).getMessage()));
+                }
+                Printer.print(out, k, found, format, false, false, 0);
+                missing.forEach(m -> spec.commandLine().getErr().println("tabbyctl: " + m));
+                return missing.isEmpty() ? 0 : 1;
             }
             ResourceList list = session.store().list(k, ns);
             Printer.print(out, k, list.items(), format, false, allNamespaces, list.revision());

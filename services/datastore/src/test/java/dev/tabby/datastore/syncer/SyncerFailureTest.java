@@ -83,7 +83,9 @@ class SyncerFailureTest {
         consumer.awaitState(WAIT, () -> ETCD.etcdctl().getPrefix(prefix));
         SyncerCounters counters = syncer.counters();
         assertTrue(counters.maxPendingChanges() <= bound, "the queue grew past its bound: " + counters);
-        assertTrue(counters.maxPendingChanges() > 0, counters.toString());
+        // Not "maxPendingChanges > 0": when etcd hands the lagging watch its changes in batches larger than the bound,
+        // every batch is refused and nothing is ever queued (a CI run saw exactly that); the overflow awaited above is
+        // what shows the bound held.
         assertTrue(counters.resyncs() >= 1, "the overflow is repaired by a re-list: " + counters);
         assertNoDuplicates(consumer);
         assertEquals(0, consumer.statuses().lastIndexOf(SyncStatus.WAIT_FOR_DATASTORE),

@@ -128,8 +128,9 @@ public final class PolicyAgent implements AutoCloseable {
     private final Map<String, Long> configuredAt = new HashMap<>();
     /** Workload interfaces whose configuration failed: their endpoints report {@code error}; retried each second. */
     private volatile Set<String> misconfigured = Set.of();
-    /** The local endpoints' interfaces as of the last apply (loop thread). */
+    /** The local endpoints' interfaces, and each host endpoint's, as of the last rebuild of the views (loop thread). */
     private Set<String> watchedInterfaces = Set.of();
+    private Map<String, Set<String>> hostIfaces = Map.of();
     private long linksRelistedAtResync;
 
     /**
@@ -152,15 +153,17 @@ public final class PolicyAgent implements AutoCloseable {
             relistLinks();
             linksRelistedAtResync = loop.counters().resyncs();
         }
+        // Endpoints, their interfaces and host bindings change only with what the apply wrote: recomputed then only.
         if (r.writes() > 0 || !r.ok() || endpoints.size() != s.localEndpointCount()) {
             endpoints = views(s);
+            hostIfaces = s.localHosts().isEmpty() ? Map.of() : s.hostEndpointInterfaces();
+            Set<String> watched = new java.util.HashSet<>();
+            endpoints.values().stream().filter(v -> v.kind().equals("WorkloadEndpoint"))
+                    .forEach(v -> watched.add(v.interfaceName()));
+            hostIfaces.values().forEach(watched::addAll);
+            watchedInterfaces = Set.copyOf(watched);
         }
         Map<String, EndpointView> views = endpoints;
-        Map<String, Set<String>> hostIfaces = s.localHosts().isEmpty() ? Map.of() : s.hostEndpointInterfaces();
-        Set<String> watched = new java.util.HashSet<>();
-        views.values().stream().filter(v -> v.kind().equals("WorkloadEndpoint")).forEach(v -> watched.add(v.interfaceName()));
-        hostIfaces.values().forEach(watched::addAll);
-        watchedInterfaces = Set.copyOf(watched);
         links.watch(watchedInterfaces, byAddress);
         LinkWatch.Snapshot now = links.snapshot(); // after watch(): a change from now on wakes the loop
         Map<String, Long> up = now.upSince();

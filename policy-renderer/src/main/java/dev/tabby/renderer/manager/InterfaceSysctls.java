@@ -65,7 +65,7 @@ public final class InterfaceSysctls {
         }
         Set<String> failed = failedInterfaces(r.stderr());
         failed.retainAll(interfaces);
-        if (failed.isEmpty() && !onlyAcceptRa(r.stderr())) {
+        if (failed.isEmpty() && !FAILED_KEY.matcher(r.stderr()).find()) {
             failed.addAll(interfaces); // sysctl failed without naming a file: every interface is in doubt
         }
         if (!failed.isEmpty()) {
@@ -85,17 +85,5 @@ public final class InterfaceSysctls {
             }
         }
         return out;
-    }
-
-    private static boolean onlyAcceptRa(String stderr) {
-        Matcher m = FAILED_KEY.matcher(stderr);
-        boolean any = false;
-        while (m.find()) {
-            any = true;
-            if (!m.group(2).equals("accept_ra")) {
-                return false;
-            }
-        }
-        return any;
     }
 }

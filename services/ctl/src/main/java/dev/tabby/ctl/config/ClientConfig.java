@@ -48,6 +48,10 @@ public final class ClientConfig {
             "k8sCertFile", "k8sCAFile", "k8sAPIToken", "k8sInsecureSkipTLSVerify", "k8sDisableNodePoll", "usePodCIDR",
             "k8sClientQPS", "k8sCurrentContext");
 
+    /** v3.18's inline certificate fields, and the file field to use instead. */
+    private static final Map<String, String> INLINE_PEM = Map.of("etcdCACert", "etcdCACertFile", "etcdCert",
+            "etcdCertFile", "etcdKey", "etcdKeyFile");
+
     private static void field(String json, String calicoVar, String tabbyVar) {
         FILE_FIELDS.put(json, tabbyVar);
         CALICO_VARS.put(calicoVar, tabbyVar);
@@ -163,6 +167,9 @@ public final class ClientConfig {
             String var = FILE_FIELDS.get(field);
             if (var != null) {
                 out.put(var, spec.get(field).asText());
+            } else if (INLINE_PEM.containsKey(field)) {
+                throw new IllegalArgumentException("config file " + file + ": spec." + field + " (an inline PEM) is not "
+                        + "supported; put it in a file and name that in spec." + INLINE_PEM.get(field));
             } else if (field.equals("etcdDiscoverySrv")) {
                 if (!spec.hasNonNull("etcdEndpoints")) {
                     throw new IllegalArgumentException("config file " + file

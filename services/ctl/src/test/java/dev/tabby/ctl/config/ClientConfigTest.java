@@ -108,6 +108,14 @@ class ClientConfigTest {
                 """);
         e = assertThrows(IllegalArgumentException.class, () -> resolve(discovery, Map.of()));
         assertTrue(e.getMessage().contains("spec.etcdDiscoverySrv is not supported"), e.getMessage());
+        Path inline = write("inline.cfg", """
+                apiVersion: projectcalico.org/v3
+                kind: CalicoAPIConfig
+                spec: {etcdEndpoints: "https://e:2379", etcdCACert: "-----BEGIN CERTIFICATE-----"}
+                """);
+        e = assertThrows(IllegalArgumentException.class, () -> resolve(inline, Map.of()));
+        assertTrue(e.getMessage().endsWith("spec.etcdCACert (an inline PEM) is not supported; put it in a file and name"
+                + " that in spec.etcdCACertFile"), e.getMessage());
     }
 
     @Test

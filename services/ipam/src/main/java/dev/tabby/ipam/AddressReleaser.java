@@ -141,7 +141,6 @@ final class AddressReleaser {
         if (changed.isEmpty() && changed.affinity().isEmpty()) {
             return writes.delete(read.key(), read.modRevision());
         }
-        changed.advanceSequenceNumber();
         return writes.put(read.key(), IpamJson.encode(changed), read.modRevision());
     }
 
@@ -157,7 +156,7 @@ final class AddressReleaser {
 
     private static void checkNotStale(AllocationBlock b, List<ReleaseRequest> requests) {
         for (ReleaseRequest r : requests) {
-            Optional<String> stale = b.staleReason(b.ordinalOf(r.address()), r.handle(), r.sequenceNumber());
+            Optional<String> stale = b.staleReason(b.ordinalOf(r.address()), r.handle());
             if (stale.isPresent()) {
                 throw new StaleReleaseException(stale.get() + "; nothing in block " + b.cidr() + " was released");
             }

@@ -220,7 +220,6 @@ final class Assigner {
                 return;
             }
             List<Integer> ordinals = b.autoAssign(want, request.handle(), request.attributes());
-            b.advanceSequenceNumber();
             Writes writes = new Writes().put(current.key(), IpamJson.encode(b), current.modRevision());
             IpamHandle nextHandle = null;
             if (handle != null) {
@@ -233,7 +232,7 @@ final class Assigner {
                     handle.current = new Versioned<>(handle.current.key(), nextHandle, revision);
                 }
                 for (int o : ordinals) {
-                    out.add(new AssignedAddress(b.addressAt(o), cidr, request.handle(), b.sequenceNumberAt(o)));
+                    out.add(new AssignedAddress(b.addressAt(o), cidr, request.handle()));
                 }
                 if (b.isAffineTo(request.node())) {
                     lastUsed.put(hintKey(request.node(), cidr.version()), cidr);
@@ -281,7 +280,6 @@ final class Assigner {
                 throw new AddressInUseException(ip, b.handleAt(ordinal).orElse(null));
             }
             b.assign(ordinal, handleId, attributesWithNode(attributes, node));
-            b.advanceSequenceNumber();
             Writes writes = new Writes().put(block.get().key(), IpamJson.encode(b), block.get().modRevision());
             if (handle != null) {
                 writes.put(handle.current.key(), IpamJson.encode(handle.current.value().plus(cidr, 1)),
@@ -289,7 +287,7 @@ final class Assigner {
             }
             try {
                 store.commit(writes);
-                return new AssignedAddress(ip, cidr, handleId, b.sequenceNumberAt(ordinal));
+                return new AssignedAddress(ip, cidr, handleId);
             } catch (ConflictException e) {
                 retry.afterConflict(attempt, "assignment of " + ip, e);
                 if (handle != null) {

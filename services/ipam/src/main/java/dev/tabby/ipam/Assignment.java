@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What IPAM records about one allocated address: its block and that block's node, the handle and attributes of its
- * owner, and its sequence number. {@link #borrowed()} when the owner's node is not the block's node.
+ * What IPAM records about one allocated address: its block and that block's node, and the handle and attributes of
+ * its owner. {@link #borrowed()} when the owner's node is not the block's node.
  */
 public record Assignment(IpAddress address, Cidr block, Optional<String> blockNode, String handle,
-        Map<String, String> attributes, long sequenceNumber) {
+        Map<String, String> attributes) {
 
     public Optional<String> node() {
         return Optional.ofNullable(attributes.get(AutoAssignRequest.ATTRIBUTE_NODE));

@@ -10,7 +10,6 @@ import dev.tabby.ipam.model.IpamJson;
 import dev.tabby.ipam.model.IpamKeys;
 import dev.tabby.model.net.Cidr;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,12 +23,10 @@ final class BlockClaimer {
 
     private final IpamStore store;
     private final Retry retry;
-    private final LongSupplier nanoClock;
 
-    BlockClaimer(IpamStore store, Retry retry, LongSupplier nanoClock) {
+    BlockClaimer(IpamStore store, Retry retry) {
         this.store = store;
         this.retry = retry;
-        this.nanoClock = nanoClock;
     }
 
     /** Claims a block no node holds yet. Empty when another node created it first. */
@@ -137,7 +134,6 @@ final class BlockClaimer {
             writes.delete(block.key(), block.modRevision());
         } else {
             b.setAffinity(null);
-            b.advanceSequenceNumber();
             writes.put(block.key(), IpamJson.encode(b), block.modRevision());
         }
         store.commit(writes);
@@ -168,7 +164,7 @@ final class BlockClaimer {
             IpamConfig config) {
         String key = IpamKeys.block(cidr);
         for (int attempt = 0; ; attempt++) {
-            AllocationBlock fresh = AllocationBlock.create(cidr, node, config.strictAffinity(), nanoClock.getAsLong());
+            AllocationBlock fresh = AllocationBlock.create(cidr, node);
             Versioned<AllocationBlock> block;
             try {
                 long rev = store.create(key, IpamJson.encode(fresh));

@@ -11,8 +11,6 @@ import dev.tabby.ipam.model.IpamKeys;
 import dev.tabby.model.net.Cidr;
 import dev.tabby.model.net.IpAddress;
 import java.math.BigInteger;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,13 +34,13 @@ public final class Ipam {
     private final Assigner assigner;
 
     public Ipam(KeyValueStore kv) {
-        this(kv, Clock.systemUTC(), Retry.standard());
+        this(kv, Retry.standard());
     }
 
-    Ipam(KeyValueStore kv, Clock clock, Retry retry) {
+    Ipam(KeyValueStore kv, Retry retry) {
         this.store = new IpamStore(kv);
         this.retry = retry;
-        this.claimer = new BlockClaimer(store, retry, () -> nanos(clock));
+        this.claimer = new BlockClaimer(store, retry);
         this.releaser = new AddressReleaser(store, retry);
         this.assigner = new Assigner(store, retry, claimer, releaser);
     }
@@ -95,8 +93,8 @@ public final class Ipam {
     // ---- releasing ----
 
     /**
-     * Releases addresses. A request that names a handle or sequence number is honoured only if the address still
-     * belongs to that allocation; otherwise nothing of its block is released.
+     * Releases addresses. A request that names a handle is honoured only if the address still belongs to that
+     * handle; otherwise nothing of its block is released.
      *
      * @throws StaleReleaseException a request named an allocation that has since been replaced
      */
@@ -174,19 +172,18 @@ public final class Ipam {
                 return Optional.empty();
             }
             return Optional.of(new Assignment(ip, block.cidr(), block.host(), block.handleAt(ordinal).orElse(null),
-                    block.attributeAt(ordinal).map(a -> a.secondaryOrEmpty()).orElse(Map.of()),
-                    block.sequenceNumberAt(ordinal)));
+                    block.attributeAt(ordinal).map(a -> a.secondaryOrEmpty()).orElse(Map.of())));
         });
     }
 
-    /** The addresses held under a handle, with their sequence numbers. */
+    /** The addresses held under a handle. */
     public List<AssignedAddress> addressesOf(String handle) {
         IpamHandle h = store.handle(IpamKeys.requireHandle(handle)).value();
         List<Cidr> cidrs = h.blocks().keySet().stream().map(Cidr::parse).toList();
         List<AssignedAddress> out = new ArrayList<>();
         for (Versioned<AllocationBlock> b : store.blocks(cidrs)) {
             for (int o : b.value().ordinalsOf(handle)) {
-                out.add(new AssignedAddress(b.value().addressAt(o), b.value().cidr(), handle, b.value().sequenceNumberAt(o)));
+                out.add(new AssignedAddress(b.value().addressAt(o), b.value().cidr(), handle));
             }
         }
         return out;
@@ -244,10 +241,5 @@ public final class Ipam {
             out.add(Blocks.nthBlock(net, pool.blockSize(), BigInteger.valueOf(i)));
         }
         return out;
-    }
-
-    private static long nanos(Clock clock) {
-        Instant now = Instant.now(clock);
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 }

@@ -3,10 +3,10 @@ package dev.tabby.ipam;
 import dev.tabby.model.net.IpAddress;
 
 /**
- * An address to release. {@code handle} and {@code sequenceNumber} are optional guards: when given, the release
- * happens only if the address still belongs to that handle and to that very allocation.
+ * An address to release. {@code handle} is an optional guard: when given, the release happens only if the address
+ * still belongs to that handle.
  */
-public record ReleaseRequest(IpAddress address, String handle, Long sequenceNumber) {
+public record ReleaseRequest(IpAddress address, String handle) {
 
     public ReleaseRequest {
         if (address == null) {
@@ -16,7 +16,7 @@ public record ReleaseRequest(IpAddress address, String handle, Long sequenceNumb
 
     /** Release whoever holds it. */
     public static ReleaseRequest of(IpAddress address) {
-        return new ReleaseRequest(address, null, null);
+        return new ReleaseRequest(address, null);
     }
 
     public static ReleaseRequest of(String address) {

@@ -1,8 +1,8 @@
 package dev.tabby.ipam;
 
 /**
- * A release named an allocation that no longer exists as the caller knew it: the address was released and given
- * out again (another sequence number), or it belongs to another handle. Nothing of that block was released.
+ * A release named a handle that no longer holds the address: it was released and given to another handle since.
+ * Nothing of that block was released.
  */
 public final class StaleReleaseException extends IpamException {
 

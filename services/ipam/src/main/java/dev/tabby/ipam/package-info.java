@@ -3,7 +3,7 @@
  *
  * <p>{@link dev.tabby.ipam.Ipam} is the facade: automatic assignment for a node (its own blocks first, then a newly
  * claimed block, then, unless {@code strictAffinity}, an address borrowed from another node's block), assignment of
- * a given address, release by address (optionally guarded by handle and sequence number) or by handle, block
+ * a given address, release by address (optionally guarded by handle) or by handle, block
  * affinity claims and releases, and node tunnel addresses. Behind it, one class per job: {@code IpamStore} (reads and
  * compare-and-swap transactions), {@code Assigner}, {@code BlockClaimer} (the pending/confirmed affinity protocol),
  * {@code AddressReleaser}, {@code PoolResolver} (enabled pools and nodeSelectors), {@code FreeBlockFinder} and

@@ -262,7 +262,7 @@ class AllocatorKillTest {
         // Releasing the leaks makes the check clean.
         Ipam ipam = new Ipam(f.kv);
         List<ReleaseRequest> release = report.of(Finding.Kind.LEAKED_ADDRESS).stream()
-                .map(x -> new ReleaseRequest(IpAddress.parse(x.address()), x.handle(), null)).toList();
+                .map(x -> new ReleaseRequest(IpAddress.parse(x.address()), x.handle())).toList();
         assertEquals(leaks.size(), ipam.releaseIps(release).released().size());
         IpamReport afterLeaks = checker.check();
         assertTrue(afterLeaks.clean(), afterLeaks.findings()::toString);

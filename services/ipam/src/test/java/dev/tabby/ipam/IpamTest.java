@@ -57,7 +57,7 @@ class IpamTest {
 
         AllocationBlock stored = f.block(block.toString()).orElseThrow();
         assertEquals("host:n1", stored.affinity().orElseThrow());
-        assertEquals(a.sequenceNumber(), stored.sequenceNumberAt(stored.ordinalOf(a.address())));
+        assertEquals("h1", stored.handleAt(stored.ordinalOf(a.address())).orElseThrow());
         assertEquals("{\"state\":\"confirmed\",\"deleted\":false}",
                 f.raw("/calico/ipam/v2/host/n1/ipv4/block/" + IpamKeys.keyPart(block)).orElseThrow());
         assertEquals("{\"block\":{\"" + block + "\":1},\"deleted\":false}", f.raw("/calico/ipam/v2/handle/h1").orElseThrow());
@@ -65,7 +65,6 @@ class IpamTest {
 
         AssignedAddress b = one("n1", "h2");
         assertEquals(block, b.block(), "the node keeps using its block");
-        assertTrue(b.sequenceNumber() > a.sequenceNumber());
     }
 
     @Test
@@ -196,13 +195,11 @@ class IpamTest {
         AssignedAddress first = one("n1", "old");
         ipam.releaseIps(List.of(first.toRelease()));
         AssignedAddress again = ipam.assignIp(first.address(), "new", null, "n1");
-        assertTrue(again.sequenceNumber() != first.sequenceNumber());
 
         StaleReleaseException stale = assertThrows(StaleReleaseException.class,
-                () -> ipam.releaseIps(List.of(new ReleaseRequest(first.address(), null, first.sequenceNumber()))));
-        assertTrue(stale.getMessage().startsWith("release of " + first.address() + " quotes sequence number "
-                + first.sequenceNumber() + " but the allocation there now has " + again.sequenceNumber()), stale.getMessage());
-        assertThrows(StaleReleaseException.class, () -> ipam.releaseIps(List.of(new ReleaseRequest(first.address(), "old", null))));
+                () -> ipam.releaseIps(List.of(first.toRelease())));
+        assertTrue(stale.getMessage().startsWith("release of " + first.address()
+                + " expects handle old but the address belongs to handle new"), stale.getMessage());
         assertEquals("new", ipam.getAssignmentAttributes(first.address()).orElseThrow().handle(), "the new owner keeps it");
 
         assertEquals(List.of(first.address()), ipam.releaseIps(List.of(again.toRelease())).released());
@@ -248,7 +245,7 @@ class IpamTest {
         f.pool("p", "10.0.0.0/29", 30);
         Cidr block = Cidr.parse("10.0.0.4/30");
         f.kv.create(IpamKeys.affinity("n1", block), IpamJson.encode(BlockAffinity.of(AffinityState.PENDING)));
-        f.kv.create(IpamKeys.block(block), IpamJson.encode(AllocationBlock.create(block, "n1", false, 1)));
+        f.kv.create(IpamKeys.block(block), IpamJson.encode(AllocationBlock.create(block, "n1")));
         assertEquals(block, one("n1", "h").block());
         assertEquals("{\"state\":\"confirmed\",\"deleted\":false}", f.raw(IpamKeys.affinity("n1", block)).orElseThrow());
     }
@@ -257,7 +254,7 @@ class IpamTest {
     void aStaleAffinityToAnotherNodesBlockIsDropped() {
         f.pool("p", "10.0.0.0/29", 30);
         Cidr theirs = Cidr.parse("10.0.0.0/30");
-        f.kv.create(IpamKeys.block(theirs), IpamJson.encode(AllocationBlock.create(theirs, "n2", false, 1)));
+        f.kv.create(IpamKeys.block(theirs), IpamJson.encode(AllocationBlock.create(theirs, "n2")));
         f.kv.create(IpamKeys.affinity("n1", theirs), IpamJson.encode(BlockAffinity.of(AffinityState.CONFIRMED)));
         AssignedAddress a = one("n1", "h");
         assertEquals(Cidr.parse("10.0.0.4/30"), a.block());

@@ -12,14 +12,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * One block of addresses and who holds each, as libcalico-go's {@code AllocationBlock} keeps it: {@code allocations}
  * has one slot per address (the index of its owner in {@code attributes}, or null when free), {@code unallocated}
  * lists the free ordinals in the order they will be handed out (released ones go to the back, so an address is
- * re-used as late as possible), and every allocation remembers the block's {@code sequenceNumber} at the time, so a
- * release that quotes an older number is known to be stale.
+ * re-used as late as possible). The fields are v3.18's exactly ({@code lib/backend/model/block.go}): later releases
+ * added {@code strictAffinity} and sequence numbers, which a v3.18 tool would drop on its next write.
  *
  * <p>A working copy: decode it from etcd, change it, encode it and write it back with a compare-and-swap. Not
  * thread-safe; never reuse a copy after its write lost the race.
@@ -29,35 +28,25 @@ public final class AllocationBlock {
 
     private final Cidr cidr;
     private String affinity;
-    private final boolean strictAffinity;
     private final Integer[] allocations;
     private final List<Integer> unallocated;
     private final List<AllocationAttribute> attributes;
-    private long sequenceNumber;
-    private final TreeMap<Integer, Long> sequenceNumberForAllocation;
     private final boolean deleted;
     private final String legacyHostAffinity;
 
-    AllocationBlock(Cidr cidr, String affinity, boolean strictAffinity, Integer[] allocations, List<Integer> unallocated,
-            List<AllocationAttribute> attributes, long sequenceNumber, Map<Integer, Long> sequenceNumberForAllocation,
-            boolean deleted, String legacyHostAffinity) {
+    AllocationBlock(Cidr cidr, String affinity, Integer[] allocations, List<Integer> unallocated,
+            List<AllocationAttribute> attributes, boolean deleted, String legacyHostAffinity) {
         this.cidr = Objects.requireNonNull(cidr, "cidr");
         this.affinity = affinity;
-        this.strictAffinity = strictAffinity;
         this.allocations = allocations;
         this.unallocated = new ArrayList<>(unallocated);
         this.attributes = new ArrayList<>(attributes);
-        this.sequenceNumber = sequenceNumber;
-        this.sequenceNumberForAllocation = new TreeMap<>(sequenceNumberForAllocation);
         this.deleted = deleted;
         this.legacyHostAffinity = legacyHostAffinity;
     }
 
-    /**
-     * A new, empty block affine to {@code node}. {@code firstSequenceNumber} should come from the clock (Calico uses
-     * Unix nanoseconds) so that a block deleted and created again never repeats the numbers of its past allocations.
-     */
-    public static AllocationBlock create(Cidr cidr, String node, boolean strictAffinity, long firstSequenceNumber) {
+    /** A new, empty block affine to {@code node} (none when null). */
+    public static AllocationBlock create(Cidr cidr, String node) {
         if (!cidr.isCanonical()) {
             throw new IllegalArgumentException("block " + cidr + " has host bits set; expected " + cidr.network());
         }
@@ -66,8 +55,8 @@ public final class AllocationBlock {
         for (int i = 0; i < size; i++) {
             free.add(i);
         }
-        return new AllocationBlock(cidr, node == null ? null : AFFINITY_PREFIX + IpamKeys.requireNode(node), strictAffinity,
-                new Integer[size], free, List.of(), firstSequenceNumber, Map.of(), false, null);
+        return new AllocationBlock(cidr, node == null ? null : AFFINITY_PREFIX + IpamKeys.requireNode(node),
+                new Integer[size], free, List.of(), false, null);
     }
 
     // ---- reading ----
@@ -89,10 +78,6 @@ public final class AllocationBlock {
 
     public boolean isAffineTo(String node) {
         return (AFFINITY_PREFIX + node).equals(affinity);
-    }
-
-    public boolean strictAffinity() {
-        return strictAffinity;
     }
 
     public boolean deleted() {
@@ -127,10 +112,6 @@ public final class AllocationBlock {
         return allocatedCount() == 0;
     }
 
-    public long sequenceNumber() {
-        return sequenceNumber;
-    }
-
     public IpAddress addressAt(int ordinal) {
         checkOrdinal(ordinal);
         return Blocks.addressAt(cidr, ordinal);
@@ -162,12 +143,6 @@ public final class AllocationBlock {
         return attributeAt(ordinal).map(AllocationAttribute::handleId);
     }
 
-    /** The block's sequence number when the address was allocated; 0 when none was recorded (Calico's default). */
-    public long sequenceNumberAt(int ordinal) {
-        checkOrdinal(ordinal);
-        return sequenceNumberForAllocation.getOrDefault(ordinal, 0L);
-    }
-
     public List<Integer> allocatedOrdinals() {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < allocations.length; i++) {
@@ -197,11 +172,6 @@ public final class AllocationBlock {
         return Collections.unmodifiableList(attributes);
     }
 
-    /** Sequence numbers by ordinal, for the codec. */
-    Map<Integer, Long> sequenceNumbers() {
-        return Collections.unmodifiableMap(sequenceNumberForAllocation);
-    }
-
     Integer[] allocationSlots() {
         return allocations.clone();
     }
@@ -221,7 +191,6 @@ public final class AllocationBlock {
         while (taken.size() < num && !unallocated.isEmpty()) {
             int ordinal = unallocated.remove(0);
             allocations[ordinal] = attr;
-            sequenceNumberForAllocation.put(ordinal, sequenceNumber);
             taken.add(ordinal);
         }
         return taken;
@@ -235,25 +204,20 @@ public final class AllocationBlock {
         }
         allocations[ordinal] = findOrAddAttribute(handle, secondary);
         unallocated.remove(Integer.valueOf(ordinal));
-        sequenceNumberForAllocation.put(ordinal, sequenceNumber);
     }
 
     /**
-     * Why a release of {@code ordinal} would act on out-of-date information: the caller expected another allocation
-     * (sequence number) or another handle than the one holding the address now. Empty when the release may go
-     * ahead; a free address is never stale (releasing it does nothing).
+     * Why a release of {@code ordinal} would act on out-of-date information: the caller expected another handle than
+     * the one holding the address now (the address was released and given to someone else since). Empty when the
+     * release may go ahead; a free address is never stale (releasing it does nothing). The handle is in v3.18's
+     * block JSON, so the guard holds for blocks any v3.18 tool rewrote.
      */
-    public Optional<String> staleReason(int ordinal, String expectedHandle, Long expectedSequenceNumber) {
+    public Optional<String> staleReason(int ordinal, String expectedHandle) {
         checkOrdinal(ordinal);
         if (!isAllocated(ordinal)) {
             return Optional.empty();
         }
         IpAddress ip = addressAt(ordinal);
-        if (expectedSequenceNumber != null && expectedSequenceNumber != sequenceNumberAt(ordinal)) {
-            return Optional.of("release of " + ip + " quotes sequence number " + expectedSequenceNumber
-                    + " but the allocation there now has " + sequenceNumberAt(ordinal)
-                    + ": the address was released and given out again since");
-        }
         if (expectedHandle != null) {
             String actual = handleAt(ordinal).orElse("");
             if (!expectedHandle.equals(actual)) {
@@ -279,7 +243,6 @@ public final class AllocationBlock {
             handleAt(ordinal).ifPresent(h -> byHandle.merge(h, 1, Integer::sum));
             allocations[ordinal] = null;
             unallocated.add(ordinal);
-            sequenceNumberForAllocation.remove(ordinal);
         }
         compactAttributes();
         return byHandle;
@@ -295,11 +258,6 @@ public final class AllocationBlock {
     /** Sets or clears ({@code null}) the node this block is affine to. */
     public void setAffinity(String node) {
         this.affinity = node == null ? null : AFFINITY_PREFIX + IpamKeys.requireNode(node);
-    }
-
-    /** Calico bumps the sequence number on every update of a block (not on its creation). */
-    public void advanceSequenceNumber() {
-        sequenceNumber++;
     }
 
     private int findOrAddAttribute(String handle, Map<String, String> secondary) {
@@ -350,7 +308,6 @@ public final class AllocationBlock {
 
     @Override
     public String toString() {
-        return "AllocationBlock[" + cidr + ", affinity=" + affinity + ", allocated=" + allocatedCount() + "/" + size()
-                + ", sequenceNumber=" + sequenceNumber + "]";
+        return "AllocationBlock[" + cidr + ", affinity=" + affinity + ", allocated=" + allocatedCount() + "/" + size() + "]";
     }
 }

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabby.model.net.Cidr;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,7 +30,6 @@ public final class IpamJson {
         ObjectNode n = JSON.createObjectNode();
         n.put("cidr", b.cidr().toString());
         putNullable(n, "affinity", b.affinity().orElse(null));
-        n.put("strictAffinity", b.strictAffinity());
         ArrayNode allocations = n.putArray("allocations");
         for (Integer slot : b.allocationSlots()) {
             if (slot == null) {
@@ -54,12 +51,6 @@ public final class IpamJson {
                 a.secondary().forEach(sec::put);
             }
         }
-        n.put("sequenceNumber", b.sequenceNumber());
-        // Go keys this map by the ordinal as a string and prints map keys in string order: "10" before "2".
-        ObjectNode seqs = n.putObject("sequenceNumberForAllocation");
-        b.sequenceNumbers().entrySet().stream()
-                .sorted(Comparator.comparing(e -> Integer.toString(e.getKey())))
-                .forEach(e -> seqs.put(Integer.toString(e.getKey()), e.getValue()));
         n.put("deleted", b.deleted());
         b.legacyHostAffinity().ifPresent(h -> n.put("hostAffinity", h));
         return bytes(n);
@@ -119,24 +110,13 @@ public final class IpamJson {
             }
             attributes.add(new AllocationAttribute(handle, secondary));
         }
-        Map<Integer, Long> seqs = new HashMap<>();
-        JsonNode seqNode = n.path("sequenceNumberForAllocation");
-        if (seqNode.isObject()) {
-            for (Map.Entry<String, JsonNode> e : seqNode.properties()) {
-                try {
-                    seqs.put(Integer.parseInt(e.getKey()), e.getValue().asLong());
-                } catch (NumberFormatException bad) {
-                    throw new IpamDataException(key, "sequenceNumberForAllocation key \"" + e.getKey() + "\" is not an ordinal");
-                }
-            }
-        }
         String hostAffinity = n.path("hostAffinity").isTextual() ? n.path("hostAffinity").asText() : null;
         String affinity = n.path("affinity").isTextual() ? n.path("affinity").asText() : null;
         if (affinity == null && hostAffinity != null && !hostAffinity.isEmpty()) {
             affinity = AllocationBlock.AFFINITY_PREFIX + hostAffinity; // the pre-v3 spelling
         }
-        return new AllocationBlock(cidr, affinity, n.path("strictAffinity").asBoolean(false), allocations, unallocated,
-                attributes, n.path("sequenceNumber").asLong(0), seqs, n.path("deleted").asBoolean(false), hostAffinity);
+        return new AllocationBlock(cidr, affinity, allocations, unallocated, attributes, n.path("deleted").asBoolean(false),
+                hostAffinity);
     }
 
     // ---- IPAMHandle ----

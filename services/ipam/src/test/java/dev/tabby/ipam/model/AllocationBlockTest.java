@@ -16,20 +16,16 @@ class AllocationBlockTest {
 
     @Test
     void handsOutFromTheFrontAndReusesReleasedAddressesLast() {
-        AllocationBlock b = AllocationBlock.create(Cidr.parse("10.0.0.0/30"), "n1", false, 100);
+        AllocationBlock b = AllocationBlock.create(Cidr.parse("10.0.0.0/30"), "n1");
         assertEquals(List.of(0, 1), b.autoAssign(2, "h1", POD));
-        assertEquals(100, b.sequenceNumberAt(0));
-        b.advanceSequenceNumber();
         assertEquals(Map.of("h1", 1), b.release(List.of(0)));
         assertEquals(List.of(2, 3, 0), b.unallocated());
         assertEquals(List.of(2), b.autoAssign(1, "h2", POD));
-        assertEquals(101, b.sequenceNumberAt(2), "an allocation records the block's sequence number of its time");
-        assertEquals(0, b.sequenceNumberAt(0), "a released address forgets its sequence number");
     }
 
     @Test
     void sharesAttributesAndDropsThemWhenUnused() {
-        AllocationBlock b = AllocationBlock.create(Cidr.parse("10.0.0.0/29"), "n1", false, 1);
+        AllocationBlock b = AllocationBlock.create(Cidr.parse("10.0.0.0/29"), "n1");
         b.autoAssign(2, "h1", POD);
         b.autoAssign(1, "h2", POD);
         assertEquals(2, b.attributes().size());
@@ -42,7 +38,7 @@ class AllocationBlockTest {
 
     @Test
     void assignsAGivenAddressOnce() {
-        AllocationBlock b = AllocationBlock.create(Cidr.parse("10.0.0.0/30"), "n1", false, 1);
+        AllocationBlock b = AllocationBlock.create(Cidr.parse("10.0.0.0/30"), "n1");
         int ordinal = b.ordinalOf(IpAddress.parse("10.0.0.2"));
         b.assign(ordinal, "h", POD);
         assertFalse(b.unallocated().contains(2));
@@ -51,22 +47,21 @@ class AllocationBlockTest {
 
     @Test
     void staleReleasesAreRecognised() {
-        AllocationBlock b = AllocationBlock.create(Cidr.parse("10.0.0.0/30"), "n1", false, 50);
+        AllocationBlock b = AllocationBlock.create(Cidr.parse("10.0.0.0/30"), "n1");
         b.autoAssign(1, "h1", POD);
-        assertTrue(b.staleReason(0, "h1", 50L).isEmpty());
-        assertTrue(b.staleReason(0, null, null).isEmpty());
-        assertTrue(b.staleReason(0, "h1", 49L).orElseThrow().contains("quotes sequence number 49"));
-        assertTrue(b.staleReason(0, "other", null).orElseThrow().contains("belongs to handle h1"));
-        assertTrue(b.staleReason(1, "h1", 7L).isEmpty(), "a free address is never stale");
+        assertTrue(b.staleReason(0, "h1").isEmpty());
+        assertTrue(b.staleReason(0, null).isEmpty());
+        assertTrue(b.staleReason(0, "other").orElseThrow().contains("belongs to handle h1"));
+        assertTrue(b.staleReason(1, "h1").isEmpty(), "a free address is never stale");
     }
 
     @Test
     void affinityIsHostPrefixed() {
-        AllocationBlock b = AllocationBlock.create(Cidr.parse("10.0.0.0/30"), "n1", true, 1);
+        AllocationBlock b = AllocationBlock.create(Cidr.parse("10.0.0.0/30"), "n1");
         assertEquals("host:n1", b.affinity().orElseThrow());
         assertTrue(b.isAffineTo("n1"));
         b.setAffinity(null);
         assertTrue(b.host().isEmpty());
-        assertThrows(IllegalArgumentException.class, () -> AllocationBlock.create(Cidr.parse("10.0.0.1/30"), "n1", false, 1));
+        assertThrows(IllegalArgumentException.class, () -> AllocationBlock.create(Cidr.parse("10.0.0.1/30"), "n1"));
     }
 }

@@ -101,7 +101,7 @@ class BlockRoutesTest {
 
     @Test
     void tabbysOwnBlockJsonReadsTheSameAsTheFullDecoder() throws IOException {
-        AllocationBlock block = AllocationBlock.create(Cidr.parse("10.65.0.0/26"), "node-a", false, 0);
+        AllocationBlock block = AllocationBlock.create(Cidr.parse("10.65.0.0/26"), "node-a");
         block.assign(0, "wl-a", Map.of("node", "node-a"));
         block.assign(7, "wl-b", Map.of("node", "node-b", "pod", "p"));
         byte[] json = IpamJson.encode(block);

@@ -101,6 +101,7 @@ class CniBadInputTest {
     @Test
     void anExhaustedPoolFailsCleanly() {
         f.wipe();
+        f.registerNode();
         f.pool("tiny", "10.67.0.0/30", 30);
         List<String> ids = new ArrayList<>();
         List<TestNamespace> containers = new ArrayList<>();

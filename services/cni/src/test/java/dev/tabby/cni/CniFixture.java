@@ -50,6 +50,12 @@ final class CniFixture implements AutoCloseable {
         wipe();
         this.host = netns.create();
         this.node = "node-" + hex(3);
+        registerNode();
+    }
+
+    /** As calico-node does before the first pod: Calico's IPAM assigns automatically only to known nodes. */
+    void registerNode() {
+        create("apiVersion: projectcalico.org/v3\nkind: Node\nmetadata:\n  name: " + node + "\n");
     }
 
     static String hex(int bytes) {

@@ -96,6 +96,9 @@ final class Assigner {
     private void assignVersion(int version, AutoAssignRequest request, IpamStore.Snapshot snapshot, HandleState handle,
             List<AssignedAddress> out) {
         String node = request.node();
+        if (snapshot.node().isEmpty()) {
+            throw new UnknownNodeException(node);
+        }
         IpamConfig config = snapshot.config();
         List<Pool> pools = PoolResolver.forNode(snapshot.pools(), version, request.pools(version), node,
                 snapshot.node().map(n -> n.metadata().labelsOrEmpty()).orElse(null));
@@ -107,11 +110,21 @@ final class Assigner {
         int owned = useAffineBlocks(version, snapshot.affinities(version), snapshot, pools, request, config, handle, tried,
                 wanted, out);
 
-        // 2. New blocks, while the node may claim more.
+        // 2. New blocks, while the node may claim more. When it may not, Calico's findOrClaimBlock fails the request
+        // here: a node at its limit, or in a cluster that hands out blocks by hand, does not borrow either.
         Set<Cidr> taken = null;
         int lostClaims = 0;
-        while (out.size() < wanted && config.autoAllocateBlocks()
-                && (config.maxBlocksPerHost() == 0 || owned < config.maxBlocksPerHost())) {
+        while (out.size() < wanted) {
+            if (!config.autoAllocateBlocks()) {
+                throw new BlockLimitException("failed to find or claim a block: node " + node + "'s IPv" + version
+                        + " blocks are full and autoAllocateBlocks is off (got " + out.size() + " of " + wanted
+                        + ", released again); claim a block for it with tabbyctl ipam or turn autoAllocateBlocks on");
+            }
+            if (config.maxBlocksPerHost() > 0 && owned >= config.maxBlocksPerHost()) {
+                throw new BlockLimitException("cannot allocate new block due to per host block limit: node " + node
+                        + " holds " + owned + " IPv" + version + " blocks, maxBlocksPerHost is "
+                        + config.maxBlocksPerHost() + " (got " + out.size() + " of " + wanted + ", released again)");
+            }
             // Another process of this node may have claimed a block since the snapshot: use that first.
             List<IpamStore.Affinity> fresh = store.affinities(node, version).stream()
                     .filter(a -> !tried.contains(a.cidr())).toList();
@@ -156,7 +169,7 @@ final class Assigner {
             }
         }
         if (out.size() < wanted) {
-            throw exhausted(version, node, pools, config, owned, wanted, out.size());
+            throw exhausted(version, node, pools, config, wanted, out.size());
         }
     }
 
@@ -308,18 +321,11 @@ final class Assigner {
     }
 
     private static PoolExhaustedException exhausted(int version, String node, List<Pool> pools, IpamConfig config,
-            int owned, int wanted, int got) {
+            int wanted, int got) {
         String cidrs = pools.stream().map(p -> p.cidr().toString()).collect(Collectors.joining(", "));
         BigInteger blocks = pools.stream().map(Pool::blockCount).reduce(BigInteger.ZERO, BigInteger::add);
-        String why;
-        if (config.maxBlocksPerHost() > 0 && owned >= config.maxBlocksPerHost()) {
-            why = "node holds its limit of " + config.maxBlocksPerHost() + " blocks (maxBlocksPerHost) and they are full";
-        } else if (!config.autoAllocateBlocks()) {
-            why = "its blocks are full and autoAllocateBlocks is off";
-        } else {
-            why = "all " + blocks + " blocks allocated";
-        }
-        why += config.strictAffinity() ? ", strictAffinity on" : ", and no other node's block has a free address";
+        String why = "all " + blocks + " blocks allocated"
+                + (config.strictAffinity() ? ", strictAffinity on" : ", and no other node's block has a free address");
         String count = wanted == 1 ? "" : " (got " + got + " of " + wanted + ", released again)";
         return new PoolExhaustedException("no free IPv" + version + " address in pools " + cidrs + " for node " + node
                 + " (" + why + ")" + count);

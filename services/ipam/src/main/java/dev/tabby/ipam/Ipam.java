@@ -51,7 +51,10 @@ public final class Ipam {
      * Assigns the requested numbers of IPv4 and IPv6 addresses. All or nothing: when not every address can be had,
      * those already taken are released again and the failure is thrown.
      *
+     * @throws UnknownNodeException   the node has no Node resource (Calico's AutoAssign reads it first)
      * @throws NoPoolException        no enabled pool serves the node (or a requested pool is not enabled)
+     * @throws BlockLimitException    the node's blocks are full and it may not claim another (maxBlocksPerHost,
+     *                                autoAllocateBlocks off); it does not borrow then, as in Calico
      * @throws PoolExhaustedException the pools have no address left for this node
      */
     public AutoAssignResult autoAssign(AutoAssignRequest request) {

@@ -71,8 +71,10 @@ class IpamCheckerTest {
         AssignedAddress orphan = owned("pod-orphan");
         f.kv.delete(IpamKeys.handle("pod-orphan"));
         f.kv.put(IpamKeys.handle("ghost"), IpamJson.encode(IpamHandle.EMPTY.plus(fine.block(), 1)));
+        f.node("gone", Map.of());
         AssignedAddress gone = ipam.autoAssign(AutoAssignRequest.ipv4("gone", "on-gone", 1)).ipv4().get(0);
         f.resources.create(Allocator.workloadEndpoint("gone", "ns", "on-gone", "on-gone", gone));
+        f.kv.delete("/calico/resources/v3/projectcalico.org/nodes/gone"); // removed without Calico's cleanup
         AssignedAddress notAllocated = new AssignedAddress(IpAddress.parse("10.0.0.200"), null, "x");
         f.resources.create(Allocator.workloadEndpoint("n1", "ns", "squatter", "squatter", notAllocated));
         f.kv.put("/calico/ipam/v2/assignment/ipv4/block/10.0.1.0-28", "{not json".getBytes());

@@ -65,7 +65,9 @@ final class IpamFixture implements AutoCloseable {
             y.append("  labels:\n");
             labels.forEach((k, v) -> y.append("    ").append(k).append(": '").append(v).append("'\n"));
         }
-        create(y.toString());
+        for (Resource r : ResourceCodec.read(y.toString()).resources()) {
+            resources.apply(r); // a test may relabel a node its setup created
+        }
     }
 
     private void create(String yaml) {

@@ -35,6 +35,9 @@ class IpamTest {
     void setUp() {
         f = new IpamFixture(ETCD);
         ipam = new Ipam(f.kv);
+        // Calico assigns automatically only to nodes with a Node resource (unknownNodesAreRefused).
+        f.node("n1", Map.of());
+        f.node("n2", Map.of());
     }
 
     @AfterEach
@@ -119,10 +122,11 @@ class IpamTest {
         f.node("n1", Map.of("zone", "b"));
         assertTrue(Cidr.parse("10.2.0.0/24").contains(one("n1", "h1").address()));
 
-        NoPoolException missing = assertThrows(NoPoolException.class, () -> one("ghost", "h2"));
-        assertTrue(missing.getMessage().contains("node ghost has no Node resource to match"), missing.getMessage());
+        NoPoolException unlabelled = assertThrows(NoPoolException.class, () -> one("n2", "h2"));
+        assertTrue(unlabelled.getMessage().contains("10.1.0.0/24 has nodeSelector zone == \"a\", which does not match"),
+                unlabelled.getMessage());
         f.pool("everyone", "10.3.0.0/24", 26);
-        assertTrue(Cidr.parse("10.3.0.0/24").contains(one("ghost", "h2").address()), "a node without labels gets all() pools");
+        assertTrue(Cidr.parse("10.3.0.0/24").contains(one("n2", "h2").address()), "a node without labels gets all() pools");
 
         // An explicitly requested pool is used as asked, as Calico does.
         AutoAssignRequest explicit = AutoAssignRequest.ipv4("n1", "h3", 1).withPools(List.of(Cidr.parse("10.1.0.0/24")), List.of());
@@ -311,9 +315,43 @@ class IpamTest {
     @Test
     void maxBlocksPerHostLimitsClaims() {
         f.pool("p", "10.0.0.0/24", 30);
-        ipam.setConfig(new IpamConfig(true, true, 1));
+        ipam.autoAssign(AutoAssignRequest.ipv4("n2", "other", 1)); // n2's block has room to borrow from
+        // Written as another tool might: Tabby's setConfig would insist on strictAffinity with a limit.
+        f.kv.put(IpamKeys.CONFIG, "{\"auto_allocate_blocks\":true,\"maxBlocksPerHost\":1}".getBytes());
         ipam.autoAssign(AutoAssignRequest.ipv4("n1", "h", 4));
-        PoolExhaustedException e = assertThrows(PoolExhaustedException.class, () -> one("n1", "h2"));
-        assertTrue(e.getMessage().contains("node holds its limit of 1 blocks (maxBlocksPerHost)"), e.getMessage());
+        Map<String, String> before = f.dump("/calico/ipam/");
+        // Calico's findOrClaimBlock returns ErrBlockLimit before autoAssign reaches its borrowing step.
+        BlockLimitException e = assertThrows(BlockLimitException.class,
+                () -> ipam.autoAssign(AutoAssignRequest.ipv4("n1", "h2", 1)));
+        assertEquals("cannot allocate new block due to per host block limit: node n1 holds 1 IPv4 blocks, "
+                + "maxBlocksPerHost is 1 (got 0 of 1, released again)", e.getMessage());
+        assertEquals(before, f.dump("/calico/ipam/"), "nothing borrowed, nothing claimed");
+    }
+
+    @Test
+    void withoutAutoAllocateBlocksANodeUsesOnlyTheBlocksItHolds() {
+        f.pool("p", "10.0.0.0/24", 30);
+        ipam.claimAffinity("n1", Cidr.parse("10.0.0.0/30"));
+        ipam.autoAssign(AutoAssignRequest.ipv4("n2", "n2-block", 1)); // a block with room that n1 could borrow from
+        // Neither strictAffinity nor autoAllocateBlocks, as another tool might write it: still no borrowing.
+        f.kv.put(IpamKeys.CONFIG, "{}".getBytes());
+        List<AssignedAddress> got = ipam.autoAssign(AutoAssignRequest.ipv4("n1", "h", 4)).ipv4();
+        assertTrue(got.stream().allMatch(a -> a.block().equals(Cidr.parse("10.0.0.0/30"))), "the claimed block serves");
+        Map<String, String> before = f.dump("/calico/ipam/");
+        BlockLimitException e = assertThrows(BlockLimitException.class, () -> one("n1", "h5"));
+        assertTrue(e.getMessage().startsWith("failed to find or claim a block: node n1's IPv4 blocks are full and "
+                + "autoAllocateBlocks is off"), e.getMessage());
+        assertEquals(before, f.dump("/calico/ipam/"));
+    }
+
+    @Test
+    void unknownNodesAreRefused() {
+        f.pool("p", "10.0.0.0/24", 26);
+        UnknownNodeException e = assertThrows(UnknownNodeException.class, () -> one("ghost", "h"));
+        assertEquals("node ghost has no Node resource, so IPAM cannot choose its pools; register the node first "
+                + "(tabbyctl node register, or create the Node)", e.getMessage());
+        assertTrue(f.dump("/calico/ipam/").isEmpty(), "nothing claimed for a name no Node carries");
+        // A given address needs no Node, as Calico's AssignIP reads none.
+        ipam.assignIp(IpAddress.parse("10.0.0.9"), "fixed", null, "ghost");
     }
 }

@@ -68,7 +68,9 @@ public final class CniBench {
     private void run(LocalEtcd etcd, int workloads) throws Exception {
         try (KeyValueStore kv = KeyValueStore.connect(etcd.clientConfig())) {
             for (Resource r : ResourceCodec.read("apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata:\n  name: bench\n"
-                    + "spec:\n  cidr: 10.90.0.0/16\n  blockSize: 26\n").resources()) {
+                    + "spec:\n  cidr: 10.90.0.0/16\n  blockSize: 26\n"
+                    // calico-node registers the node first: Calico's IPAM assigns only to known nodes.
+                    + "---\napiVersion: projectcalico.org/v3\nkind: Node\nmetadata:\n  name: bench-node\n").resources()) {
                 new ResourceStore(kv).create(r);
             }
         }

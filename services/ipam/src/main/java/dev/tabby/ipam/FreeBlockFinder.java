@@ -9,11 +9,19 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Picks the next block a node should claim. As in Calico, each node walks a pool's blocks from its own starting
- * point, derived from a hash of its name, so that nodes starting at the same moment rarely race for the same block
- * and one node's blocks stay near each other.
+ * Picks the next block a node should claim. As in Calico (libcalico-go {@code ipam_block_reader_writer.go}
+ * {@code findUnclaimedBlock}, {@code randomBlockGenerator}), each node walks a pool's blocks, pool by pool, from its
+ * own starting point derived from a hash of its name, wrapping at the pool's end, so that nodes starting at the same
+ * moment rarely race for the same block and one node's blocks stay near each other; for blocks of one address
+ * ({@code determineSeed}) the start is random instead.
+ *
+ * <p>The starting points differ from Calico's: Calico seeds Go's {@code math/rand} with FNV-1 of the name and draws
+ * with {@code big.Int.Rand}, whose generator is defined by a 607-word table in Go's runtime that Tabby does not
+ * carry. This is safe: every claim is a compare-and-swap create of the block's key, so whichever block a node picks,
+ * no two nodes ever hold the same one; only which free block a node gets first differs.
  */
 final class FreeBlockFinder {
 
@@ -24,7 +32,9 @@ final class FreeBlockFinder {
     static Optional<Cidr> next(List<Pool> pools, String node, Set<Cidr> taken) {
         for (Pool pool : pools) {
             BigInteger count = pool.blockCount();
-            BigInteger index = startIndex(node, count);
+            BigInteger index = pool.blockSize() == pool.cidr().address().bitLength()
+                    ? new BigInteger(count.bitLength() + 16, ThreadLocalRandom.current()).mod(count)
+                    : startIndex(node, count);
             // At most taken.size() blocks are in use, so that many steps plus one must meet a free one.
             BigInteger steps = count.min(BigInteger.valueOf(taken.size() + 1L));
             for (BigInteger i = BigInteger.ZERO; i.compareTo(steps) < 0; i = i.add(BigInteger.ONE)) {

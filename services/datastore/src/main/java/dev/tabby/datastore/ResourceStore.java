@@ -7,6 +7,7 @@ import dev.tabby.datastore.resource.ResourceList;
 import dev.tabby.datastore.resource.ResourceNotFoundException;
 import dev.tabby.model.codec.ManifestException;
 import dev.tabby.model.codec.ResourceCodec;
+import dev.tabby.model.codec.StoredResource;
 import dev.tabby.model.v3.IPPool;
 import dev.tabby.model.v3.Kind;
 import dev.tabby.model.v3.ObjectMeta;
@@ -25,6 +26,11 @@ import java.util.UUID;
  * {@code /calico/resources/v3/projectcalico.org/<plural>/[<namespace>/]<name>}, the value the resource's JSON.
  * Every write is a compare-and-swap on the key; {@code metadata.resourceVersion} is the key's mod revision.
  * Resources handed in are expected to be validated already (the codec does that).
+ *
+ * <p>Reads come in two strengths. {@link #get} and {@link #list} return only values Tabby could have written itself
+ * (the services act on them). {@link #getLenient} and {@link #listLenient} return whatever decodes, with a warning
+ * per problem, as Calico's backend reads without validating: so a value calicoctl, calico-node or a newer Calico
+ * stored can still be shown, replaced and deleted. Replace and delete read the stored value leniently too.
  */
 public final class ResourceStore {
     public static final String PREFIX = "/calico/resources/v3/projectcalico.org/";
@@ -136,7 +142,14 @@ public final class ResourceStore {
     }
 
     public Optional<Resource> get(ResourceId id) {
-        return read(id).map(s -> s.resource);
+        String key = key(id);
+        return kv.get(key).map(e -> ResourceCodec.fromStoredValue(id.kind(), e.value(), e.modRevision(), key));
+    }
+
+    /** The stored value however another writer left it, with its warnings; an error only if it does not decode. */
+    public Optional<StoredResource> getLenient(ResourceId id) {
+        String key = key(id);
+        return kv.get(key).map(e -> ResourceCodec.readStored(id.kind(), e.value(), e.modRevision(), key));
     }
 
     /** All resources of a kind, or of one namespace of a namespaced kind, in key order, at one revision. */
@@ -151,16 +164,33 @@ public final class ResourceStore {
                 unreadable.addAll(bad.problems());
             }
         }
-        return new ResourceList(items, result.revision(), unreadable);
+        return new ResourceList(items, result.revision(), unreadable, List.of());
+    }
+
+    /** As {@link #list}, but values that break Tabby's rules are included, each problem a warning. */
+    public ResourceList listLenient(Kind kind, String namespace) {
+        ListResult result = kv.list(prefix(kind, namespace));
+        List<Resource> items = new ArrayList<>(result.entries().size());
+        List<String> unreadable = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        for (KvEntry e : result.entries()) {
+            try {
+                StoredResource s = ResourceCodec.readStored(kind, e.value(), e.modRevision(), e.key());
+                items.add(s.resource());
+                warnings.addAll(s.warnings());
+            } catch (ManifestException bad) {
+                unreadable.addAll(bad.problems());
+            }
+        }
+        return new ResourceList(items, result.revision(), unreadable, warnings);
     }
 
     private record Stored(Resource resource, long revision) {
     }
 
+    /** The stored value, read leniently: a replace or delete must work on a value Tabby would not write. */
     private Optional<Stored> read(ResourceId id) {
-        String key = key(id);
-        return kv.get(key).map(e -> new Stored(ResourceCodec.fromStoredValue(id.kind(), e.value(), e.modRevision(), key),
-                e.modRevision()));
+        return getLenient(id).map(s -> new Stored(s.resource(), Long.parseLong(s.resource().metadata().resourceVersion())));
     }
 
     /**

@@ -3,8 +3,12 @@ package dev.tabby.model.codec;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -43,7 +47,8 @@ public final class ResourceCodec {
         for (RawDocument doc : docs) {
             Problems problems = new Problems();
             // The document's tree names its kind in the messages below: bind a copy.
-            Optional<Resource> r = decode(doc.node(), doc.fromYaml() ? Mappers.JSON_FROM_YAML : Mappers.JSON, true, problems);
+            Optional<Resource> r = decode(doc.node(), doc.fromYaml() ? Mappers.JSON_FROM_YAML : Mappers.JSON, true, problems,
+                    null, true);
             String where = doc.describe(r.map(Resource::name).orElse(nameOf(doc.node())));
             for (Problem p : problems.all()) {
                 (p.fatal() ? errors : warnings).add(where + ": " + p);
@@ -156,11 +161,13 @@ public final class ResourceCodec {
     }
 
     /**
-     * Decodes one document's tree into a validated resource, reporting problems at their field paths. Unless
-     * {@code keepTree}, the tree is the caller's no more: its apiVersion and kind are removed in place.
+     * Decodes one document's tree into a resource, validated when {@code validate}, reporting problems at their
+     * field paths. Unless {@code keepTree}, the tree is the caller's no more: its apiVersion and kind are removed in
+     * place. {@code unknownFields}, when given, sees each field the mapper skips.
      */
     private static Optional<Resource> decode(JsonNode node, com.fasterxml.jackson.databind.ObjectMapper mapper,
-                                             boolean keepTree, Problems problems) {
+                                             boolean keepTree, Problems problems,
+                                             DeserializationProblemHandler unknownFields, boolean validate) {
         if (!node.isObject()) {
             problems.error("expected a mapping with apiVersion, kind, metadata and spec");
             return Optional.empty();
@@ -194,7 +201,11 @@ public final class ResourceCodec {
         body.remove("kind");
         Resource r;
         try {
-            r = mapper.treeToValue(body, kind.get().type());
+            if (unknownFields == null) {
+                r = mapper.treeToValue(body, kind.get().type());
+            } else {
+                r = mapper.readerFor(kind.get().type()).withHandler(unknownFields).readValue(mapper.treeAsTokens(body));
+            }
         } catch (JsonProcessingException e) {
             Problem p = JacksonErrors.toProblem(e, body);
             problems.at(p.path()).error(p.message());
@@ -202,6 +213,11 @@ public final class ResourceCodec {
         } catch (IllegalArgumentException e) {
             problems.error(e.getMessage());
             return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // reading a tree in memory does no I/O
+        }
+        if (!validate) {
+            return Optional.of(r);
         }
         Resource validated = ResourceValidator.validate(r, problems);
         return problems.hasErrors() ? Optional.empty() : Optional.of(validated);
@@ -283,7 +299,7 @@ public final class ResourceCodec {
             throw new ManifestException(List.of("etcd key " + key + ": not JSON: " + e.getOriginalMessage()));
         }
         Problems problems = new Problems();
-        Optional<Resource> r = decode(node, Mappers.JSON_STORED, false, problems);
+        Optional<Resource> r = decode(node, Mappers.JSON_STORED, false, problems, null, true);
         if (r.isEmpty() || r.get().kind() != expected) {
             List<String> lines = new ArrayList<>();
             problems.errors().forEach(p -> lines.add("etcd key " + key + ": " + p));
@@ -295,5 +311,55 @@ public final class ResourceCodec {
         }
         Resource res = r.get();
         return res.withMetadata(res.metadata().withResourceVersion(Long.toString(modRevision)));
+    }
+
+    /**
+     * Reads a value from etcd as tabbyctl shows, replaces and deletes it: leniently, as Calico's backend reads (no
+     * validation on read). A value another writer stored (calicoctl, calico-node, a newer Calico) that Tabby would
+     * refuse to write is still returned, and each problem is a warning naming the key: a field Tabby does not know
+     * (skipped, so lost if the resource is written back), or a rule the value breaks. Only a value that does not
+     * decode at all, or holds another kind, is an error.
+     */
+    public static StoredResource readStored(Kind expected, byte[] value, long modRevision, String key) {
+        JsonNode node;
+        try {
+            node = Mappers.JSON.readTree(new String(value, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new ManifestException(List.of("etcd key " + key + ": not JSON: " + e.getOriginalMessage()));
+        }
+        List<String> warnings = new ArrayList<>();
+        DeserializationProblemHandler skipped = new DeserializationProblemHandler() {
+            @Override
+            public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p, JsonDeserializer<?> deserializer,
+                                                 Object beanOrClass, String propertyName) throws IOException {
+                // At an object or list value the parser has entered it; the field belongs to the context around it.
+                JsonStreamContext field = p.currentToken() == JsonToken.START_OBJECT
+                        || p.currentToken() == JsonToken.START_ARRAY ? p.getParsingContext().getParent() : p.getParsingContext();
+                String path = field.pathAsPointer().toString().substring(1).replace('/', '.');
+                warnings.add("etcd key " + key + ": field " + path + " is not in Calico v3.18's " + expected.kindName()
+                        + "; skipped (it is dropped if the resource is written back)");
+                p.skipChildren();
+                return true;
+            }
+        };
+        Problems decodeProblems = new Problems();
+        Optional<Resource> decoded = decode(node, Mappers.JSON_STORED, false, decodeProblems, skipped, false);
+        if (decoded.isEmpty() || decoded.get().kind() != expected) {
+            List<String> lines = new ArrayList<>();
+            decodeProblems.errors().forEach(p -> lines.add("etcd key " + key + ": " + p));
+            if (lines.isEmpty()) {
+                lines.add("etcd key " + key + ": holds a " + decoded.map(x -> x.kind().kindName()).orElse("?")
+                        + ", expected a " + expected.kindName());
+            }
+            throw new ManifestException(lines);
+        }
+        Resource r = decoded.get();
+        Problems rules = new Problems();
+        Resource validated = ResourceValidator.validate(r, rules);
+        rules.errors().forEach(p -> warnings.add("etcd key " + key + ": " + p
+                + " (Tabby would not write this value; correct it with tabbyctl replace)"));
+        Resource shown = rules.hasErrors() ? r : validated;
+        return new StoredResource(shown.withMetadata(shown.metadata().withResourceVersion(Long.toString(modRevision))),
+                List.copyOf(warnings));
     }
 }

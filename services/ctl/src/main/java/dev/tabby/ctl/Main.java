@@ -3,12 +3,14 @@ package dev.tabby.ctl;
 import dev.tabby.ctl.commands.ApplyCommand;
 import dev.tabby.ctl.commands.CommandFailedException;
 import dev.tabby.ctl.commands.Connection;
+import dev.tabby.ctl.commands.ConvertCommand;
 import dev.tabby.ctl.commands.CreateCommand;
 import dev.tabby.ctl.commands.DeleteCommand;
 import dev.tabby.ctl.commands.GetCommand;
 import dev.tabby.ctl.commands.IpamCommand;
 import dev.tabby.ctl.commands.LabelCommand;
 import dev.tabby.ctl.commands.NodeCommand;
+import dev.tabby.ctl.commands.PatchCommand;
 import dev.tabby.ctl.commands.PolicyCommand;
 import dev.tabby.ctl.commands.ReplaceCommand;
 import dev.tabby.ctl.commands.VersionCommand;
@@ -30,7 +32,8 @@ import picocli.CommandLine.Command;
                 "See 'tabbyctl <command> --help' to read about a specific subcommand."},
         synopsisSubcommandLabel = "<command>",
         subcommands = {CreateCommand.class, ReplaceCommand.class, ApplyCommand.class, DeleteCommand.class,
-                GetCommand.class, LabelCommand.class, IpamCommand.class, NodeCommand.class, PolicyCommand.class,
+                GetCommand.class, PatchCommand.class, LabelCommand.class, ConvertCommand.class, IpamCommand.class,
+                NodeCommand.class, PolicyCommand.class,
                 VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

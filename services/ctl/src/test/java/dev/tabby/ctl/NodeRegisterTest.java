@@ -8,6 +8,8 @@ import dev.tabby.datastore.KeyValueStore;
 import dev.tabby.datastore.ResourceStore;
 import dev.tabby.datastore.resource.ResourceId;
 import dev.tabby.datastore.testing.EtcdExtension;
+import dev.tabby.model.v3.ClusterInformation;
+import dev.tabby.model.v3.FelixConfiguration;
 import dev.tabby.model.v3.IPPool;
 import dev.tabby.model.v3.Kind;
 import dev.tabby.model.v3.Node;
@@ -80,7 +82,7 @@ class NodeRegisterTest {
             }
         }
         NodeRegistration.Request req = new NodeRegistration.Request(name, ip, method, "none", "first-found", asn, host.path(),
-                pool ? new NodeRegistration.DefaultPool("192.168.0.0/16", 26, ipip, vxlan) : null);
+                pool ? new NodeRegistration.DefaultPool("192.168.0.0/16", 26, ipip, vxlan) : null, "k8s,bgp");
         try {
             return new Tabbyctl.Result(0, String.join("\n", NodeRegistration.register(store, req)) + "\n", "");
         } catch (RuntimeException e) {
@@ -153,5 +155,38 @@ class NodeRegisterTest {
         assertEquals(0, given.exitCode(), given::toString);
         assertEquals("10.99.0.1/24", node("c4").spec().bgp().ipv4Address());
         assertEquals(1, ctl.run("node", "register", "--name", "Bad_Name", "--ip", "10.99.0.2/24").exitCode());
+    }
+
+    /** calico-node's ensureDefaultConfig and libcalico-go's ensureClusterInformation (client.go), on existing values. */
+    @Test
+    void defaultsAreEnsuredAsCalicoNodeEnsuresThem() {
+        kv.put("/calico/resources/v3/projectcalico.org/clusterinformations/default", ("{\"apiVersion\":\"projectcalico.org/v3\","
+                + "\"kind\":\"ClusterInformation\",\"metadata\":{\"name\":\"default\"},\"spec\":{\"clusterType\":\"k8s,kubeadm\","
+                + "\"calicoVersion\":\"v3.17.2\",\"datastoreReady\":false}}").getBytes());
+        kv.put("/calico/resources/v3/projectcalico.org/felixconfigurations/default", ("{\"apiVersion\":\"projectcalico.org/v3\","
+                + "\"kind\":\"FelixConfiguration\",\"metadata\":{\"name\":\"default\"},\"spec\":{\"logSeverityScreen\":\"Warning\"}}")
+                .getBytes());
+        Tabbyctl.Result r = register("node-b", "--no-default-pool");
+        assertEquals(0, r.exitCode(), r::toString);
+
+        ClusterInformation ci = (ClusterInformation) store.get(new ResourceId(Kind.CLUSTER_INFORMATION, null, "default")).orElseThrow();
+        assertEquals("k8s,kubeadm,bgp", ci.spec().clusterType(), "this node's types are added after the stored ones, once");
+        assertEquals(Boolean.FALSE, ci.spec().datastoreReady(), "an explicit false stays");
+        assertTrue(ci.spec().clusterGUID().matches("[0-9a-f]{32}"), ci.spec().clusterGUID());
+        assertEquals("v3.18.0-tabby", ci.spec().calicoVersion(), "the version is brought up to date");
+        assertEquals(null, ci.spec().variant(), "v3.18's calico-node writes no variant");
+
+        FelixConfiguration global = (FelixConfiguration) store.get(new ResourceId(Kind.FELIX_CONFIGURATION, null, "default")).orElseThrow();
+        assertEquals("Warning", global.spec().logSeverityScreen(), "a value already set is kept");
+        assertEquals("0s", global.spec().reportingInterval());
+        FelixConfiguration perNode = (FelixConfiguration) store.get(
+                new ResourceId(Kind.FELIX_CONFIGURATION, null, "node.node-b")).orElseThrow();
+        assertEquals("Return", perNode.spec().defaultEndpointToHostAction(), "workloads may reach their host by default");
+        assertTrue(r.out().contains("FelixConfiguration node.node-b created (defaultEndpointToHostAction: Return)\n"), r::toString);
+
+        String guid = ci.spec().clusterGUID();
+        register("node-b", "--no-default-pool");
+        assertEquals(guid, ((ClusterInformation) store.get(new ResourceId(Kind.CLUSTER_INFORMATION, null, "default"))
+                .orElseThrow()).spec().clusterGUID(), "the GUID is made once");
     }
 }

@@ -44,7 +44,8 @@ public final class NodeRemoval {
      */
     public Removed delete(String name, String resourceVersion) {
         ResourceId nodeId = new ResourceId(Kind.NODE, null, name);
-        Node node = (Node) store.get(nodeId).orElseThrow(() -> new ResourceNotFoundException(nodeId, null));
+        // Read leniently: a Node another writer stored that Tabby would refuse must still be removable.
+        Node node = (Node) store.getLenient(nodeId).orElseThrow(() -> new ResourceNotFoundException(nodeId, null)).resource();
 
         List<WorkloadEndpoint> endpoints = new ArrayList<>();
         List<ReleaseRequest> addresses = new ArrayList<>();

@@ -53,7 +53,8 @@ public final class PoolRemoval {
      */
     public Removed delete(String name, String resourceVersion) {
         ResourceId id = new ResourceId(Kind.IP_POOL, null, name);
-        IPPool pool = (IPPool) store.get(id).orElseThrow(() -> new ResourceNotFoundException(id, null));
+        // Read leniently: a pool another writer stored that Tabby would refuse must still be removable.
+        IPPool pool = (IPPool) store.getLenient(id).orElseThrow(() -> new ResourceNotFoundException(id, null)).resource();
         String version = resourceVersion;
         if (!Boolean.TRUE.equals(pool.spec().disabled())) {
             IPPool.Spec s = pool.spec();

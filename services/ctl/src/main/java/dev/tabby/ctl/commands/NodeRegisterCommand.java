@@ -59,7 +59,8 @@ public final class NodeRegisterCommand implements Callable<Integer> {
     public Integer call() {
         String node = name != null ? name : NodeName.resolve(Env.get());
         NodeRegistration.Request request = new NodeRegistration.Request(node, ip, ipMethod, ip6, ip6Method, asNumber,
-                null, noDefaultPool ? null : new NodeRegistration.DefaultPool(poolCidr, poolBlockSize, poolIpipMode, poolVxlanMode));
+                null, noDefaultPool ? null : new NodeRegistration.DefaultPool(poolCidr, poolBlockSize, poolIpipMode, poolVxlanMode),
+                Env.get().get("CLUSTER_TYPE"));
         Main main = (Main) spec.parent().parent().userObject();
         try (Connection.Session session = main.connection().open()) {
             NodeRegistration.register(session.store(), request).forEach(spec.commandLine().getOut()::println);

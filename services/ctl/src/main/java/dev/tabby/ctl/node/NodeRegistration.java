@@ -5,11 +5,8 @@ import dev.tabby.datastore.resource.ResourceConflictException;
 import dev.tabby.datastore.resource.ResourceExistsException;
 import dev.tabby.datastore.resource.ResourceId;
 import dev.tabby.model.codec.ManifestException;
-import dev.tabby.model.codec.ResourceCodec;
 import dev.tabby.model.net.Cidr;
 import dev.tabby.model.v3.AsNumber;
-import dev.tabby.model.v3.ClusterInformation;
-import dev.tabby.model.v3.FelixConfiguration;
 import dev.tabby.model.v3.IPPool;
 import dev.tabby.model.v3.Kind;
 import dev.tabby.model.v3.Node;
@@ -22,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /** What {@code tabbyctl node register} does, step by step, each step saying what it did. */
 public final class NodeRegistration {
@@ -36,9 +32,16 @@ public final class NodeRegistration {
      * @param netns where to detect addresses: null (what the CLI always passes) is this process's own namespace, as
      *              calico-node detects them on its own host; tests pass a namespace they made
      */
+    /**
+     * @param clusterType calico-node's {@code CLUSTER_TYPE}: comma-separated types added to ClusterInformation's
+     *                    (e.g. {@code k8s,bgp}); null or empty for none
+     */
     public record Request(String node, String ip, String ipMethod, String ip6, String ip6Method, String asNumber,
-                          Path netns, DefaultPool defaultPool) {
+                          Path netns, DefaultPool defaultPool, String clusterType) {
     }
+
+    /** What ClusterInformation records as the version running, as calico-node records its own. */
+    static final String CALICO_VERSION = "v3.18.0-tabby";
 
     private NodeRegistration() {
     }
@@ -79,7 +82,8 @@ public final class NodeRegistration {
                 }
             }
         }
-        said.addAll(createDefaults(store, req.defaultPool()));
+        said.addAll(createDefaultPool(store, req.defaultPool()));
+        said.addAll(DefaultConfig.ensure(store, req.node(), CALICO_VERSION, req.clusterType()));
         return said;
     }
 
@@ -149,7 +153,7 @@ public final class NodeRegistration {
         return String.join(", ", parts);
     }
 
-    private static List<String> createDefaults(ResourceStore store, DefaultPool pool) {
+    private static List<String> createDefaultPool(ResourceStore store, DefaultPool pool) {
         List<String> said = new ArrayList<>();
         if (pool != null && store.list(Kind.IP_POOL, null).items().isEmpty()) {
             IPPool p = new IPPool(ObjectMeta.named("default-ipv4-ippool"), new IPPool.Spec(pool.cidr(), pool.vxlanMode(),
@@ -157,23 +161,6 @@ public final class NodeRegistration {
             createIfAbsent(store, validated(p), said, "IPPool default-ipv4-ippool created: " + pool.cidr()
                     + ", /" + pool.blockSize() + " blocks, ipipMode " + pool.ipipMode() + ", vxlanMode " + pool.vxlanMode()
                     + ", natOutgoing");
-        }
-        if (store.get(new ResourceId(Kind.FELIX_CONFIGURATION, null, "default")).isEmpty()) {
-            FelixConfiguration fc = (FelixConfiguration) ResourceCodec.read("""
-                    apiVersion: projectcalico.org/v3
-                    kind: FelixConfiguration
-                    metadata:
-                      name: default
-                    spec:
-                      logSeverityScreen: Info
-                      reportingInterval: 0s
-                    """).resources().get(0);
-            createIfAbsent(store, fc, said, "FelixConfiguration default created");
-        }
-        if (store.get(new ResourceId(Kind.CLUSTER_INFORMATION, null, "default")).isEmpty()) {
-            ClusterInformation ci = new ClusterInformation(ObjectMeta.named("default"), new ClusterInformation.Spec(
-                    UUID.randomUUID().toString().replace("-", ""), "tabby", "v3.18.0 (tabby)", true, "Calico"));
-            createIfAbsent(store, ci, said, "ClusterInformation default created");
         }
         return said;
     }

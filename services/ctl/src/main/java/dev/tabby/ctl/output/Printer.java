@@ -1,5 +1,8 @@
 package dev.tabby.ctl.output;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.tabby.model.codec.ResourceCodec;
 import dev.tabby.model.v3.Kind;
 import dev.tabby.model.v3.Resource;
@@ -7,64 +10,95 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
-/** Prints resources the way {@code calicoctl get -o ...} does. */
+/**
+ * Prints what {@code get} found the way calicoctl v3.18 does (calicoctl/commands/common/printer.go): a table per
+ * result, each followed by an empty line; YAML or JSON of the one result, or of all of them as a list; or the
+ * result of the operator's Go template over all of them.
+ */
 public final class Printer {
-    public enum Format { PS, WIDE, YAML, JSON, NAME }
+    /**
+     * One result as calicoctl holds it: a whole kind listed ({@code <Kind>List} with its etcd revision), or one
+     * resource asked for by name (or named in a file).
+     */
+    public record Found(Kind kind, List<Resource> items, String revision, boolean listed) {
+        public static Found list(Kind kind, List<Resource> items, long revision) {
+            return new Found(kind, items, Long.toString(revision), true);
+        }
+
+        public static Found one(Resource r) {
+            return new Found(r.kind(), List.of(r), null, false);
+        }
+
+        JsonNode tree() {
+            return listed ? ResourceCodec.toListTree(items, kind, revision) : ResourceCodec.toTree(items.get(0));
+        }
+
+        Object goView() {
+            return listed ? GoStructs.list(kind, items, revision) : GoStructs.view(items.get(0));
+        }
+    }
 
     private Printer() {
     }
 
-    public static Format parseFormat(String text) {
-        for (Format f : Format.values()) {
-            if (f.name().equalsIgnoreCase(text)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException("output format \"" + text + "\" is not known; use one of ps, wide, yaml, json, name");
-    }
-
     /**
-     * @param single true when one resource was asked for by name: YAML and JSON print it alone, not as a list
+     * @param printNamespace calicoctl's: -A or -n was given, so the tables of namespaced kinds start with NAMESPACE
+     * @param clusterAsNumber the cluster's AS number for Node's ASN column and the {@code config} function; asked
+     *                        for only when needed
+     * @throws IllegalArgumentException for a custom column the kind has not, or a template that fails
      */
-    public static void print(PrintWriter out, Kind kind, List<Resource> items, Format format, boolean single,
-                             boolean allNamespaces, long revision) {
-        switch (format) {
-            case YAML -> out.print(single ? ResourceCodec.toYaml(items.get(0))
-                    : ResourceCodec.toYaml(ResourceCodec.toListTree(items, kind, Long.toString(revision))));
-            case JSON -> out.print(single ? ResourceCodec.toJson(items.get(0))
-                    : ResourceCodec.toJson(ResourceCodec.toListTree(items, kind, Long.toString(revision))));
-            case NAME -> items.forEach(r -> out.println(kind.kindName().toLowerCase(Locale.ROOT) + "/"
-                    + (allNamespaces && kind.namespaced() ? r.namespace() + "/" : "") + r.name()));
-            case PS, WIDE -> table(out, Columns.of(kind, format == Format.WIDE, allNamespaces), items);
+    public static void print(PrintWriter out, List<Found> results, OutputFormat format, boolean printNamespace,
+                             boolean allNamespaces, Supplier<String> clusterAsNumber) {
+        Columns.Context ctx = cachedAsNumber(clusterAsNumber);
+        switch (format.type()) {
+            // Nothing found is Go's nil slice, which calicoctl's YAML and JSON both print as null.
+            case YAML -> out.print(results.isEmpty() ? "null\n" : ResourceCodec.toYaml(tree(results)));
+            case JSON -> out.print(results.isEmpty() ? "null\n" : ResourceCodec.toJson(tree(results)));
+            case NAME -> results.forEach(f -> f.items().forEach(r -> out.println(f.kind().kindName().toLowerCase(Locale.ROOT)
+                    + "/" + (allNamespaces && f.kind().namespaced() ? r.namespace() + "/" : "") + r.name())));
+            case PS, WIDE, CUSTOM_COLUMNS -> {
+                // Each result is formatted whole before any is printed: a bad custom column prints nothing.
+                StringBuilder text = new StringBuilder();
+                for (Found f : results) {
+                    List<String> headings = format.type() == OutputFormat.Type.CUSTOM_COLUMNS ? format.columns()
+                            : Columns.of(f.kind()).headings(format.type() == OutputFormat.Type.WIDE);
+                    boolean namespaceColumn = printNamespace && format.type() != OutputFormat.Type.CUSTOM_COLUMNS;
+                    text.append(TabWriter.calicoctl().format(Columns.cells(f.kind(), headings, namespaceColumn,
+                            f.items(), ctx)));
+                    // printer.go: "Leave a gap after each table."
+                    text.append('\n');
+                }
+                out.print(text);
+            }
+            case GO_TEMPLATE -> {
+                List<Object> data = new ArrayList<>();
+                results.forEach(f -> data.add(f.goView()));
+                out.print(GoTemplateRun.run(format.template(), data, ctx));
+            }
         }
         out.flush();
     }
 
-    private static void table(PrintWriter out, List<Columns.Column> columns, List<Resource> items) {
-        List<String[]> rows = new ArrayList<>();
-        rows.add(columns.stream().map(Columns.Column::header).toArray(String[]::new));
-        for (Resource r : items) {
-            rows.add(columns.stream().map(c -> {
-                String v = c.value().apply(r);
-                return v == null ? "" : v;
-            }).toArray(String[]::new));
+    /** printer.go prints the one result alone, several as a list. */
+    private static JsonNode tree(List<Found> results) {
+        if (results.size() == 1) {
+            return results.get(0).tree();
         }
-        int[] widths = new int[columns.size()];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
+        ArrayNode all = JsonNodeFactory.instance.arrayNode();
+        results.forEach(f -> all.add(f.tree()));
+        return all;
+    }
+
+    /** calicoctl's config function reads BGPConfiguration default once per run, when first asked. */
+    private static Columns.Context cachedAsNumber(Supplier<String> lookup) {
+        String[] cached = new String[1];
+        return () -> {
+            if (cached[0] == null) {
+                cached[0] = lookup.get();
             }
-        }
-        for (String[] row : rows) {
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                sb.append(row[i]);
-                if (i < row.length - 1) {
-                    sb.append(" ".repeat(widths[i] - row[i].length() + 3));
-                }
-            }
-            out.println(sb.toString().stripTrailing());
-        }
+            return cached[0];
+        };
     }
 }

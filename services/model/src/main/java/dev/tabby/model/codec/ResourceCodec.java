@@ -3,12 +3,8 @@ package dev.tabby.model.codec;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -48,7 +44,7 @@ public final class ResourceCodec {
             Problems problems = new Problems();
             // The document's tree names its kind in the messages below: bind a copy.
             Optional<Resource> r = decode(doc.node(), doc.fromYaml() ? Mappers.JSON_FROM_YAML : Mappers.JSON, true, problems,
-                    null, true);
+                    true);
             String where = doc.describe(r.map(Resource::name).orElse(nameOf(doc.node())));
             for (Problem p : problems.all()) {
                 (p.fatal() ? errors : warnings).add(where + ": " + p);
@@ -163,11 +159,10 @@ public final class ResourceCodec {
     /**
      * Decodes one document's tree into a resource, validated when {@code validate}, reporting problems at their
      * field paths. Unless {@code keepTree}, the tree is the caller's no more: its apiVersion and kind are removed in
-     * place. {@code unknownFields}, when given, sees each field the mapper skips.
+     * place.
      */
     private static Optional<Resource> decode(JsonNode node, com.fasterxml.jackson.databind.ObjectMapper mapper,
-                                             boolean keepTree, Problems problems,
-                                             DeserializationProblemHandler unknownFields, boolean validate) {
+                                             boolean keepTree, Problems problems, boolean validate) {
         if (!node.isObject()) {
             problems.error("expected a mapping with apiVersion, kind, metadata and spec");
             return Optional.empty();
@@ -201,11 +196,7 @@ public final class ResourceCodec {
         body.remove("kind");
         Resource r;
         try {
-            if (unknownFields == null) {
-                r = mapper.treeToValue(body, kind.get().type());
-            } else {
-                r = mapper.readerFor(kind.get().type()).withHandler(unknownFields).readValue(mapper.treeAsTokens(body));
-            }
+            r = mapper.treeToValue(body, kind.get().type());
         } catch (JsonProcessingException e) {
             Problem p = JacksonErrors.toProblem(e, body);
             problems.at(p.path()).error(p.message());
@@ -213,8 +204,6 @@ public final class ResourceCodec {
         } catch (IllegalArgumentException e) {
             problems.error(e.getMessage());
             return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // reading a tree in memory does no I/O
         }
         if (!validate) {
             return Optional.of(r);
@@ -299,7 +288,7 @@ public final class ResourceCodec {
             throw new ManifestException(List.of("etcd key " + key + ": not JSON: " + e.getOriginalMessage()));
         }
         Problems problems = new Problems();
-        Optional<Resource> r = decode(node, Mappers.JSON_STORED, false, problems, null, true);
+        Optional<Resource> r = decode(node, Mappers.JSON_STORED, false, problems, true);
         if (r.isEmpty() || r.get().kind() != expected) {
             List<String> lines = new ArrayList<>();
             problems.errors().forEach(p -> lines.add("etcd key " + key + ": " + p));
@@ -328,22 +317,9 @@ public final class ResourceCodec {
             throw new ManifestException(List.of("etcd key " + key + ": not JSON: " + e.getOriginalMessage()));
         }
         List<String> warnings = new ArrayList<>();
-        DeserializationProblemHandler skipped = new DeserializationProblemHandler() {
-            @Override
-            public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p, JsonDeserializer<?> deserializer,
-                                                 Object beanOrClass, String propertyName) throws IOException {
-                // At an object or list value the parser has entered it; the field belongs to the context around it.
-                JsonStreamContext field = p.currentToken() == JsonToken.START_OBJECT
-                        || p.currentToken() == JsonToken.START_ARRAY ? p.getParsingContext().getParent() : p.getParsingContext();
-                String path = field.pathAsPointer().toString().substring(1).replace('/', '.');
-                warnings.add("etcd key " + key + ": field " + path + " is not in Calico v3.18's " + expected.kindName()
-                        + "; skipped (it is dropped if the resource is written back)");
-                p.skipChildren();
-                return true;
-            }
-        };
+        JsonNode asStored = node.deepCopy();
         Problems decodeProblems = new Problems();
-        Optional<Resource> decoded = decode(node, Mappers.JSON_STORED, false, decodeProblems, skipped, false);
+        Optional<Resource> decoded = decode(node, Mappers.JSON_STORED, false, decodeProblems, false);
         if (decoded.isEmpty() || decoded.get().kind() != expected) {
             List<String> lines = new ArrayList<>();
             decodeProblems.errors().forEach(p -> lines.add("etcd key " + key + ": " + p));
@@ -354,6 +330,8 @@ public final class ResourceCodec {
             throw new ManifestException(lines);
         }
         Resource r = decoded.get();
+        skippedFields(asStored, toTree(r), "").forEach(path -> warnings.add("etcd key " + key + ": field " + path
+                + " is not in Calico v3.18's " + expected.kindName() + "; skipped (it is dropped if the resource is written back)"));
         Problems rules = new Problems();
         Resource validated = ResourceValidator.validate(r, rules);
         rules.errors().forEach(p -> warnings.add("etcd key " + key + ": " + p
@@ -361,5 +339,30 @@ public final class ResourceCodec {
         Resource shown = rules.hasErrors() ? r : validated;
         return new StoredResource(shown.withMetadata(shown.metadata().withResourceVersion(Long.toString(modRevision))),
                 List.copyOf(warnings));
+    }
+
+    /**
+     * The paths of fields holding a value in {@code stored} that the decoded resource does not carry: the ones the
+     * lenient mapper skipped. Empty values are not reported (nothing is lost with them); lists of objects are
+     * compared item by item.
+     */
+    private static List<String> skippedFields(JsonNode stored, JsonNode decoded, String at) {
+        List<String> out = new ArrayList<>();
+        if (stored.isObject() && decoded.isObject()) {
+            for (var e : stored.properties()) {
+                String path = at.isEmpty() ? e.getKey() : at + "." + e.getKey();
+                JsonNode v = e.getValue();
+                if (decoded.has(e.getKey())) {
+                    out.addAll(skippedFields(v, decoded.get(e.getKey()), path));
+                } else if (!(v.isNull() || (v.isContainerNode() && v.isEmpty()) || (v.isTextual() && v.asText().isEmpty()))) {
+                    out.add(path);
+                }
+            }
+        } else if (stored.isArray() && decoded.isArray() && stored.size() == decoded.size()) {
+            for (int i = 0; i < stored.size(); i++) {
+                out.addAll(skippedFields(stored.get(i), decoded.get(i), at + "[" + i + "]"));
+            }
+        }
+        return out;
     }
 }

@@ -59,6 +59,15 @@ class LenientStoredReadTest {
     }
 
     @Test
+    void aSkippedListIsNamedToo() {
+        StoredResource s = read(Kind.IP_POOL, """
+                {"apiVersion":"projectcalico.org/v3","kind":"IPPool","metadata":{"name":"p1"},
+                 "spec":{"cidr":"10.0.0.0/16","allowedUses":["Workload","Tunnel"]}}""");
+        assertEquals(List.of("etcd key " + KEY + ": field spec.allowedUses is not in Calico v3.18's IPPool; skipped"
+                + " (it is dropped if the resource is written back)"), s.warnings());
+    }
+
+    @Test
     void aValueTabbyCouldWriteHasNoWarnings() {
         StoredResource s = read(Kind.IP_POOL, """
                 {"apiVersion":"projectcalico.org/v3","kind":"IPPool","metadata":{"name":"p1"},

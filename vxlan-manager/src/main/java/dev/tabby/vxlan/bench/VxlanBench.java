@@ -119,11 +119,11 @@ public final class VxlanBench {
         Cidr localBlock = new Cidr(Cidr.parse(POOL).address(), 26);
         entries.add(entry(ResourceStore.prefix(Kind.NODE, null) + LOCAL, ResourceCodec.toStoredValue(
                 node(LOCAL, LOCAL_ADDRESS, localBlock.address().toString(), null))));
-        entries.add(entry(IpamKeys.block(localBlock), IpamJson.encode(AllocationBlock.create(localBlock, LOCAL, false, 1))));
+        entries.add(entry(IpamKeys.block(localBlock), IpamJson.encode(AllocationBlock.create(localBlock, LOCAL))));
         for (Remote r : remotes) {
             entries.add(entry(ResourceStore.prefix(Kind.NODE, null) + r.name(), ResourceCodec.toStoredValue(
                     node(r.name(), r.underlay() + "/16", r.tunnel().toString(), r.mac().toString()))));
-            entries.add(entry(IpamKeys.block(r.block()), IpamJson.encode(AllocationBlock.create(r.block(), r.name(), false, 1))));
+            entries.add(entry(IpamKeys.block(r.block()), IpamJson.encode(AllocationBlock.create(r.block(), r.name()))));
         }
         for (int i = 0; i < entries.size(); i += 100) {
             kv.putAll(entries.subList(i, Math.min(entries.size(), i + 100)));

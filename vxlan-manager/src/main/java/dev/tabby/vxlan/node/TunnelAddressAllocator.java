@@ -123,7 +123,7 @@ public final class TunnelAddressAllocator implements AutoCloseable {
         switch (verdict) {
             case KEEP -> address = current.get();
             case RELEASE_AND_ASSIGN -> {
-                ipam.releaseIps(List.of(new ReleaseRequest(current.get(), TunnelAddressType.VXLAN.handleFor(node), null)));
+                ipam.releaseIps(List.of(new ReleaseRequest(current.get(), TunnelAddressType.VXLAN.handleFor(node))));
                 address = ipam.assignTunnelAddress(node, TunnelAddressType.VXLAN, vxlanPools).address();
             }
             default -> address = ipam.assignTunnelAddress(node, TunnelAddressType.VXLAN, vxlanPools).address();

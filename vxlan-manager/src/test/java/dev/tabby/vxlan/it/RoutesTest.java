@@ -76,7 +76,7 @@ class RoutesTest extends ClusterTestCase {
         assertNull(TestCluster.ping(onNode3, borrowed));
         assertNull(TestCluster.ping(pod, onNode2.ip()));
 
-        c.ipam.releaseIps(List.of(new ReleaseRequest(borrowed, "borrowed-pod", null)));
+        c.ipam.releaseIps(List.of(new ReleaseRequest(borrowed, "borrowed-pod")));
         Await.until(Duration.ofSeconds(10), "the /32 gone everywhere", () -> {
             for (String n : NODES) {
                 if (!slash32s(c.ns(n)).isEmpty()) {

@@ -58,7 +58,7 @@ class UpdateTranslatorTest {
     void blocksBecomeWhatRoutingNeedsOfThem() {
         Cidr cidr = Cidr.parse("10.65.1.0/26");
         String key = "/calico/ipam/v2/assignment/ipv4/block/10.65.1.0-26";
-        AllocationBlock block = AllocationBlock.create(cidr, "n2", false, 1);
+        AllocationBlock block = AllocationBlock.create(cidr, "n2");
         block.assign(3, "wl", java.util.Map.of("node", "n1"));
         VxlanUpdate.BlockChanged b = (VxlanUpdate.BlockChanged) UpdateTranslator.translate(put(key, IpamJson.encode(block)))
                 .orElseThrow();

@@ -35,7 +35,7 @@ class TunnelAddressPolicyTest {
 
     static Optional<Assignment> assigned(String ip, String node, String type) {
         Map<String, String> attrs = type == null ? Map.of("node", node) : Map.of("node", node, "type", type);
-        return Optional.of(new Assignment(IpAddress.parse(ip), Cidr.parse("10.65.0.0/26"), Optional.of(node), "h", attrs, 1));
+        return Optional.of(new Assignment(IpAddress.parse(ip), Cidr.parse("10.65.0.0/26"), Optional.of(node), "h", attrs));
     }
 
     @Test

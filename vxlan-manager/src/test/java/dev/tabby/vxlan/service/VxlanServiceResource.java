@@ -50,7 +50,7 @@ public class VxlanServiceResource implements QuarkusTestResourceLifecycleManager
             resources.create(Resources.node(NODE, "10.250.9.1/24", null, null));
             resources.create(Resources.node(REMOTE, "10.250.9.2/24", "10.65.7.0", null));
             Cidr block = Cidr.parse(REMOTE_BLOCK);
-            kv.put(IpamKeys.block(block), IpamJson.encode(AllocationBlock.create(block, REMOTE, false, 1)));
+            kv.put(IpamKeys.block(block), IpamJson.encode(AllocationBlock.create(block, REMOTE)));
         }
         return Map.of("TABBY_ETCD_ENDPOINTS", etcd.endpoint().toString(),
                 "tabby.vxlan.node", NODE,

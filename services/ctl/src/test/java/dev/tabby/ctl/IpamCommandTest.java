@@ -93,24 +93,32 @@ class IpamCommandTest {
 
         Tabbyctl.Result pools = ctl.run("ipam", "show");
         assertEquals(0, pools.exitCode(), pools::toString);
+        // calicoctl/commands/ipam/show.go: tablewriter's defaults, counts as %.5g, shares as %.f
         assertEquals("""
-                GROUPING   CIDR           IPS TOTAL   IPS IN USE   IPS FREE
-                IP Pool    10.70.0.0/29   8           6 (75%)      2 (25%)
+                +----------+--------------+-----------+------------+----------+
+                | GROUPING |     CIDR     | IPS TOTAL | IPS IN USE | IPS FREE |
+                +----------+--------------+-----------+------------+----------+
+                | IP Pool  | 10.70.0.0/29 |         8 | 6 (75%)    | 2 (25%)  |
+                +----------+--------------+-----------+------------+----------+
                 """, pools.out());
 
         assertEquals("""
-                GROUPING   CIDR           IPS TOTAL   IPS IN USE   IPS FREE   NODE
-                IP Pool    10.70.0.0/29   8           6 (75%)      2 (25%)
-                Block      10.70.0.0/30   4           2 (50%)      2 (50%)    n1
-                Block      10.70.0.4/30   4           4 (100%)     0 (0%)     n2
+                +----------+--------------+-----------+------------+----------+
+                | GROUPING |     CIDR     | IPS TOTAL | IPS IN USE | IPS FREE |
+                +----------+--------------+-----------+------------+----------+
+                | IP Pool  | 10.70.0.0/29 |         8 | 6 (75%)    | 2 (25%)  |
+                | Block    | 10.70.0.0/30 |         4 | 2 (50%)    | 2 (50%)  |
+                | Block    | 10.70.0.4/30 |         4 | 4 (100%)   | 0 (0%)   |
+                +----------+--------------+-----------+------------+----------+
                 """, ctl.run("ipam", "show", "--show-blocks").out());
 
+        // The options are exclusive in calicoctl's usage: --show-borrowed prints the borrowed table alone.
         assertEquals("""
-                GROUPING   CIDR           IPS TOTAL   IPS IN USE   IPS FREE
-                IP Pool    10.70.0.0/29   8           6 (75%)      2 (25%)
-
-                IP          BORROWING-NODE   BLOCK          BLOCK OWNER   TYPE   ALLOCATED-TO
-                10.70.0.1   n2               10.70.0.0/30   n1            pod    ns/db-5
+                +-----------+----------------+--------------+-------------+------+--------------+
+                |    IP     | BORROWING-NODE |    BLOCK     | BLOCK OWNER | TYPE | ALLOCATED-TO |
+                +-----------+----------------+--------------+-------------+------+--------------+
+                | 10.70.0.1 | n2             | 10.70.0.0/30 | n1          | pod  | ns/db-5      |
+                +-----------+----------------+--------------+-------------+------+--------------+
                 """, ctl.run("ipam", "show", "--show-borrowed").out());
     }
 
@@ -251,18 +259,24 @@ class IpamCommandTest {
         assertEquals(0, defaults.exitCode(), defaults::toString);
         // With no key stored, GetIPAMConfig's default: StrictAffinity false, AutoAllocateBlocks true, MaxBlocksPerHost 0.
         assertEquals("""
-                PROPERTY             VALUE
-                StrictAffinity       false
-                AutoAllocateBlocks   true
-                MaxBlocksPerHost     0
+                +--------------------+-------+
+                |      PROPERTY      | VALUE |
+                +--------------------+-------+
+                | StrictAffinity     | false |
+                | AutoAllocateBlocks | true  |
+                | MaxBlocksPerHost   |     0 |
+                +--------------------+-------+
                 """, defaults.out());
 
         storeConfig("{\"strict_affinity\":true,\"auto_allocate_blocks\":true,\"maxBlocksPerHost\":4}");
         assertEquals("""
-                PROPERTY             VALUE
-                StrictAffinity       true
-                AutoAllocateBlocks   true
-                MaxBlocksPerHost     4
+                +--------------------+-------+
+                |      PROPERTY      | VALUE |
+                +--------------------+-------+
+                | StrictAffinity     | true  |
+                | AutoAllocateBlocks | true  |
+                | MaxBlocksPerHost   |     4 |
+                +--------------------+-------+
                 """, ctl.run("ipam", "show", "--show-configuration").out());
     }
 

@@ -1,5 +1,7 @@
 package dev.tabby.ctl.commands;
 
+import dev.tabby.ctl.output.BoxTable;
+import dev.tabby.ctl.output.GoFloat;
 import dev.tabby.ipam.Assignment;
 import dev.tabby.ipam.Ipam;
 import dev.tabby.ipam.IpamUsage;
@@ -10,9 +12,6 @@ import dev.tabby.model.v3.IPPool;
 import dev.tabby.model.v3.Kind;
 import dev.tabby.model.v3.Resource;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,53 +66,49 @@ public final class IpamCommandShow implements Callable<Integer> {
         if (what.showConfiguration) {
             return showConfiguration();
         }
-        boolean showBlocks = what.showBlocks;
-        boolean showBorrowed = what.showBorrowed;
         IpamUsage usage;
         try (Connection.Session session = IpamCommand.main(spec).connection().open()) {
             usage = IpamUsage.read(session.kv());
         }
         PrintWriter out = spec.commandLine().getOut();
-        List<String[]> rows = new ArrayList<>();
-        rows.add(showBlocks ? new String[] {"GROUPING", "CIDR", "IPS TOTAL", "IPS IN USE", "IPS FREE", "NODE"}
-                : new String[] {"GROUPING", "CIDR", "IPS TOTAL", "IPS IN USE", "IPS FREE"});
+        out.print(what.showBorrowed ? borrowedTable(usage) : utilizationTable(usage, what.showBlocks));
+        out.flush();
+        return 0;
+    }
+
+    /**
+     * calicoctl's showBlockUtilization: a row per pool, and with --show-blocks its blocks after it; counts as Go's
+     * {@code %.5g} of a float64 and shares as {@code %.f}, so a large IPv6 pool reads {@code 1.2089e+24}.
+     */
+    static String utilizationTable(IpamUsage usage, boolean showBlocks) {
+        List<List<String>> rows = new ArrayList<>();
         for (IpamUsage.PoolUsage p : usage.pools()) {
-            BigInteger used = BigInteger.valueOf(p.inUse());
-            String[] row = {"IP Pool", p.cidr() + (p.disabled() ? " (disabled)" : ""), p.total().toString(),
-                    share(used, p.total()), share(p.free(), p.total()), ""};
-            rows.add(showBlocks ? row : java.util.Arrays.copyOf(row, 5));
+            rows.add(usageRow("IP Pool", p.cidr().toString(), p.inUse(), p.total().doubleValue()));
             if (showBlocks) {
                 for (IpamUsage.BlockUsage b : usage.blocks()) {
                     if (p.cidr().contains(b.cidr().address())) {
-                        BigInteger total = BigInteger.valueOf(b.total());
-                        rows.add(new String[] {"Block", b.cidr().toString(), Integer.toString(b.total()),
-                                share(BigInteger.valueOf(b.inUse()), total), share(BigInteger.valueOf(b.free()), total),
-                                b.node() == null ? "(none)" : b.node()});
+                        rows.add(usageRow("Block", b.cidr().toString(), b.inUse(), b.total()));
                     }
                 }
             }
         }
-        if (usage.pools().isEmpty()) {
-            out.println("No IP pools; create one with tabbyctl create -f <ippool.yaml>");
-        } else {
-            IpamCommand.table(out, rows);
+        return BoxTable.render(List.of("GROUPING", "CIDR", "IPS TOTAL", "IPS IN USE", "IPS FREE"), rows);
+    }
+
+    private static List<String> usageRow(String grouping, String cidr, double inUse, double capacity) {
+        return List.of(grouping, cidr, GoFloat.g(capacity, 5),
+                GoFloat.g(inUse, 5) + " (" + GoFloat.f0(100 * inUse / capacity) + "%)",
+                GoFloat.g(capacity - inUse, 5) + " (" + GoFloat.f0(100 * (capacity - inUse) / capacity) + "%)");
+    }
+
+    /** calicoctl's showBorrowedDetails: one row per address held by a node other than its block's. */
+    static String borrowedTable(IpamUsage usage) {
+        List<List<String>> rows = new ArrayList<>();
+        for (IpamUsage.BorrowedAddress b : usage.borrowed()) {
+            rows.add(List.of(b.address().toString(), b.borrowingNode(), b.block().toString(),
+                    b.blockNode() == null ? "" : b.blockNode(), b.type(), b.allocatedTo()));
         }
-        if (showBorrowed) {
-            out.println();
-            if (usage.borrowed().isEmpty()) {
-                out.println("No borrowed addresses.");
-            } else {
-                List<String[]> borrowed = new ArrayList<>();
-                borrowed.add(new String[] {"IP", "BORROWING-NODE", "BLOCK", "BLOCK OWNER", "TYPE", "ALLOCATED-TO"});
-                for (IpamUsage.BorrowedAddress b : usage.borrowed()) {
-                    borrowed.add(new String[] {b.address().toString(), b.borrowingNode(), b.block().toString(),
-                            b.blockNode() == null ? "(none)" : b.blockNode(), b.type(), b.allocatedTo()});
-                }
-                IpamCommand.table(out, borrowed);
-            }
-        }
-        out.flush();
-        return 0;
+        return BoxTable.render(List.of("IP", "BORROWING-NODE", "BLOCK", "BLOCK OWNER", "TYPE", "ALLOCATED-TO"), rows);
     }
 
     private static IpAddress parseIp(String text) {
@@ -179,24 +174,13 @@ public final class IpamCommandShow implements Callable<Integer> {
         try (Connection.Session session = IpamCommand.main(spec).connection().open()) {
             config = new Ipam(session.kv()).getConfig();
         }
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"PROPERTY", "VALUE"});
-        rows.add(new String[] {"StrictAffinity", Boolean.toString(config.strictAffinity())});
-        rows.add(new String[] {"AutoAllocateBlocks", Boolean.toString(config.autoAllocateBlocks())});
-        rows.add(new String[] {"MaxBlocksPerHost", Integer.toString(config.maxBlocksPerHost())});
+        List<List<String>> rows = List.of(
+                List.of("StrictAffinity", Boolean.toString(config.strictAffinity())),
+                List.of("AutoAllocateBlocks", Boolean.toString(config.autoAllocateBlocks())),
+                List.of("MaxBlocksPerHost", Integer.toString(config.maxBlocksPerHost())));
         PrintWriter out = spec.commandLine().getOut();
-        IpamCommand.table(out, rows);
+        out.print(BoxTable.render(List.of("PROPERTY", "VALUE"), rows));
         out.flush();
         return 0;
-    }
-
-    /** {@code 5 (8%)}: a count and its share of the total, rounded to whole percent. */
-    private static String share(BigInteger count, BigInteger total) {
-        if (total.signum() == 0) {
-            return count + " (0%)";
-        }
-        BigDecimal percent = new BigDecimal(count.multiply(BigInteger.valueOf(100)))
-                .divide(new BigDecimal(total), 0, RoundingMode.HALF_EVEN);
-        return count + " (" + percent.toPlainString() + "%)";
     }
 }

@@ -2,134 +2,28 @@ package dev.tabby.ctl.commands;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
+import dev.tabby.ctl.output.BoxTable;
 
-/**
- * The peer table of {@code node status}, drawn as calicoctl draws it with github.com/olekukonko/tablewriter's
- * defaults (calicoctl/commands/node/status.go printPeers): borders of {@code +}, {@code -} and {@code |}, headers
- * upper-cased and centred, numbers right-aligned and other cells left-aligned, and a cell longer than 30 columns
- * wrapped at spaces over several lines, the way tablewriter's WrapString balances them.
- */
+/** The peer table of {@code node status} (calicoctl/commands/node/status.go printPeers), drawn as calicoctl draws it. */
 final class NodeStatusTable {
-    private static final int MAX_WIDTH = 30;
-    private static final int PENALTY = 100000;
-    private static final Pattern DECIMAL = Pattern.compile("^-?(?:\\d{1,3}(?:,\\d{3})*|\\d+)(?:\\.\\d+)?$");
     static final List<String> HEADERS = List.of("Peer address", "Peer type", "State", "Since", "Info");
 
     private NodeStatusTable() {
     }
 
     static String render(List<NodeStatusReport.Peer> peers) {
-        List<List<List<String>>> rows = new ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
         for (NodeStatusReport.Peer p : peers) {
             String info = text(p.bgpState());
             if (!text(p.info()).isEmpty()) {
                 info += " " + p.info();
             }
-            List<List<String>> row = new ArrayList<>();
-            for (String cell : List.of(text(p.peerAddress()), text(p.peerType()), text(p.state()), text(p.since()), info)) {
-                row.add(wrap(cell));
-            }
-            rows.add(row);
+            rows.add(List.of(text(p.peerAddress()), text(p.peerType()), text(p.state()), text(p.since()), info));
         }
-        int[] widths = new int[HEADERS.size()];
-        for (int i = 0; i < widths.length; i++) {
-            widths[i] = HEADERS.get(i).length();
-            for (List<List<String>> row : rows) {
-                for (String line : row.get(i)) {
-                    widths[i] = Math.max(widths[i], line.length());
-                }
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        line(out, widths);
-        out.append('|');
-        for (int i = 0; i < widths.length; i++) {
-            out.append(' ').append(centre(HEADERS.get(i).toUpperCase(java.util.Locale.ROOT), widths[i])).append(" |");
-        }
-        out.append('\n');
-        line(out, widths);
-        for (List<List<String>> row : rows) {
-            int height = row.stream().mapToInt(List::size).max().orElse(1);
-            for (int l = 0; l < height; l++) {
-                out.append('|');
-                for (int i = 0; i < widths.length; i++) {
-                    String cell = l < row.get(i).size() ? row.get(i).get(l) : "";
-                    String pad = " ".repeat(widths[i] - cell.length());
-                    out.append(' ').append(DECIMAL.matcher(cell).matches() ? pad + cell : cell + pad).append(" |");
-                }
-                out.append('\n');
-            }
-        }
-        line(out, widths);
-        return out.toString();
+        return BoxTable.render(HEADERS, rows);
     }
 
     private static String text(String s) {
         return s == null ? "" : s;
-    }
-
-    private static void line(StringBuilder out, int[] widths) {
-        out.append('+');
-        for (int w : widths) {
-            out.append("-".repeat(w + 2)).append('+');
-        }
-        out.append('\n');
-    }
-
-    /** tablewriter's Pad: the odd space goes to the right. */
-    private static String centre(String s, int width) {
-        int gap = width - s.length();
-        int left = gap / 2;
-        return " ".repeat(left) + s + " ".repeat(gap - left);
-    }
-
-    /**
-     * tablewriter's WrapString: no wrap within 30 columns; beyond, the words are split into lines of at most 30 (or
-     * the longest word) that minimise the sum of squared slack, not greedily.
-     */
-    static List<String> wrap(String s) {
-        if (s.length() <= MAX_WIDTH) {
-            return List.of(s);
-        }
-        String[] words = s.replace('\n', ' ').split(" ", -1);
-        int limit = MAX_WIDTH;
-        for (String w : words) {
-            limit = Math.max(limit, w.length());
-        }
-        int n = words.length;
-        int[][] length = new int[n][n];
-        for (int i = 0; i < n; i++) {
-            length[i][i] = words[i].length();
-            for (int j = i + 1; j < n; j++) {
-                length[i][j] = length[i][j - 1] + 1 + words[j].length();
-            }
-        }
-        int[] cost = new int[n];
-        int[] next = new int[n];
-        for (int i = n - 1; i >= 0; i--) {
-            cost[i] = Integer.MAX_VALUE;
-            if (length[i][n - 1] <= limit) {
-                cost[i] = 0;
-                next[i] = n;
-                continue;
-            }
-            for (int j = i + 1; j < n; j++) {
-                int slack = limit - length[i][j - 1];
-                int c = slack * slack + cost[j];
-                if (length[i][j - 1] > limit) {
-                    c += PENALTY;
-                }
-                if (c < cost[i]) {
-                    cost[i] = c;
-                    next[i] = j;
-                }
-            }
-        }
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < n; i = next[i]) {
-            lines.add(String.join(" ", java.util.Arrays.copyOfRange(words, i, next[i])));
-        }
-        return lines;
     }
 }

@@ -83,7 +83,8 @@ class GetFileAndExportTest {
     @Test
     void getFileRefusesWhatCalicoctlRefuses() throws IOException {
         Path file = Files.writeString(dir.resolve("p.yaml"), POLICY);
-        assertEquals("tabbyctl: resource namespace does not match client namespace. shop != blog\n",
+        assertEquals("tabbyctl: Failed to execute command: document 1 (NetworkPolicy \"web\") at line 1: metadata.namespace: "
+                + "resource namespace does not match client namespace. shop != blog\n",
                 ctl.run("get", "-f", file.toString(), "-n", "blog").err());
         Tabbyctl.Result both = ctl.run("get", "ippools", "-f", file.toString());
         assertEquals(1, both.exitCode(), both::toString);

@@ -372,7 +372,7 @@ class PolicyTrafficTest {
         listen("server", "tcp", 8081);
         // The server's endpoint gets a named port, as a pod's container port would give it.
         updatePorts("server",
-                List.of(new dev.tabby.model.v3.EndpointPort("web", dev.tabby.model.v3.Protocol.parse("TCP"), 8081, null, null)));
+                List.of(new dev.tabby.model.v3.EndpointPort("web", dev.tabby.model.v3.Protocol.parse("TCP"), 8081)));
         apply("""
                 apiVersion: projectcalico.org/v3
                 kind: NetworkPolicy

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -30,8 +29,6 @@ public final class DeleteCommand extends ManifestCommand {
     @Parameters(index = "1..*", arity = "0..*", paramLabel = "<NAME>", description = "names of resources of that type")
     List<String> names = new ArrayList<>();
 
-    @Mixin
-    NamespaceOption namespace;
 
     @Option(names = {"-s", "--skip-not-exists"}, description = "Skip over and treat as successful, resources that "
             + "don't exist.")

@@ -94,7 +94,8 @@ public final class GetCommand implements Callable<Integer> {
         try (Connection.Session session = main.connection().open()) {
             if (file != null) {
                 for (Resource r : fromFile) {
-                    get(session, r.kind(), fileNamespace(r), r.name(), false, results, errors, warnings);
+                    get(session, r.kind(), r.kind().namespaced() ? r.namespace() : null, r.name(), false, results, errors,
+                            warnings);
                 }
             } else {
                 Kind k = KindArgument.parse(kind);
@@ -129,28 +130,13 @@ public final class GetCommand implements Callable<Integer> {
     }
 
     private List<Resource> fromFile() {
-        ManifestFiles.Read read = ManifestFiles.read(file, recursive, skipEmpty, System.in);
-        read.warnings().forEach(w -> spec.commandLine().getErr().println("tabbyctl: warning: " + w));
-        return read.resources();
-    }
-
-    /** The namespace of a resource named in a file, with -n and -A as resources.go handleNamespace treats them. */
-    private String fileNamespace(Resource r) {
-        if (!r.kind().namespaced()) {
-            if (allNamespaces || namespace.namespace != null) {
-                throw new IllegalArgumentException(r.kind().kindName() + " is not namespaced");
-            }
-            return null;
-        }
         if (allNamespaces) {
             throw new IllegalArgumentException("-A lists a whole kind; with -f the file names each resource");
         }
-        String cli = namespace.namespace;
-        String own = r.namespace();
-        if (cli != null && own != null && !own.equals(cli)) {
-            throw new IllegalArgumentException("resource namespace does not match client namespace. " + own + " != " + cli);
-        }
-        return own != null ? own : namespace.resolve(r.kind());
+        // -n fills in and must match each namespaced resource's namespace (resources.go handleNamespace).
+        ManifestFiles.Read read = ManifestFiles.read(file, recursive, skipEmpty, namespace.namespace, System.in);
+        read.warnings().forEach(w -> spec.commandLine().getErr().println("tabbyctl: warning: " + w));
+        return read.resources();
     }
 
     private static void get(Connection.Session session, Kind k, String ns, String name, boolean export,

@@ -11,6 +11,7 @@ import dev.tabby.model.v3.Resource;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,6 +41,10 @@ abstract class ManifestCommand implements Callable<Integer> {
             + "--filename contain no data.")
     boolean skipEmpty;
 
+    /** calicoctl: "Namespace of the resource. ... Uses the default namespace if not specified." */
+    @Mixin
+    NamespaceOption namespace;
+
     @ParentCommand
     Main main;
 
@@ -62,7 +67,7 @@ abstract class ManifestCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--filename=<FILENAME>' "
                     + "(a manifest file, a directory of them, or - for standard input)");
         }
-        ManifestFiles.Read read = ManifestFiles.read(file, recursive, skipEmpty, System.in);
+        ManifestFiles.Read read = ManifestFiles.read(file, recursive, skipEmpty, namespace.namespace, System.in);
         read.warnings().forEach(w -> spec.commandLine().getErr().println("tabbyctl: warning: " + w));
         List<Resource> resources = read.resources();
         ConfigResults results = new ConfigResults(action(), resources.stream().map(r -> r.kind().kindName()).toList(),

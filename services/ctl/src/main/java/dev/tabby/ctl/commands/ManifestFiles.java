@@ -39,6 +39,11 @@ final class ManifestFiles {
      *                                empty and not {@code skipEmpty} (common/resources.go ExecuteConfigCommand)
      */
     static Read read(String filename, boolean recursive, boolean skipEmpty, InputStream stdin) {
+        return read(filename, recursive, skipEmpty, null, stdin);
+    }
+
+    /** As above, with {@code -n}: it fills in and must match the namespace of each namespaced resource. */
+    static Read read(String filename, boolean recursive, boolean skipEmpty, String namespace, InputStream stdin) {
         boolean directory = !filename.equals("-") && Files.isDirectory(Path.of(filename));
         List<String> files = directory ? walk(Path.of(filename), recursive) : List.of(filename);
         List<Resource> resources = new ArrayList<>();
@@ -49,7 +54,7 @@ final class ManifestFiles {
             // Inside a directory, name the file in front of "document N ...": the document alone is ambiguous.
             String where = directory ? f + ": " : "";
             try {
-                Manifest m = ResourceCodec.read(text(f, stdin));
+                Manifest m = ResourceCodec.read(text(f, stdin), namespace);
                 resources.addAll(m.resources());
                 m.warnings().forEach(w -> warnings.add(where + w));
             } catch (ManifestException e) {

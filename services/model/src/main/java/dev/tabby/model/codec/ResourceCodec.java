@@ -36,12 +36,24 @@ public final class ResourceCodec {
      * document when any document is bad, so that a caller writes all of it or nothing.
      */
     public static Manifest read(String text) {
+        return read(text, null);
+    }
+
+    /**
+     * As {@link #read(String)}, with the namespace given on the command line ({@code -n}), applied as calicoctl's
+     * handleNamespace (calicoctl/commands/common/resources.go) applies it: a namespaced resource without a namespace
+     * takes it, one with another namespace is refused, and a kind that has no namespace is refused.
+     */
+    public static Manifest read(String text, String cliNamespace) {
         List<String> errors = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         List<Resource> resources = new ArrayList<>();
         List<RawDocument> docs = split(text);
         for (RawDocument doc : docs) {
             Problems problems = new Problems();
+            if (cliNamespace != null) {
+                applyNamespace(doc.node(), cliNamespace, problems);
+            }
             // The document's tree names its kind in the messages below: bind a copy.
             Optional<Resource> r = decode(doc.node(), doc.fromYaml() ? Mappers.JSON_FROM_YAML : Mappers.JSON, true, problems,
                     true);
@@ -210,6 +222,28 @@ public final class ResourceCodec {
         }
         Resource validated = ResourceValidator.validate(r, problems);
         return problems.hasErrors() ? Optional.empty() : Optional.of(validated);
+    }
+
+    private static void applyNamespace(JsonNode node, String cliNamespace, Problems problems) {
+        Optional<Kind> kind = node.path("kind").isTextual() ? Kind.byKindName(node.path("kind").asText()) : Optional.empty();
+        if (kind.isEmpty() || !node.isObject()) {
+            return; // decode() names what is wrong with the document
+        }
+        if (!kind.get().namespaced()) {
+            problems.at("metadata.namespace").error(kind.get().kindName() + " is not namespaced; leave out -n");
+            return;
+        }
+        JsonNode meta = node.path("metadata");
+        if (!meta.isObject()) {
+            return;
+        }
+        String own = meta.path("namespace").isTextual() ? meta.path("namespace").asText() : "";
+        if (own.isEmpty()) {
+            ((ObjectNode) meta).put("namespace", cliNamespace);
+        } else if (!own.equals(cliNamespace)) {
+            problems.at("metadata.namespace").error("resource namespace does not match client namespace. " + own
+                    + " != " + cliNamespace);
+        }
     }
 
     // ---- writing ----

@@ -27,7 +27,11 @@ public record BGPPeer(ObjectMeta metadata, Spec spec) implements Resource {
     public record Password(SecretKeyRef secretKeyRef) {
     }
 
-    public record SecretKeyRef(String name, String key) {
+    /**
+     * Kubernetes' SecretKeySelector (k8s.io/api core/v1), as v3.18's BGPPassword carries it: the secret's name, the
+     * key in it, and whether the secret may be missing. Tabby keeps optional as written and does not act on it.
+     */
+    public record SecretKeyRef(String name, String key, Boolean optional) {
     }
 
     @Override
@@ -42,34 +46,36 @@ public record BGPPeer(ObjectMeta metadata, Spec spec) implements Resource {
             return this;
         }
         if (spec.node != null && spec.nodeSelector != null) {
-            p.error("node and nodeSelector are both set; use one: node names one node, nodeSelector picks several");
+            p.error("node and nodeSelector are both set; use one: node names one node, nodeSelector picks several"
+                    + " (Calico: Node field must be empty when NodeSelector is specified)");
         }
         if (spec.node != null) {
-            String why = Names.checkResourceName(spec.node);
-            if (why != null) {
-                p.at("node").error("\"" + spec.node + "\" " + why);
-            }
+            Check.nameField(p.at("node"), spec.node);
         }
         Check.selector(p.at("nodeSelector"), spec.nodeSelector);
         Check.selector(p.at("peerSelector"), spec.peerSelector);
+        // bgppeer.go: ASNumber is a uint32 with omitempty, so 0 is "not set" (validateBGPPeerSpec tests it against 0).
+        AsNumber asNumber = spec.asNumber == null || spec.asNumber.isReserved() ? null : spec.asNumber;
         String peerIP = spec.peerIP;
         if (peerIP != null && spec.peerSelector != null) {
-            p.error("peerIP and peerSelector are both set; use one: peerIP names one peer, peerSelector picks Calico nodes");
+            p.error("peerIP and peerSelector are both set; use one: peerIP names one peer, peerSelector picks Calico nodes"
+                    + " (Calico: PeerIP field must be empty when PeerSelector is specified)");
         } else if (peerIP == null && spec.peerSelector == null) {
             // Calico v3.18's validateBGPPeerSpec accepts it, so Tabby does, and says what it means.
             p.warn("has neither peerIP nor peerSelector: accepted, as Calico accepts it, but it peers with nobody");
         }
         if (peerIP != null) {
             peerIP = checkPeerIp(p.at("peerIP"), peerIP);
-            if (spec.asNumber == null) {
+            if (asNumber == null) {
                 p.at("asNumber").warn("is not set: accepted, as Calico v3.18 accepts it, but a peering needs the peer's"
                         + " AS number to come up");
             }
         }
-        if (spec.peerSelector != null && spec.asNumber != null) {
-            p.at("asNumber").error("must not be set with peerSelector; the selected nodes' own AS numbers are used");
+        if (spec.peerSelector != null && asNumber != null) {
+            p.at("asNumber").error("must not be set with peerSelector; the selected nodes' own AS numbers are used"
+                    + " (Calico: ASNumber field must be empty when PeerSelector is specified)");
         }
-        Check.oneOf(p.at("sourceAddress"), spec.sourceAddress, SOURCE_ADDRESSES);
+        Check.oneOf(p.at("sourceAddress"), spec.sourceAddress, SOURCE_ADDRESSES, "sourceAddress");
         if (spec.password != null) {
             SecretKeyRef ref = spec.password.secretKeyRef;
             Problems at = p.at("password").at("secretKeyRef");
@@ -80,7 +86,7 @@ public record BGPPeer(ObjectMeta metadata, Spec spec) implements Resource {
                 Check.required(at.at("key"), ref.key);
             }
         }
-        return new BGPPeer(metadata, new Spec(spec.node, peerIP, spec.asNumber, spec.nodeSelector, spec.peerSelector,
+        return new BGPPeer(metadata, new Spec(spec.node, peerIP, asNumber, spec.nodeSelector, spec.peerSelector,
                 spec.keepOriginalNextHop, spec.password, spec.sourceAddress));
     }
 
@@ -91,7 +97,7 @@ public record BGPPeer(ObjectMeta metadata, Spec spec) implements Resource {
         if (value.startsWith("[")) {
             int close = value.indexOf(']');
             if (close < 0 || (close + 1 < value.length() && value.charAt(close + 1) != ':')) {
-                p.error("\"" + value + "\" is not an address; expected IP, IP:port or [IPv6]:port");
+                p.error("\"" + value + "\" is not an address; expected IP, IP:port or [IPv6]:port" + PEER_IP_TAG);
                 return value;
             }
             host = value.substring(1, close);
@@ -106,15 +112,17 @@ public record BGPPeer(ObjectMeta metadata, Spec spec) implements Resource {
                 int n = port.chars().allMatch(Character::isDigit) && !port.isEmpty() && port.length() < 6
                         ? Integer.parseInt(port) : -1;
                 if (n < 1 || n > 65535) {
-                    p.error("\"" + value + "\": port \"" + port + "\" is not allowed; allowed: 1..65535");
+                    p.error("\"" + value + "\": port \"" + port + "\" is not allowed; allowed: 1..65535" + PEER_IP_TAG);
                     return value;
                 }
                 return canonical.contains(":") ? "[" + canonical + "]:" + n : canonical + ":" + n;
             }
             return canonical;
         } catch (IllegalArgumentException e) {
-            p.error(e.getMessage());
+            p.error(e.getMessage() + PEER_IP_TAG);
             return value;
         }
     }
+
+    private static final String PEER_IP_TAG = " (Calico: failed to validate field because of tag: IP:port)";
 }

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 /** Field checks shared by the kinds. Each reports at the view it is given and returns the normalised value. */
 final class Check {
     private static final Pattern DURATION = Pattern.compile("(\\d+(\\.\\d+)?(ns|us|µs|ms|s|m|h))+|0");
-    private static final Pattern MAC = Pattern.compile("([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}");
+    private static final Pattern MAC_PAIRS = Pattern.compile("[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2})+");
+    private static final Pattern MAC_DOTTED = Pattern.compile("[0-9A-Fa-f]{4}(\\.[0-9A-Fa-f]{4})+");
 
     private Check() {
     }
@@ -22,20 +23,6 @@ final class Check {
     static void required(Problems p, Object value) {
         if (value == null || (value instanceof String s && s.isEmpty())) {
             p.error("is required");
-        }
-    }
-
-    /** A CIDR that must be in canonical form; a value with host bits set is normalised, with a warning. */
-    static String cidr(Problems p, String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            Cidr c = Cidr.parse(value);
-            return normalised(p, value, c);
-        } catch (IllegalArgumentException e) {
-            p.error(e.getMessage());
-            return value;
         }
     }
 
@@ -53,7 +40,7 @@ final class Check {
         }
     }
 
-    private static String normalised(Problems p, String value, Cidr c) {
+    static String normalised(Problems p, String value, Cidr c) {
         String canonical = c.network().toString();
         if (!canonical.equals(value)) {
             p.warn("\"" + value + "\" normalised to " + canonical);
@@ -61,19 +48,44 @@ final class Check {
         return canonical;
     }
 
-    static List<String> cidrs(Problems p, List<String> values, boolean allowBareIps) {
+    /**
+     * validator.go's {@code net} tag: a CIDR with no host bits set, or a bare address. Kept as written; Calico does
+     * not normalise it either.
+     */
+    static void maskedNet(Problems p, String value) {
+        try {
+            Cidr c = Cidr.parseCidrOrIp(value);
+            if (!c.isCanonical()) {
+                p.error("\"" + value + "\" has host bits set; write " + c.network() + " (Calico: failed to validate field"
+                        + " because of tag: net)");
+            }
+        } catch (IllegalArgumentException e) {
+            p.error(e.getMessage() + " (Calico: failed to validate field because of tag: net)");
+        }
+    }
+
+    /**
+     * CIDRs or bare addresses (normalised, with a warning, when host bits are set), naming the validator.go tag (cidr,
+     * net) when one is refused.
+     */
+    static List<String> nets(Problems p, List<String> values, String calicoTag) {
         if (values == null) {
             return null;
         }
         List<String> out = new ArrayList<>(values.size());
         for (int i = 0; i < values.size(); i++) {
             String v = values.get(i);
-            if (v == null) {
-                p.at(i).error("is empty; expected a CIDR");
-                out.add(null);
+            if (v == null || v.isEmpty()) {
+                p.at(i).error("is empty; expected a CIDR" + tag(calicoTag));
+                out.add(v);
                 continue;
             }
-            out.add(allowBareIps ? cidrOrIp(p.at(i), v) : cidr(p.at(i), v));
+            try {
+                out.add(normalised(p.at(i), v, Cidr.parseCidrOrIp(v)));
+            } catch (IllegalArgumentException e) {
+                p.at(i).error(e.getMessage() + tag(calicoTag));
+                out.add(v);
+            }
         }
         return out;
     }
@@ -85,10 +97,6 @@ final class Check {
         } catch (IllegalArgumentException | NullPointerException e) {
             return 0;
         }
-    }
-
-    static String ip(Problems p, String value) {
-        return ipOfVersion(p, value, 0);
     }
 
     /** An address of the given IP version (0: either), normalised. */
@@ -112,19 +120,22 @@ final class Check {
         }
     }
 
-    /** An address with prefix length, as a node's BGP address is written: host bits are kept. */
+    /**
+     * An address with prefix length, as a node's BGP address is written (validator.go cidrv4/cidrv6: host bits are
+     * allowed, and kept).
+     */
     static String ipWithPrefix(Problems p, String value, int version) {
-        if (value == null) {
-            return null;
+        if (value == null || value.isEmpty()) {
+            return value;
         }
         try {
             Cidr c = value.indexOf('/') < 0 ? Cidr.parseCidrOrIp(value) : Cidr.parse(value);
             if (c.version() != version) {
-                p.error("\"" + value + "\" is not an IPv" + version + " address");
+                p.error("\"" + value + "\" is not an IPv" + version + " address" + tag("cidrv" + version));
             }
             return c.toString();
         } catch (IllegalArgumentException e) {
-            p.error(e.getMessage());
+            p.error(e.getMessage() + tag("cidrv" + version));
             return value;
         }
     }
@@ -136,13 +147,47 @@ final class Check {
         try {
             Selector.parse(value);
         } catch (SelectorException e) {
-            p.error("invalid selector " + e.getMessage());
+            p.error("invalid selector " + e.getMessage() + tag("selector"));
         }
     }
 
     static void oneOf(Problems p, String value, List<String> allowed) {
         if (value != null && !allowed.contains(value)) {
             p.error("\"" + value + "\" is not allowed; allowed: " + String.join(", ", allowed));
+        }
+    }
+
+    /** As {@link #oneOf(Problems, String, List)}, naming the validator.go tag that refuses the value. */
+    static void oneOf(Problems p, String value, List<String> allowed, String calicoTag) {
+        if (value != null && !allowed.contains(value)) {
+            p.error("\"" + value + "\" is not allowed; allowed: " + String.join(", ", allowed) + tag(calicoTag));
+        }
+    }
+
+    /** Calico's reason for a value its validator.go field tag refused. */
+    static String tag(String calicoTag) {
+        return " (Calico: failed to validate field because of tag: " + calicoTag + ")";
+    }
+
+    /** An address of the given IP version (0: either), naming the validator.go tag (ip, ipv4, ipv6) when refused. */
+    static String address(Problems p, String value, int version) {
+        if (value == null || value.isEmpty()) {
+            return value;
+        }
+        String calicoTag = version == 4 ? "ipv4" : version == 6 ? "ipv6" : "ip";
+        try {
+            IpAddress address = IpAddress.parse(value);
+            String canonical = address.toString();
+            if (!canonical.equals(value)) {
+                p.warn("\"" + value + "\" normalised to " + canonical);
+            }
+            if (version != 0 && address.version() != version) {
+                p.error("\"" + value + "\" is not an IPv" + version + " address" + tag(calicoTag));
+            }
+            return canonical;
+        } catch (IllegalArgumentException e) {
+            p.error(e.getMessage() + tag(calicoTag));
+            return value;
         }
     }
 
@@ -158,31 +203,68 @@ final class Check {
         }
     }
 
+    /**
+     * A MAC address as Go's net.ParseMAC reads it (validator.go validateMAC): 6, 8 or 20 bytes as hex pairs
+     * separated by ':' or '-', or as groups of four hex digits separated by '.'. Written back lower-case with ':'.
+     */
     static String mac(Problems p, String value) {
-        if (value == null) {
-            return null;
-        }
-        if (!MAC.matcher(value).matches()) {
-            p.error("\"" + value + "\" is not a MAC address; expected six hex pairs, e.g. 66:4f:1e:2a:00:01");
+        if (value == null || value.isEmpty()) {
             return value;
         }
-        return value.toLowerCase().replace('-', ':');
+        String hex = null;
+        // One separator throughout, as ParseMAC requires.
+        if (MAC_PAIRS.matcher(value).matches() && value.chars().filter(c -> c == ':' || c == '-').distinct().count() == 1) {
+            hex = value.replace(value.substring(2, 3), "");
+        } else if (MAC_DOTTED.matcher(value).matches()) {
+            hex = value.replace(".", "");
+        }
+        int bytes = hex == null ? 0 : hex.length() / 2;
+        if (bytes != 6 && bytes != 8 && bytes != 20) {
+            p.error("\"" + value + "\" is not a MAC address; expected six hex pairs, e.g. 66:4f:1e:2a:00:01 (Calico:"
+                    + " failed to validate field because of tag: mac)");
+            return value;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < hex.length(); i += 2) {
+            out.append(i == 0 ? "" : ":").append(hex, i, i + 2);
+        }
+        return out.toString().toLowerCase(java.util.Locale.ROOT);
     }
 
     static void labels(Problems p, Map<String, String> labels) {
         dev.tabby.model.validation.ResourceValidator.checkLabels(p, labels);
     }
 
-    static void resourceNames(Problems p, List<String> names) {
-        if (names == null) {
+    /** A value checked by validator.go's {@code name} tag: the subdomain format. */
+    static void nameField(Problems p, String value) {
+        if (value == null || value.isEmpty()) {
             return;
         }
-        for (int i = 0; i < names.size(); i++) {
-            String n = names.get(i);
-            String why = n == null ? "is empty" : Names.checkResourceName(n);
-            if (why != null) {
-                p.at(i).error("\"" + n + "\" " + why);
+        String why = Names.checkNameField(value);
+        if (why != null) {
+            p.error("\"" + value + "\" " + why);
+        }
+    }
+
+    /** A list whose every element is checked by validator.go's {@code name} tag (profiles). */
+    static void nameFields(Problems p, List<String> values) {
+        if (values == null) {
+            return;
+        }
+        for (int i = 0; i < values.size(); i++) {
+            String v = values.get(i);
+            if (v == null || v.isEmpty()) {
+                p.at(i).error("is empty; expected a name");
+                continue;
             }
+            nameField(p.at(i), v);
+        }
+    }
+
+    static void interfaceName(Problems p, String value) {
+        String why = Names.checkInterfaceName(value);
+        if (why != null) {
+            p.error("\"" + value + "\" " + why);
         }
     }
 

@@ -4,12 +4,14 @@ import dev.tabby.model.validation.Problems;
 import java.util.List;
 
 /**
- * A named port on an endpoint, which rules may refer to by name. {@code hostPort} and {@code hostIP} exist on
- * workload endpoints only (a container's published port).
+ * A named port on a host or workload endpoint, which rules may refer to by name. v3.18's EndpointPort
+ * (libcalico-go lib/apis/v3/hostendpoint.go) has exactly these three fields; hostPort and hostIP came in later
+ * releases.
  */
-public record EndpointPort(String name, Protocol protocol, Integer port, Integer hostPort, String hostIP) {
+public record EndpointPort(String name, Protocol protocol, Integer port) {
 
-    static void check(Problems p, List<EndpointPort> ports, boolean hostPortsAllowed) {
+    /** validator.go validateEndpointPort, validatePortName and the port's {@code gt=0}. */
+    static void check(Problems p, List<EndpointPort> ports) {
         if (ports == null) {
             return;
         }
@@ -17,25 +19,27 @@ public record EndpointPort(String name, Protocol protocol, Integer port, Integer
             EndpointPort port = ports.get(i);
             Problems at = p.at(i);
             if (port == null) {
-                at.error("is empty");
+                at.error("is empty; a port needs name, protocol and port");
                 continue;
             }
-            Check.required(at.at("name"), port.name);
-            if (port.name != null && !Names.isPortName(port.name)) {
+            if (port.name == null || port.name.isEmpty()) {
+                at.at("name").error("is required (Calico: failed to validate field because of tag: portName)");
+            } else if (!Names.isPortName(port.name)) {
                 at.at("name").error("\"" + port.name + "\" is not a port name; lower-case letters, digits and '-', "
-                        + "at most 15 characters, at least one letter");
+                        + "at most 15 characters, at least one letter (Calico: failed to validate field because of"
+                        + " tag: portName)");
             }
-            Check.required(at.at("protocol"), port.protocol);
-            if (port.protocol != null && !port.protocol.hasPorts()) {
-                at.at("protocol").error(port.protocol + " has no ports; allowed: TCP, UDP, SCTP, UDPLite");
+            if (port.protocol == null) {
+                at.at("protocol").error("is required; one of TCP, UDP, SCTP (Calico: protocol number invalid)");
+            } else if (!RuleCheck.supportsPorts(port.protocol)) {
+                at.at("protocol").error(port.protocol + " has no ports; allowed: TCP, UDP, SCTP (Calico: EndpointPort"
+                        + " protocol does not support ports.)");
             }
-            Check.required(at.at("port"), port.port);
-            Check.range(at.at("port"), port.port, 1, 65535);
-            if (!hostPortsAllowed && (port.hostPort != null || port.hostIP != null)) {
-                at.error("hostPort and hostIP are only allowed on workload endpoints");
+            if (port.port == null || port.port == 0) {
+                at.at("port").error("is required; 1..65535 (Calico: failed to validate field because of tag: gt)");
+            } else {
+                Check.range(at.at("port"), port.port, 1, 65535);
             }
-            Check.range(at.at("hostPort"), port.hostPort, 1, 65535);
-            Check.ip(at.at("hostIP"), port.hostIP);
         }
     }
 }

@@ -24,26 +24,38 @@ public record GlobalNetworkPolicy(ObjectMeta metadata, Spec spec) implements Res
         return new GlobalNetworkPolicy(m, spec);
     }
 
+    /** libcalico-go release-v3.18 lib/validator/v3/validator.go validateGlobalNetworkPolicy and the spec's tags. */
     @Override
     public GlobalNetworkPolicy validated(Problems p) {
         Spec s = spec == null ? new Spec(null, null, null, null, null, null, null, null, null, null) : spec;
         PolicyCheck.order(p.at("order"), s.order);
         Check.selector(p.at("selector"), s.selector);
+        PolicyCheck.noGlobal(p.at("selector"), s.selector);
         Check.selector(p.at("serviceAccountSelector"), s.serviceAccountSelector);
+        PolicyCheck.noGlobal(p.at("serviceAccountSelector"), s.serviceAccountSelector);
         Check.selector(p.at("namespaceSelector"), s.namespaceSelector);
+        PolicyCheck.noGlobal(p.at("namespaceSelector"), s.namespaceSelector);
         List<Rule> ingress = RuleCheck.rules(p.at("ingress"), s.ingress);
-        List<Rule> egress = RuleCheck.rules(p.at("egress"), s.egress);
+        List<Rule> egress = RuleCheck.rules(p.at("egress"), s.egress, "not allowed in egress rules");
         List<String> types = PolicyCheck.types(p.at("types"), s.types, ingress, egress);
         boolean doNotTrack = Boolean.TRUE.equals(s.doNotTrack);
         boolean preDNAT = Boolean.TRUE.equals(s.preDNAT);
         if (doNotTrack && preDNAT) {
-            p.error("doNotTrack and preDNAT are both true; a policy may use only one of them");
+            p.at("preDNAT").error("is true and so is doNotTrack; a policy may use only one of them (Calico: PreDNAT and"
+                    + " DoNotTrack cannot both be true, for a given PolicySpec)");
+        }
+        if (preDNAT && egress != null && !egress.isEmpty()) {
+            p.at("egress").error("is not allowed with preDNAT, which applies to ingress only (Calico: PreDNAT PolicySpec"
+                    + " cannot have any Egress rules)");
+        }
+        if (preDNAT && types.contains(PolicyCheck.EGRESS)) {
+            p.at("types").error("has Egress, which is not allowed with preDNAT (Calico: PreDNAT PolicySpec cannot have"
+                    + " 'egress' Type)");
         }
         if ((doNotTrack || preDNAT) && !Boolean.TRUE.equals(s.applyOnForward)) {
-            p.at("applyOnForward").error("must be true when " + (doNotTrack ? "doNotTrack" : "preDNAT") + " is true");
-        }
-        if (preDNAT && (egress != null && !egress.isEmpty() || types.contains(PolicyCheck.EGRESS))) {
-            p.error("preDNAT policy applies to ingress only; remove egress rules and Egress from types");
+            p.at("applyOnForward").error("must be true when " + (doNotTrack ? "doNotTrack" : "preDNAT") + " is true"
+                    + " (Calico: ApplyOnForward must be true if either PreDNAT or DoNotTrack is true, for a given"
+                    + " PolicySpec)");
         }
         return new GlobalNetworkPolicy(metadata, new Spec(s.order, s.selector, types, ingress, egress,
                 s.doNotTrack, s.preDNAT, s.applyOnForward, s.serviceAccountSelector, s.namespaceSelector));

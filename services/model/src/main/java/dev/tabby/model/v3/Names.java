@@ -13,15 +13,90 @@ public final class Names {
     private Names() {
     }
 
-    /** A resource name: lower-case DNS-1123 subdomain, at most 253 characters. Null if fine, else why not. */
+    /** Calico's name formats (libcalico-go release-v3.18 lib/validator/v3/validator.go nameLabelFmt, nameSubdomainFmt). */
+    private static final String LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+    private static final String SUBDOMAIN_FMT = LABEL_FMT + "(\\." + LABEL_FMT + ")*";
+    /** validator.go networkPolicyNameRegex: a label, or a Kubernetes policy's {@code knp.default.} / {@code ossg.default.} name. */
+    private static final Pattern NETWORK_POLICY_NAME =
+            Pattern.compile("(" + LABEL_FMT + ")|((?:knp|ossg)\\.default\\.(" + SUBDOMAIN_FMT + "))");
+    private static final Pattern CONTAINER_ID = Pattern.compile("[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?");
+    /** validator.go interfaceRegex. */
+    private static final Pattern INTERFACE = Pattern.compile("[a-zA-Z0-9_.-]{1,15}");
+    private static final int MAX_NAME_LENGTH = 253;
+
+    /**
+     * A resource name: lower-case DNS-1123 subdomain, at most 253 characters (validator.go validateObjectMeta). Null if
+     * fine, else why not, with Calico's reason.
+     */
     public static String checkResourceName(String name) {
-        if (name.length() > 253) {
-            return "is " + name.length() + " characters long; at most 253 are allowed";
+        if (name.length() > MAX_NAME_LENGTH) {
+            return tooLong(name);
         }
         if (!DNS1123_SUBDOMAIN.matcher(name).matches()) {
-            return "is not a valid name; use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit";
+            return "is not a valid name; use lower-case letters, digits, '-' and '.', starting and ending with a letter or"
+                    + " digit (Calico: name must consist of lower case alphanumeric characters, '-' or '.' (regex: "
+                    + SUBDOMAIN_FMT + "))";
         }
         return null;
+    }
+
+    /**
+     * A value Calico checks with its {@code name} field validator (node names, profiles, orchestrator, community
+     * names...): the subdomain format, with no length limit.
+     */
+    public static String checkNameField(String name) {
+        if (!DNS1123_SUBDOMAIN.matcher(name).matches()) {
+            return "is not a valid name; use lower-case letters, digits, '-' and '.', starting and ending with a letter or"
+                    + " digit (Calico: failed to validate field because of tag: name)";
+        }
+        return null;
+    }
+
+    /** A NetworkPolicy name (validator.go validateNetworkPolicy): a DNS-1123 label, or {@code knp.default.<subdomain>}. */
+    public static String checkNetworkPolicyName(String name) {
+        String why = checkResourceName(name);
+        if (why != null) {
+            return why;
+        }
+        return NETWORK_POLICY_NAME.matcher(name).matches() ? null : policyNameReason(true);
+    }
+
+    /** A GlobalNetworkPolicy name (validator.go validateGlobalNetworkPolicy): a DNS-1123 label, no dots. */
+    public static String checkGlobalNetworkPolicyName(String name) {
+        String why = checkResourceName(name);
+        if (why != null) {
+            return why;
+        }
+        return DNS1123_LABEL.matcher(name).matches() ? null : policyNameReason(false);
+    }
+
+    private static String policyNameReason(boolean k8sPrefixAllowed) {
+        return "is not a valid policy name; use lower-case letters, digits and '-', no dots"
+                + (k8sPrefixAllowed ? " (or a knp.default. name)" : "")
+                + " (Calico: name must consist of lower case alphanumeric characters or '-' (regex: " + LABEL_FMT + "))";
+    }
+
+    private static String tooLong(String name) {
+        return "is " + name.length() + " characters long; at most 253 are allowed (Calico: name is too long by "
+                + (name.length() - MAX_NAME_LENGTH) + " bytes)";
+    }
+
+    /** A workload's container ID (validator.go containerIDRegex): letters of either case, digits and '-'. */
+    public static String checkContainerId(String id) {
+        if (!CONTAINER_ID.matcher(id).matches()) {
+            return "is not a container ID; letters, digits and '-', starting and ending with a letter or digit"
+                    + " (Calico: failed to validate field because of tag: containerID)";
+        }
+        return null;
+    }
+
+    /** An endpoint's interface name (validator.go validateInterface): "*" or 1..15 of letters, digits, '_', '.', '-'. */
+    public static String checkInterfaceName(String name) {
+        if (name.equals("*") || INTERFACE.matcher(name).matches()) {
+            return null;
+        }
+        return "is not an interface name; 1..15 letters, digits, '_', '.' or '-', or \"*\" for all"
+                + " (Calico: failed to validate field because of tag: interface)";
     }
 
     /** A namespace: lower-case DNS-1123 label, at most 63 characters. */
@@ -42,12 +117,17 @@ public final class Names {
         if (slash >= 0) {
             String prefix = key.substring(0, slash);
             if (prefix.isEmpty() || prefix.length() > 253 || !DNS1123_SUBDOMAIN.matcher(prefix).matches()) {
-                return "is not a valid label key: the prefix before '/' must be a lower-case DNS subdomain";
+                return "is not a valid label key: the prefix before '/' must be a lower-case DNS subdomain (Calico, from"
+                        + " Kubernetes' IsQualifiedName: prefix part a DNS-1123 subdomain must consist of lower case"
+                        + " alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character)";
             }
         }
         if (name.isEmpty() || name.length() > 63 || !LABEL_NAME.matcher(name).matches()) {
             return "is not a valid label key: the name must be 1..63 characters of letters, digits, '-', '_' and '.', "
-                    + "starting and ending with a letter or digit";
+                    + "starting and ending with a letter or digit (Calico, from Kubernetes' IsQualifiedName: "
+                    + (name.length() > 63 ? "name part must be no more than 63 characters"
+                    : "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with"
+                    + " an alphanumeric character") + ")";
         }
         return null;
     }
@@ -59,12 +139,19 @@ public final class Names {
         }
         if (value.length() > 63 || !LABEL_NAME.matcher(value).matches()) {
             return "is not a valid label value: at most 63 characters of letters, digits, '-', '_' and '.', "
-                    + "starting and ending with a letter or digit";
+                    + "starting and ending with a letter or digit (Calico, from Kubernetes' IsValidLabelValue: "
+                    + (value.length() > 63 ? "must be no more than 63 characters"
+                    : "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.',"
+                    + " and must start and end with an alphanumeric character") + ")";
         }
         return null;
     }
 
-    /** An IANA service name as Kubernetes uses for named ports. */
+    /**
+     * An IANA service name as Kubernetes uses for an endpoint's named ports (k8s.io/apimachinery
+     * util/validation IsValidPortName, which validator.go validatePortName calls): 1..15 lower-case letters, digits
+     * and '-', at least one letter, no leading, trailing or doubled '-'.
+     */
     public static boolean isPortName(String s) {
         return s.length() <= 15 && PORT_NAME.matcher(s).matches() && !s.contains("--")
                 && s.chars().anyMatch(Character::isLetter);

@@ -7,6 +7,7 @@ import java.util.List;
 public record NetworkSetSpec(List<String> nets) {
 
     NetworkSetSpec validated(Problems p) {
-        return new NetworkSetSpec(Check.cidrs(p.at("nets"), nets, true));
+        // networkset.go / globalnetworkset.go: nets are "cidr": a CIDR, host bits allowed, or an address.
+        return new NetworkSetSpec(Check.nets(p.at("nets"), nets, "cidr"));
     }
 }

@@ -46,6 +46,11 @@ public record Node(ObjectMeta metadata, Spec spec, Status status) implements Res
         return new Node(metadata, spec, s);
     }
 
+    /**
+     * libcalico-go release-v3.18 lib/validator/v3/validator.go: the spec's and status's tags and validateNodeSpec.
+     * orchRefs and addresses carry no {@code dive}, so Calico checks nothing inside them; Tabby warns where an
+     * address is not one.
+     */
     @Override
     public Node validated(Problems p) {
         if (spec == null) {
@@ -54,46 +59,57 @@ public record Node(ObjectMeta metadata, Spec spec, Status status) implements Res
         BGP bgp = spec.bgp;
         if (bgp != null) {
             Problems b = p.at("bgp");
-            if (bgp.ipv4Address == null && bgp.ipv6Address == null) {
-                b.error("has neither ipv4Address nor ipv6Address; a BGP-enabled node needs at least one");
+            if (bgp.equals(new BGP(null, null, null, null, null))) {
+                b.error("is empty; give the node's BGP addresses or leave bgp out (Calico: Spec.BGP should not be empty)");
+            }
+            if (bgp.asNumber != null && bgp.asNumber.isReserved()) {
+                b.at("asNumber").warn("0 is accepted, as Calico accepts it, but RFC 7607 reserves AS 0: no BGP session"
+                        + " can use it");
             }
             bgp = new BGP(bgp.asNumber,
                     Check.ipWithPrefix(b.at("ipv4Address"), bgp.ipv4Address, 4),
                     Check.ipWithPrefix(b.at("ipv6Address"), bgp.ipv6Address, 6),
-                    Check.ipOfVersion(b.at("ipv4IPIPTunnelAddr"), bgp.ipv4IPIPTunnelAddr, 4),
-                    Check.ipOfVersion(b.at("routeReflectorClusterID"), bgp.routeReflectorClusterID, 4));
-        }
-        if (spec.orchRefs != null) {
-            for (int i = 0; i < spec.orchRefs.size(); i++) {
-                OrchRef ref = spec.orchRefs.get(i);
-                if (ref == null) {
-                    p.at("orchRefs").at(i).error("is empty");
-                    continue;
-                }
-                Check.required(p.at("orchRefs").at(i).at("orchestrator"), ref.orchestrator);
-            }
+                    Check.address(b.at("ipv4IPIPTunnelAddr"), bgp.ipv4IPIPTunnelAddr, 4),
+                    Check.address(b.at("routeReflectorClusterID"), bgp.routeReflectorClusterID, 4));
         }
         Wireguard wg = spec.wireguard == null ? null : new Wireguard(
-                Check.ipOfVersion(p.at("wireguard").at("interfaceIPv4Address"), spec.wireguard.interfaceIPv4Address, 4));
+                Check.address(p.at("wireguard").at("interfaceIPv4Address"), spec.wireguard.interfaceIPv4Address, 4));
         if (spec.addresses != null) {
             for (int i = 0; i < spec.addresses.size(); i++) {
                 NodeAddress a = spec.addresses.get(i);
                 Problems at = p.at("addresses").at(i).at("address");
-                if (a == null || a.address == null || a.address.isBlank()) {
-                    at.error("is required: an IP address, with or without its prefix length");
-                    continue;
-                }
                 try {
-                    dev.tabby.model.net.Cidr.parseCidrOrIp(a.address); // validator.go "net": an IP or a CIDR
+                    dev.tabby.model.net.Cidr.parseCidrOrIp(a == null || a.address == null ? "" : a.address);
                 } catch (IllegalArgumentException e) {
-                    at.error(e.getMessage());
+                    at.warn("is not an address: accepted, as Calico v3.18 accepts it, but nothing can use it");
                 }
             }
         }
         Spec out = new Spec(bgp,
-                Check.ipOfVersion(p.at("ipv4VXLANTunnelAddr"), spec.ipv4VXLANTunnelAddr, 4),
+                Check.address(p.at("ipv4VXLANTunnelAddr"), spec.ipv4VXLANTunnelAddr, 4),
                 Check.mac(p.at("vxlanTunnelMACAddr"), spec.vxlanTunnelMACAddr),
                 spec.orchRefs, wg, spec.addresses);
         return new Node(metadata, out, status);
+    }
+
+    /** The status's one checked field, reported below {@code status} (the caller's view). */
+    public static void checkStatus(Problems p, Status status) {
+        if (status != null && status.wireguardPublicKey != null && !status.wireguardPublicKey.isEmpty()) {
+            checkWireguardKey(p.at("wireguardPublicKey"), status.wireguardPublicKey);
+        }
+    }
+
+    /** validator.go validateWireguardPublicKey (wgtypes.ParseKey): standard base64 of 32 bytes. */
+    private static void checkWireguardKey(Problems p, String key) {
+        byte[] bytes;
+        try {
+            bytes = java.util.Base64.getDecoder().decode(key);
+        } catch (IllegalArgumentException e) {
+            bytes = null;
+        }
+        if (bytes == null || bytes.length != 32) {
+            p.error("\"" + key + "\" is not a WireGuard public key; expected 32 bytes in base64, as wg pubkey prints"
+                    + " (Calico: failed to validate field because of tag: wireguardPublicKey)");
+        }
     }
 }

@@ -19,8 +19,11 @@ final class PolicyCheck {
     }
 
     /**
-     * Checks {@code types} against the rules given; when absent, fills them as Calico does: Ingress always,
-     * Egress too when there are egress rules.
+     * Checks {@code types} (libcalico-go release-v3.18 validator.go: the policyType tag and "type specified more than
+     * once"); when absent, fills them as Calico's client does (lib/clientv3/policy.go defaultPolicyTypesField): Ingress
+     * unless the policy has egress rules only, Egress when it has egress rules. Types that leave out a direction the
+     * policy has rules for are accepted, as Calico accepts them (validator_test.go "allow Types without ingress when
+     * Ingress present"): those rules are not used, and a warning says so.
      */
     static List<String> types(Problems p, List<String> types, List<Rule> ingress, List<Rule> egress) {
         if (types == null || types.isEmpty()) {
@@ -35,17 +38,27 @@ final class PolicyCheck {
         }
         for (int i = 0; i < types.size(); i++) {
             String t = types.get(i);
-            Check.oneOf(p.at(i), t, List.of(INGRESS, EGRESS));
-            if (types.indexOf(t) != i) {
-                p.at(i).error("\"" + t + "\" is listed twice");
+            if (t == null || !(t.equals(INGRESS) || t.equals(EGRESS))) {
+                p.at(i).error("\"" + t + "\" is not allowed; allowed: Ingress, Egress (Calico: failed to validate field"
+                        + " because of tag: policyType)");
+            } else if (types.indexOf(t) != i) {
+                p.at(i).error("\"" + t + "\" is listed twice (Calico: '" + t + "' type specified more than once)");
             }
         }
         if (ingress != null && !ingress.isEmpty() && !types.contains(INGRESS)) {
-            p.error("has no Ingress, but the policy has ingress rules; add Ingress or remove the rules");
+            p.warn("has no Ingress: accepted, as Calico accepts it, but the policy's ingress rules are not used");
         }
         if (egress != null && !egress.isEmpty() && !types.contains(EGRESS)) {
-            p.error("has no Egress, but the policy has egress rules; add Egress or remove the rules");
+            p.warn("has no Egress: accepted, as Calico accepts it, but the policy's egress rules are not used");
         }
         return types;
+    }
+
+    /** validator.go: global() is only for an EntityRule's namespaceSelector, never a policy's own selectors. */
+    static void noGlobal(Problems p, String selector) {
+        if (selector != null && selector.contains(RuleCheck.GLOBAL)) {
+            p.error("\"" + selector + "\": global() is only allowed in a rule's namespaceSelector (Calico: global() can"
+                    + " only be used in an EntityRule namespaceSelector)");
+        }
     }
 }

@@ -28,7 +28,7 @@ public record Port(int min, int max, String name) {
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Port from(Object raw) {
         if (raw instanceof Integer i) {
-            return number(checkPort(i, String.valueOf(i)));
+            return number(checkPort(i, String.valueOf(i), "cannot unmarshal number " + i + " into a uint16"));
         }
         if (raw instanceof String s) {
             return parse(s);
@@ -37,28 +37,34 @@ public record Port(int min, int max, String name) {
     }
 
     private static final String ALLOWED = "allowed: 1..65535, a range \"min:max\", or a named port";
+    /** libcalico-go release-v3.18 lib/numorstring/port.go nameRegex: what a rule may name a port. */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
 
+    /** As numorstring PortFromString and validator.go validatePort read a port written as a string. */
     public static Port parse(String s) {
         if (!s.isEmpty() && s.chars().allMatch(Character::isDigit)) {
-            return number(checkPort(parseInt(s), s));
+            return number(checkPort(parseInt(s), s, "invalid port format (" + s + ")"));
         }
         int colon = s.indexOf(':');
         if (colon > 0 && s.substring(0, colon).chars().allMatch(Character::isDigit)) {
             String lo = s.substring(0, colon);
             String hi = s.substring(colon + 1);
             if (hi.isEmpty() || !hi.chars().allMatch(Character::isDigit)) {
-                throw new IllegalArgumentException("\"" + s + "\" is not a port range; expected \"min:max\", e.g. \"8000:8080\"");
+                throw new IllegalArgumentException("\"" + s + "\" is not a port range; expected \"min:max\", e.g."
+                        + " \"8000:8080\" (Calico: invalid name for named port (" + s + "))");
             }
-            int min = checkPort(parseInt(lo), s);
-            int max = checkPort(parseInt(hi), s);
+            int min = checkPort(parseInt(lo), s, "invalid minimum port number in range (" + s + ")");
+            int max = checkPort(parseInt(hi), s, "invalid maximum port number in range (" + s + ")");
             if (min > max) {
-                throw new IllegalArgumentException("\"" + s + "\": range start " + min + " is above its end " + max);
+                throw new IllegalArgumentException("\"" + s + "\": range start " + min + " is above its end " + max
+                        + " (Calico: minimum port number (" + min + ") is greater than maximum port number (" + max
+                        + ") in port range)");
             }
             return range(min, max);
         }
-        if (!Names.isPortName(s)) {
+        if (!NAME.matcher(s).matches()) {
             throw new IllegalArgumentException("\"" + s + "\" is not a port; " + ALLOWED
-                    + " (lower-case letters, digits and '-', at most 15 characters, at least one letter)");
+                    + " (1..128 letters, digits, '_', '.' and '-') (Calico: invalid name for named port (" + s + "))");
         }
         return named(s);
     }
@@ -68,9 +74,13 @@ public record Port(int min, int max, String name) {
         return digits.length() > 6 ? Integer.MAX_VALUE : Integer.parseInt(digits);
     }
 
-    private static int checkPort(int p, String text) {
-        if (p < 1 || p > 65535) {
-            throw new IllegalArgumentException(text + " is not a valid port; " + ALLOWED);
+    private static int checkPort(int p, String text, String calicoReason) {
+        if (p < 1) {
+            throw new IllegalArgumentException(text + " is not a valid port; " + ALLOWED
+                    + " (Calico: port range invalid, port number must be between 1 and 65535)");
+        }
+        if (p > 65535) {
+            throw new IllegalArgumentException(text + " is not a valid port; " + ALLOWED + " (Calico: " + calicoReason + ")");
         }
         return p;
     }

@@ -19,18 +19,35 @@ public record Protocol(String name, int number) {
     public static Protocol from(Object raw) {
         if (raw instanceof Integer i) {
             if (i < 1 || i > 255) {
-                throw new IllegalArgumentException(i + " is not a protocol number; " + ALLOWED);
+                throw new IllegalArgumentException(i + " is not a protocol number; " + ALLOWED
+                        + (i == 0 ? " (Calico: protocol number invalid)" : " (Calico: cannot unmarshal number " + i
+                        + " into a uint8)"));
             }
             return new Protocol(null, i);
         }
         if (raw instanceof String s) {
-            return parse(s);
+            // In a manifest a name must be written exactly: numorstring keeps "tcp" as written and validator.go
+            // validateProtocol refuses it.
+            Protocol p;
+            try {
+                p = parse(s);
+            } catch (IllegalArgumentException e) {
+                // numorstring: "0" parses as the number 0 ("protocol number invalid"); anything else is a name.
+                throw new IllegalArgumentException(e.getMessage() + (s.matches("0+") ? " (Calico: protocol number"
+                        + " invalid)" : " (Calico: protocol name invalid)"));
+            }
+            if (p.name != null && !p.name.equals(s)) {
+                throw new IllegalArgumentException("\"" + s + "\" is not a protocol; write " + p.name + " ("
+                        + ALLOWED + ") (Calico: protocol name invalid)");
+            }
+            return p;
         }
         throw new IllegalArgumentException(AsNumber.describe(raw) + " is not a protocol; " + ALLOWED);
     }
 
     private static final String ALLOWED = "allowed: TCP, UDP, ICMP, ICMPv6, SCTP, UDPLite or a number 1..255";
 
+    /** Names matched without regard to case, for operators' command lines and iptables output. */
     public static Protocol parse(String s) {
         for (int i = 0; i < NAMES.size(); i++) {
             if (NAMES.get(i).equalsIgnoreCase(s)) {
@@ -38,12 +55,19 @@ public record Protocol(String name, int number) {
             }
         }
         if (!s.isEmpty() && s.length() <= 3 && s.chars().allMatch(Character::isDigit)) {
-            return from(Integer.parseInt(s));
+            int n = Integer.parseInt(s);
+            if (n < 1 || n > 255) {
+                throw new IllegalArgumentException(n + " is not a protocol number; " + ALLOWED);
+            }
+            return new Protocol(null, n);
         }
         throw new IllegalArgumentException("\"" + s + "\" is not a protocol; " + ALLOWED);
     }
 
-    /** Ports may only be given with protocols that have them. */
+    /**
+     * Protocols that have ports (the kernel's view, UDPLite included). Calico's validator allows rule and endpoint
+     * ports only with TCP, UDP and SCTP: see RuleCheck.supportsPorts.
+     */
     public boolean hasPorts() {
         return number == 6 || number == 17 || number == 132 || number == 136;
     }

@@ -1,10 +1,8 @@
 package dev.tabby.model.v3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tabby.model.codec.ManifestException;
 import dev.tabby.model.codec.ResourceCodec;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +49,7 @@ class KubernetesMetadataTest {
     }
 
     @Test
-    void nodeAddressesAreKeptAsWrittenAndMustBeAddresses() {
+    void nodeAddressesAreKeptAsWrittenAndAnythingElseIsOnlyWarnedAbout() {
         Node n = (Node) ResourceCodec.read("""
                 apiVersion: projectcalico.org/v3
                 kind: Node
@@ -63,12 +61,14 @@ class KubernetesMetadataTest {
                 """).resources().get(0);
         assertEquals(List.of(new Node.NodeAddress("10.0.0.5/24"), new Node.NodeAddress("fd00::5")), n.spec().addresses(),
                 "an interface address keeps its host bits, as Calico keeps it");
-        ManifestException e = assertThrows(ManifestException.class, () -> ResourceCodec.read("""
+        // v3.18's NodeSpec.Addresses has no "dive" (lib/apis/v3/node.go), so the validator never looks inside it.
+        var m = ResourceCodec.read("""
                 apiVersion: projectcalico.org/v3
                 kind: Node
                 metadata: {name: n1}
                 spec: {addresses: [{address: not-an-ip}]}
-                """));
-        assertTrue(e.getMessage().contains("spec.addresses[0].address"), e.getMessage());
+                """);
+        assertEquals(1, m.resources().size());
+        assertTrue(m.warnings().stream().anyMatch(w -> w.contains("spec.addresses[0].address")), m.warnings().toString());
     }
 }

@@ -45,10 +45,10 @@ class IpSetIndexRandomizedTest {
         }
         List<EndpointPort> ports = new ArrayList<>();
         if (r.nextBoolean()) {
-            ports.add(new EndpointPort("http", Protocol.TCP, 80 + r.nextInt(2), null, null));
+            ports.add(new EndpointPort("http", Protocol.TCP, 80 + r.nextInt(2)));
         }
         if (r.nextBoolean()) {
-            ports.add(new EndpointPort("dns", r.nextBoolean() ? Protocol.UDP : Protocol.TCP, 53, null, null));
+            ports.add(new EndpointPort("dns", r.nextBoolean() ? Protocol.UDP : Protocol.TCP, 53));
         }
         return new IpSetItem(labels, nets, ports);
     }

@@ -23,7 +23,7 @@ class IpSetIndexTest {
 
     static WorkloadEndpoint web(String name, String ip, String role) {
         return Fixtures.wep("shop", name, Map.of("role", role), List.of(), null, List.of(ip + "/32"),
-                List.of(new EndpointPort("http", Protocol.TCP, 8080, null, null)));
+                List.of(new EndpointPort("http", Protocol.TCP, 8080)));
     }
 
     @Test
@@ -111,7 +111,7 @@ class IpSetIndexTest {
         assertEquals(Set.of(), idx.members(httpUdp.id()));
         // The port renamed: the member leaves.
         WorkloadEndpoint renamed = Fixtures.wep("shop", "a", Map.of("role", "web"), List.of(), null,
-                List.of("10.0.0.1/32"), List.of(new EndpointPort("web", Protocol.TCP, 8080, null, null)));
+                List.of("10.0.0.1/32"), List.of(new EndpointPort("web", Protocol.TCP, 8080)));
         assertEquals(List.of(new IpSetDelta(httpTcp.id(), Set.of(), Set.of("10.0.0.1,tcp:8080"))),
                 idx.putItem(IpSetItem.key(renamed), IpSetItem.of(renamed, NO_PROFILES)));
     }

@@ -39,10 +39,7 @@ class CalicoValidatorCasesTest {
      * Cases where Tabby still decides otherwise, each with why; the test asserts the difference, so that fixing it
      * shows here. The selector language is dev.tabby.model.selector's, outside this test's subject.
      */
-    static final Map<String, String> KNOWN_DIFFERENCES = Map.of(
-            "424", "Tabby's selector parser (selector/LabelKeys) refuses a label key with two '/'; Calico's tokenizer"
-                    + " (lib/selector/tokenizer) accepts it",
-            "425", "as 424");
+    static final Map<String, String> KNOWN_DIFFERENCES = Map.of();
 
     // builder name -> document; %s is the case's YAML
     private static final Map<String, String> BUILDERS = Map.ofEntries(

@@ -122,6 +122,36 @@ class IpamCommandTest {
                 """, ctl.run("ipam", "show", "--show-borrowed").out());
     }
 
+    /**
+     * GetUtilization's "orphaned allocation blocks" group (IPv4 blocks no pool holds, shown without a pool row) and
+     * getBorrowedIPs' note on allocations without a node attribute, from blocks in v3.18's JSON.
+     */
+    @Test
+    void orphanedBlocksAndUnclassifiedAllocationsAreShownAsCalicoShowsThem() {
+        owned("n1", "web-1");
+        // A block of a pool since deleted, with one address allocated before allocations carried their node.
+        kv.put("/calico/ipam/v2/assignment/ipv4/block/10.99.0.0-30", ("{\"cidr\":\"10.99.0.0/30\",\"affinity\":null,"
+                + "\"allocations\":[0,null,null,null],\"unallocated\":[1,2,3],\"attributes\":[{\"handle_id\":\"old\","
+                + "\"secondary\":null}],\"deleted\":false}").getBytes());
+        assertEquals("""
+                +----------+--------------+-----------+------------+----------+
+                | GROUPING |     CIDR     | IPS TOTAL | IPS IN USE | IPS FREE |
+                +----------+--------------+-----------+------------+----------+
+                | IP Pool  | 10.70.0.0/29 |         8 | 1 (12%)    | 7 (88%)  |
+                | Block    | 10.70.0.0/30 |         4 | 1 (25%)    | 3 (75%)  |
+                | Block    | 10.99.0.0/30 |         4 | 1 (25%)    | 3 (75%)  |
+                +----------+--------------+-----------+------------+----------+
+                """, ctl.run("ipam", "show", "--show-blocks").out());
+        assertEquals("""
+                +----+----------------+-------+-------------+------+--------------+
+                | IP | BORROWING-NODE | BLOCK | BLOCK OWNER | TYPE | ALLOCATED-TO |
+                +----+----------------+-------+-------------+------+--------------+
+                +----+----------------+-------+-------------+------+--------------+
+
+                Note: found 1 IP allocations without an explicit node association. Unable to determine if they are borrowed.
+                """, ctl.run("ipam", "show", "--show-borrowed").out());
+    }
+
     @Test
     void checkListsEachLeakAndReleaseClearsIt() {
         owned("n1", "web-1");

@@ -92,6 +92,15 @@ public final class IpamCommandShow implements Callable<Integer> {
                 }
             }
         }
+        if (showBlocks) {
+            // GetUtilization's last group, "orphaned allocation blocks" (0.0.0.0/0): IPv4 blocks no pool holds,
+            // listed without a pool row. An orphaned IPv6 block overlaps no group, so Calico shows none.
+            for (IpamUsage.BlockUsage b : usage.blocks()) {
+                if (b.cidr().version() == 4 && usage.pools().stream().noneMatch(p -> p.cidr().contains(b.cidr().address()))) {
+                    rows.add(usageRow("Block", b.cidr().toString(), b.inUse(), b.total()));
+                }
+            }
+        }
         return BoxTable.render(List.of("GROUPING", "CIDR", "IPS TOTAL", "IPS IN USE", "IPS FREE"), rows);
     }
 
@@ -108,7 +117,12 @@ public final class IpamCommandShow implements Callable<Integer> {
             rows.add(List.of(b.address().toString(), b.borrowingNode(), b.block().toString(),
                     b.blockNode() == null ? "" : b.blockNode(), b.type(), b.allocatedTo()));
         }
-        return BoxTable.render(List.of("IP", "BORROWING-NODE", "BLOCK", "BLOCK OWNER", "TYPE", "ALLOCATED-TO"), rows);
+        String table = BoxTable.render(List.of("IP", "BORROWING-NODE", "BLOCK", "BLOCK OWNER", "TYPE", "ALLOCATED-TO"), rows);
+        if (usage.unclassified() != 0) {
+            table += "\nNote: found " + usage.unclassified() + " IP allocations without an explicit node association. "
+                    + "Unable to determine if they are borrowed.\n";
+        }
+        return table;
     }
 
     private static IpAddress parseIp(String text) {

@@ -18,23 +18,16 @@ import java.util.Map;
  * Blocks come in their etcd key order, as Calico lists them. {@code unclassified} counts allocations without a
  * {@code node} attribute, which cannot be told borrowed or not.
  */
-public record IpamUsage(long revision, List<PoolUsage> pools, List<BlockUsage> blocks, List<BorrowedAddress> borrowed,
-        int unclassified) {
+public record IpamUsage(List<PoolUsage> pools, List<BlockUsage> blocks, List<BorrowedAddress> borrowed, int unclassified) {
 
-    public record PoolUsage(String name, Cidr cidr, boolean disabled, BigInteger total, long inUse) {
-        public BigInteger free() {
-            return total.subtract(BigInteger.valueOf(inUse));
-        }
+    public record PoolUsage(Cidr cidr, BigInteger total, long inUse) {
     }
 
     /**
-     * {@code node} is null for a block no node holds. In use is every address not free, as Calico counts it
-     * (capacity minus unallocated), so an address neither allocated nor free counts as in use.
+     * In use is every address not free, as Calico counts it (capacity minus unallocated), so an address neither
+     * allocated nor free counts as in use.
      */
-    public record BlockUsage(Cidr cidr, String node, int total, int inUse) {
-        public int free() {
-            return total - inUse;
-        }
+    public record BlockUsage(Cidr cidr, int total, int inUse) {
     }
 
     /** An address allocated for {@code borrowingNode} from a block that is not that node's. */
@@ -53,14 +46,14 @@ public record IpamUsage(long revision, List<PoolUsage> pools, List<BlockUsage> b
         for (Pool p : dump.pools()) {
             long inUse = blocks.stream().filter(b -> Blocks.within(b.cidr(), p.cidr()))
                     .mapToLong(b -> b.size() - b.freeCount()).sum();
-            pools.add(new PoolUsage(p.name(), p.cidr(), p.disabled(), p.addressCount(), inUse));
+            pools.add(new PoolUsage(p.cidr(), p.addressCount(), inUse));
         }
         List<BlockUsage> blockUsage = new ArrayList<>();
         List<BorrowedAddress> borrowed = new ArrayList<>();
         int unclassified = 0;
         for (AllocationBlock b : blocks) {
             String owner = b.host().orElse(null);
-            blockUsage.add(new BlockUsage(b.cidr(), owner, b.size(), b.size() - b.freeCount()));
+            blockUsage.add(new BlockUsage(b.cidr(), b.size(), b.size() - b.freeCount()));
             for (int o : b.allocatedOrdinals()) {
                 Map<String, String> attrs = b.attributeAt(o).map(a -> a.secondaryOrEmpty()).orElse(Map.of());
                 String node = attrs.get(AutoAssignRequest.ATTRIBUTE_NODE);
@@ -78,6 +71,6 @@ public record IpamUsage(long revision, List<PoolUsage> pools, List<BlockUsage> b
                 borrowed.add(new BorrowedAddress(b.addressAt(o), node, b.cidr(), owner, type, to));
             }
         }
-        return new IpamUsage(dump.revision(), pools, blockUsage, borrowed, unclassified);
+        return new IpamUsage(pools, blockUsage, borrowed, unclassified);
     }
 }

@@ -1,5 +1,6 @@
 package dev.tabby.bgp.config;
 
+import dev.tabby.model.selector.Selector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,7 +140,7 @@ final class CalicoPeerings {
     private List<NodeInfo> matching(String selector) {
         List<NodeInfo> out = new ArrayList<>();
         for (NodeInfo n : nodes) {
-            if (TinySelector.matches(selector, n.labels())) {
+            if (Selector.parse(selector).matches(n.labels())) { // a bad selector throws: the peer is skipped
                 out.add(n);
             }
         }

@@ -38,11 +38,6 @@ final class ManifestFiles {
      *                                be read or is invalid; "No resources specified in file|directory ..." when
      *                                empty and not {@code skipEmpty} (common/resources.go ExecuteConfigCommand)
      */
-    static Read read(String filename, boolean recursive, boolean skipEmpty, InputStream stdin) {
-        return read(filename, recursive, skipEmpty, null, stdin);
-    }
-
-    /** As above, with {@code -n}: it fills in and must match the namespace of each namespaced resource. */
     static Read read(String filename, boolean recursive, boolean skipEmpty, String namespace, InputStream stdin) {
         boolean directory = !filename.equals("-") && Files.isDirectory(Path.of(filename));
         List<String> files = directory ? walk(Path.of(filename), recursive) : List.of(filename);

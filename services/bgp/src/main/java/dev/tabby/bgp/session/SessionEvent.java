@@ -18,6 +18,13 @@ public sealed interface SessionEvent {
         }
     }
 
+    /**
+     * AutomaticStop (8): the speaker ends the session on its own account (a maximum-prefix limit passed, the peer
+     * deconfigured), telling the peer why with this NOTIFICATION once the OPEN has been sent.
+     */
+    record AutomaticStop(Notification notification) implements SessionEvent {
+    }
+
     /** AutomaticStart (3) or, with {@code passive}, AutomaticStart_with_PassiveTcpEstablishment (5). */
     record AutomaticStart(boolean passive) implements SessionEvent {
     }

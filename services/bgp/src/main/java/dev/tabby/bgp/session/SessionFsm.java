@@ -22,6 +22,7 @@ import dev.tabby.bgp.session.SessionEvent.CollisionDump;
 import dev.tabby.bgp.session.SessionEvent.DecodeError;
 import dev.tabby.bgp.session.SessionEvent.KeepaliveReceived;
 import dev.tabby.bgp.session.SessionEvent.ManualStart;
+import dev.tabby.bgp.session.SessionEvent.AutomaticStop;
 import dev.tabby.bgp.session.SessionEvent.ManualStop;
 import dev.tabby.bgp.session.SessionEvent.NotificationReceived;
 import dev.tabby.bgp.session.SessionEvent.OpenReceived;
@@ -95,6 +96,10 @@ public final class SessionFsm {
         List<SessionAction> out = new ArrayList<>();
         if (ignored(event)) {
             return List.of();
+        }
+        if (event instanceof AutomaticStop stop) {
+            automaticStop(stop, out);
+            return List.copyOf(out);
         }
         switch (state) {
             case IDLE -> idle(event, out);
@@ -337,6 +342,20 @@ public final class SessionFsm {
         if (negotiatedHoldTime != 0) {
             startTimer(SessionTimer.HOLD, Duration.ofSeconds(negotiatedHoldTime), out);
         }
+    }
+
+    // RFC 4271 section 8.2.2: AutomaticStop (event 8) in every state but Idle, where it is ignored.
+    private void automaticStop(AutomaticStop stop, List<SessionAction> out) {
+        if (state == IDLE) {
+            return;
+        }
+        connectRetryCounter++;
+        if (state == CONNECT || state == ACTIVE) {
+            toIdle(new DropConnection(), "automatic stop: " + stop.notification(), out);
+            return;
+        }
+        out.add(new Send(stop.notification()));
+        toIdle(new CloseConnection(), "automatic stop: " + stop.notification(), out);
     }
 
     private void manualStop(ManualStop stop, List<SessionAction> out) {

@@ -1,0 +1,282 @@
+package dev.tabby.bgpspeaker.agent;
+
+import dev.tabby.bgp.rib.BestChange;
+import dev.tabby.bgp.speaker.BgpSpeaker;
+import dev.tabby.bgp.speaker.PeerStatus;
+import dev.tabby.bgp.speaker.RouteView;
+import dev.tabby.bgp.speaker.SocketSetup;
+import dev.tabby.bgp.speaker.SpeakerSettings;
+import dev.tabby.bgp.speaker.SpeakerView;
+import dev.tabby.bgp.wire.AfiSafi;
+import dev.tabby.bgp.wire.Prefix;
+import dev.tabby.bgp.speaker.PeerConfig;
+import dev.tabby.bgp.transport.PeerSecretException;
+import dev.tabby.bgp.transport.PeerSecrets;
+import dev.tabby.bgpspeaker.config.ConfiguredPeer;
+import dev.tabby.bgpspeaker.config.KernelInputs;
+import dev.tabby.bgpspeaker.config.NodeBgpConfig;
+import dev.tabby.bgpspeaker.health.SpeakerHealthSource;
+import dev.tabby.bgpspeaker.kernel.BestRoute;
+import dev.tabby.bgpspeaker.kernel.EncapMode;
+import dev.tabby.bgpspeaker.kernel.KernelRoutes;
+import dev.tabby.bgpspeaker.kernel.KernelWants;
+import dev.tabby.bgpspeaker.kernel.PoolFacts;
+import dev.tabby.dataplane.ApplyResult;
+import dev.tabby.dataplane.loop.ApplyLoop;
+import dev.tabby.dataplane.loop.LoopSettings;
+import dev.tabby.dataplane.route.IpFamilies;
+import dev.tabby.model.net.Cidr;
+import dev.tabby.model.net.IpAddress;
+import dev.tabby.netlink.Netlink;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * One node's BGP: the {@link BgpSpeaker} configured from a {@link ConfigSource}, and its best learned routes put
+ * into the kernel by {@link KernelRoutes} through an {@link ApplyLoop} (which coalesces changes, retries with
+ * backoff and resyncs the kernel periodically). Kernel writes wait until the configuration is in sync and the
+ * speaker has converged (every peer sent End-of-RIB, or the settle time passed), so a restarted speaker finds its
+ * routes still in the kernel and leaves them be instead of flapping them.
+ *
+ * <p>The speaker is made again when its identity changes (router id, AS, cluster id, listen port): BIRD restarts
+ * every protocol then too.
+ */
+public final class BgpAgent implements SpeakerView, SpeakerHealthSource, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(BgpAgent.class);
+
+    private final SocketSetup sockets;
+    private final ConfigSource source;
+    private final KernelRoutes kernel;
+    private final ApplyLoop loop;
+    private final Map<Prefix, BestRoute> learned = new ConcurrentHashMap<>();
+    private volatile NodeBgpConfig config;
+    private volatile BgpSpeaker speaker;
+    private volatile Identity identity;
+    private volatile String problem = "no configuration yet";
+
+    private record Identity(String routerId, long as, String clusterId, int port) {
+    }
+
+    public BgpAgent(Netlink netlink, SocketSetup sockets, ConfigSource source, Duration resyncInterval) {
+        this.sockets = sockets;
+        this.source = source;
+        this.kernel = new KernelRoutes(netlink, IpFamilies.BOTH);
+        this.loop = new ApplyLoop(LoopSettings.defaults("bgp-kernel").withResyncInterval(resyncInterval),
+                this::applyKernel, kernel::queueResync);
+    }
+
+    public BgpAgent start() {
+        loop.start();
+        source.start(this::configure);
+        return this;
+    }
+
+    private synchronized void configure(NodeBgpConfig next) {
+        config = next;
+        next.warnings().forEach(w -> LOG.warnf("event=config_warning node=%s warning=\"%s\"", next.node(), w));
+        if (next.routerId() == null) {
+            problem = "node " + next.node() + " has no BGP router id: set Node spec.bgp.ipv4Address (or "
+                    + "CALICO_ROUTER_ID)";
+            LOG.errorf("event=no_router_id node=%s remedy=\"set spec.bgp.ipv4Address on the Node\"", next.node());
+            stopSpeaker();
+            return;
+        }
+        Identity wanted = new Identity(next.routerId(), next.localAs(), next.clusterId(), next.listenPort());
+        if (speaker == null || !wanted.equals(identity)) {
+            stopSpeaker();
+            try {
+                SpeakerSettings settings = SpeakerSettings.of(ipv4(next.routerId()), next.localAs())
+                        .withListen(null, next.listenPort())
+                        .withClusterId(next.clusterId() == null ? null : ipv4(next.clusterId()));
+                speaker = new BgpSpeaker(settings, this::learnedChanged, sockets).start();
+                // Configurations arrive only once the source is in sync; the kernel waits for the speaker too.
+                speaker.onConverged(loop::markInSync);
+                identity = wanted;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                problem = e.getMessage();
+                LOG.errorf("event=speaker_start_failed error=\"%s\"", e.getMessage());
+                speaker = null;
+                return;
+            }
+        }
+        problem = "";
+        List<Cidr> pools = next.kernel().pools().stream().map(KernelInputs.PoolInfo::cidr).toList();
+        speaker.exportFilter(prefix -> pools.stream().anyMatch(pool -> inside(cidr(prefix), pool)));
+        speaker.replaceOriginated("calico", next.originations());
+        speaker.configure(securedPeers(next));
+        loop.onUpdate(() -> { });
+    }
+
+    /**
+     * Each peer with the password and GTSM its BGPPeer's annotations name. A peer whose password file cannot be
+     * used is left out (never brought up without its password), with the reason logged.
+     */
+    private List<PeerConfig> securedPeers(NodeBgpConfig c) {
+        List<PeerConfig> out = new ArrayList<>();
+        for (ConfiguredPeer p : c.peers()) {
+            Map<String, String> annotations = new HashMap<>();
+            if (p.passwordFile() != null) {
+                annotations.put(PeerSecrets.PASSWORD_FILE, p.passwordFile());
+            }
+            if (p.ttlSecurityHops() != null) {
+                annotations.put(PeerSecrets.TTL_SECURITY_HOPS, p.ttlSecurityHops());
+            }
+            if (annotations.isEmpty()) {
+                out.add(p.config());
+                continue;
+            }
+            String who = p.bgpPeer() == null ? p.config().name() : "BGPPeer " + p.bgpPeer();
+            try {
+                Optional<PeerSecrets.PasswordFile> password = PeerSecrets.password(who, annotations);
+                password.flatMap(PeerSecrets.PasswordFile::warning)
+                        .ifPresent(w -> LOG.warnf("event=peer_password_warning peer=%s warning=\"%s\"", who, w));
+                OptionalInt hops = PeerSecrets.ttlSecurityHops(who, annotations);
+                out.add(p.config().withSecurity(password.map(PeerSecrets.PasswordFile::password).orElse(null),
+                        hops.isPresent() ? hops.getAsInt() : null));
+            } catch (PeerSecretException e) {
+                LOG.errorf("event=peer_left_out peer=%s session=%s reason=\"%s\"", who, p.config().name(),
+                        e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private void stopSpeaker() {
+        BgpSpeaker old = speaker;
+        speaker = null;
+        identity = null;
+        if (old != null) {
+            old.close();
+            learned.clear();
+        }
+    }
+
+    /** On the speaker's thread: remember the change and let the kernel loop apply it. */
+    private void learnedChanged(List<BestChange> changes) {
+        for (BestChange c : changes) {
+            if (c.after() == null) {
+                learned.remove(c.prefix());
+                continue;
+            }
+            InetAddress hop = c.after().attributes().nextHop();
+            if (hop == null || (c.prefix().ipv4() != (hop instanceof Inet4Address))) {
+                learned.remove(c.prefix()); // an IPv6 route with an IPv4-mapped next hop cannot be installed
+                continue;
+            }
+            learned.put(c.prefix(), BestRoute.learned(cidr(c.prefix()), IpAddress.of(hop.getAddress())));
+        }
+        loop.markDirty();
+    }
+
+    private ApplyResult applyKernel() {
+        BgpSpeaker s = speaker;
+        NodeBgpConfig c = config;
+        if (c == null || s == null || !s.converged() || !source.inSync()) {
+            return ApplyResult.NOTHING;
+        }
+        KernelInputs k = c.kernel();
+        List<PoolFacts> pools = new ArrayList<>();
+        for (KernelInputs.PoolInfo p : k.pools()) {
+            pools.add(new PoolFacts(p.cidr(), EncapMode.of(p.ipipMode()), EncapMode.of(p.vxlanMode()), p.disabled()));
+        }
+        List<Cidr> blocks = k.affineBlocks().stream().filter(KernelInputs.AffineBlock::blackholed)
+                .map(KernelInputs.AffineBlock::cidr).toList();
+        return kernel.apply(new KernelWants(List.copyOf(learned.values()), pools, k.subnets(), blocks,
+                k.serviceCidrs()));
+    }
+
+    // ---- SpeakerView and health ----
+
+    private BgpSpeaker running() {
+        BgpSpeaker s = speaker;
+        if (s == null) {
+            throw new IllegalStateException("the BGP speaker is not running: " + problem);
+        }
+        return s;
+    }
+
+    @Override
+    public List<PeerStatus> peers() {
+        BgpSpeaker s = speaker;
+        return s == null ? List.of() : s.peers();
+    }
+
+    @Override
+    public List<RouteView> routes(AfiSafi family, InetAddress peer) {
+        return running().routes(family, peer);
+    }
+
+    @Override
+    public int routeCount(AfiSafi family) {
+        BgpSpeaker s = speaker;
+        return s == null ? 0 : s.routeCount(family);
+    }
+
+    @Override
+    public void originate(Collection<Prefix> prefixes) {
+        running().originate(prefixes);
+    }
+
+    @Override
+    public void withdraw(Collection<Prefix> prefixes) {
+        running().withdraw(prefixes);
+    }
+
+    @Override
+    public boolean inSync() {
+        return source.inSync() && speaker != null;
+    }
+
+    /** Why the speaker is not running, "" when it is. */
+    public String problem() {
+        return problem;
+    }
+
+    public ApplyLoop kernelLoop() {
+        return loop;
+    }
+
+    @Override
+    public void close() {
+        source.close();
+        loop.close();
+        stopSpeaker(); // routes stay in the kernel: a restarted speaker adopts them
+    }
+
+    /** {@code inner} lies within {@code outer} (bird's "net ~ pool"). */
+    static boolean inside(Cidr inner, Cidr outer) {
+        return inner.version() == outer.version() && inner.prefixLength() >= outer.prefixLength()
+                && outer.contains(inner.address());
+    }
+
+    static Cidr cidr(Prefix p) {
+        return Cidr.parse(p.toString());
+    }
+
+    private static Inet4Address ipv4(String text) {
+        try {
+            InetAddress a = InetAddress.getByName(Objects.requireNonNull(text));
+            if (a instanceof Inet4Address v4 && text.chars().allMatch(ch -> ch == '.' || Character.isDigit(ch))) {
+                return v4;
+            }
+        } catch (UnknownHostException e) {
+            // fall through
+        }
+        throw new IllegalArgumentException("\"" + text + "\" is not an IPv4 address (router and cluster ids are)");
+    }
+}

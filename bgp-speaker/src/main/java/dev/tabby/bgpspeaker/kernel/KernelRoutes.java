@@ -1,0 +1,195 @@
+package dev.tabby.bgpspeaker.kernel;
+
+import dev.tabby.dataplane.ApplyResult;
+import dev.tabby.dataplane.route.IpFamilies;
+import dev.tabby.dataplane.route.RouteKernel;
+import dev.tabby.dataplane.route.RouteTable;
+import dev.tabby.model.net.Cidr;
+import dev.tabby.netlink.Addr;
+import dev.tabby.netlink.Family;
+import dev.tabby.netlink.Link;
+import dev.tabby.netlink.Netlink;
+import dev.tabby.netlink.NetlinkException;
+import dev.tabby.netlink.Route;
+import dev.tabby.netlink.RouteFilter;
+import dev.tabby.netlink.RouteProtocol;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * bgp-speaker's routes in the kernel: the main table's protocol-83 routes, converged to a {@link KernelRoutePlan} by
+ * a {@link RouteTable}. A new instance knows nothing of the last run: its first apply re-reads the kernel, keeps the
+ * routes still wanted as they are (no delete and re-add), and removes the stale ones. Routes of other protocols are
+ * never touched, even at a destination we want (that route is reported instead).
+ *
+ * <p>Graceful restart: between {@link #retainStale()} and {@link #endRetain()} nothing of ours leaves the kernel.
+ * What the plan wants is still added or updated, but a route it no longer wants (a restarting peer's, withdrawn from
+ * the Loc-RIB until the peer sends it again) stays; the first apply after {@link #endRetain()} removes what is still
+ * stale. BIRD's kernel protocol does the same with {@code graceful restart} (bird.cfg.template, protocol kernel): its
+ * routes survive a restart and are pruned once the routing table has converged.
+ *
+ * <p>Used from the apply loop's thread only (as {@code ApplyLoop} drives vxlan-manager), except {@link #lastPlan()}.
+ */
+public final class KernelRoutes {
+    private static final Logger LOG = Logger.getLogger(KernelRoutes.class);
+
+    private final Netlink netlink;
+    private final IpFamilies families;
+    private final RouteTable table;
+
+    // Our routes kept through a graceful restart, by destination: the kernel's at the first apply, then every route
+    // wanted since. Null when not retaining.
+    private Map<Cidr, Route> retained;
+    private boolean retaining;
+    private Set<String> reportedProblems = Set.of();
+    private volatile KernelRoutePlan lastPlan = KernelRoutePlan.EMPTY;
+
+    public KernelRoutes(Netlink netlink, IpFamilies families) {
+        this.netlink = netlink;
+        this.families = families;
+        this.table = new RouteTable(RouteKernel.of(netlink), Route.MAIN_TABLE, RouteProtocol.BGP, families);
+    }
+
+    /** The driver in an operator's words: {@code routes table 254 proto 83}. */
+    public String name() {
+        return table.name();
+    }
+
+    /**
+     * Makes the kernel hold {@code wants}' routes: reads tunl0 and the host's networks, computes the plan, and
+     * converges. Routes that cannot be installed come back as failures, one each, beside the writes of the others.
+     */
+    public ApplyResult apply(KernelWants wants) {
+        HostFacts host;
+        try {
+            host = readHost();
+        } catch (NetlinkException e) {
+            return ApplyResult.failed(table.name(), "interface and address dump", e.getMessage());
+        }
+        KernelRoutePlan plan = KernelRoutePlan.compute(wants, host);
+        lastPlan = plan;
+        List<Route> wanted = plan.routes().stream().filter(r -> owns(r.destination())).toList();
+        if (retaining) {
+            try {
+                wanted = withRetained(wanted);
+            } catch (NetlinkException e) {
+                return ApplyResult.failed(table.name(), "route dump for graceful restart", e.getMessage());
+            }
+        }
+        table.replaceAllRoutes(wanted);
+        ApplyResult written = table.apply();
+        return ApplyResult.merge(written, problems(plan));
+    }
+
+    /** Makes the next apply re-read the kernel: the periodic resync that repairs drift and removes strays. */
+    public void queueResync() {
+        table.queueResync();
+    }
+
+    /** Graceful restart begins: from now on no route of ours is removed from the kernel. */
+    public void retainStale() {
+        if (!retaining) {
+            retaining = true;
+            LOG.infof("event=bgp_kernel_retain state=on driver=\"%s\"", table.name());
+        }
+    }
+
+    /** Graceful restart is over: the next apply removes every route of ours the plan does not want. */
+    public void endRetain() {
+        if (retaining) {
+            retaining = false;
+            int kept = retained == null ? 0 : retained.size();
+            retained = null;
+            LOG.infof("event=bgp_kernel_retain state=off driver=\"%s\" retained_routes=%d", table.name(), kept);
+        }
+    }
+
+    public boolean retaining() {
+        return retaining;
+    }
+
+    /** Kernel writes still to do as far as the driver knows; 0 when converged. */
+    public int pendingCount() {
+        return table.pendingCount();
+    }
+
+    /** The plan of the last apply (for the service's {@code /v1/} API); safe from any thread. */
+    public KernelRoutePlan lastPlan() {
+        return lastPlan;
+    }
+
+    /** The routes the last apply wanted, by destination (read-only; apply thread only). */
+    public Map<Cidr, Route> desiredRoutes() {
+        return table.desiredRoutes();
+    }
+
+    private boolean owns(Cidr destination) {
+        return families == IpFamilies.BOTH || destination.isV4() == (families == IpFamilies.IPV4);
+    }
+
+    /** The plan's routes, over every route of ours kept since the graceful restart began. */
+    private List<Route> withRetained(List<Route> wanted) {
+        if (retained == null) {
+            Integer family = families == IpFamilies.BOTH ? null : families == IpFamilies.IPV4 ? Family.INET : Family.INET6;
+            retained = new LinkedHashMap<>();
+            for (Route r : netlink.routeList(new RouteFilter(family, Route.MAIN_TABLE, RouteProtocol.BGP, null, null))) {
+                if (r.table() == Route.MAIN_TABLE && r.protocol() == RouteProtocol.BGP && owns(r.destination())) {
+                    retained.putIfAbsent(r.destination().network(), r);
+                }
+            }
+        }
+        for (Route r : wanted) {
+            retained.put(r.destination(), r);
+        }
+        return new ArrayList<>(retained.values());
+    }
+
+    private HostFacts readHost() {
+        Map<Integer, String> names = new HashMap<>();
+        int tunl0 = 0;
+        for (Link l : netlink.linkList()) {
+            names.put(l.index(), l.name());
+            if (KernelRoutePlan.TUNNEL_DEVICE.equals(l.name())) {
+                tunl0 = l.index();
+            }
+        }
+        List<ConnectedNetwork> connected = new ArrayList<>();
+        for (Addr a : netlink.addrList(0, Family.UNSPEC)) {
+            String name = names.get(a.linkIndex());
+            // bird.cfg.template, protocol direct: interface -"cali*", -"kube-ipvs*", "*"
+            if (name != null && !name.startsWith("cali") && !name.startsWith("kube-ipvs")) {
+                connected.add(new ConnectedNetwork(a.address(), a.linkIndex()));
+            }
+        }
+        return new HostFacts(tunl0, connected);
+    }
+
+    /** The plan's problems as failures of this driver; each is logged when it first appears and when it clears. */
+    private ApplyResult problems(KernelRoutePlan plan) {
+        List<ApplyResult.Failure> failures = new ArrayList<>();
+        Set<String> now = new LinkedHashSet<>();
+        for (KernelRoutePlan.RouteProblem p : plan.problems()) {
+            if (!owns(p.prefix())) {
+                continue;
+            }
+            failures.add(new ApplyResult.Failure(table.name(), p.path(), p.reason()));
+            now.add(p.path());
+            if (!reportedProblems.contains(p.path())) {
+                LOG.warnf("event=bgp_kernel_route_skipped route=\"%s\" reason=\"%s\"", p.path(), p.reason());
+            }
+        }
+        for (String gone : reportedProblems) {
+            if (!now.contains(gone)) {
+                LOG.infof("event=bgp_kernel_route_unblocked route=\"%s\"", gone);
+            }
+        }
+        reportedProblems = now;
+        return new ApplyResult(0, failures);
+    }
+}

@@ -66,7 +66,7 @@ public final class BgpAgent implements SpeakerView, SpeakerHealthSource, AutoClo
     private volatile Identity identity;
     private volatile String problem = "no configuration yet";
 
-    private record Identity(String routerId, long as, String clusterId, int port) {
+    private record Identity(String routerId, long as, String clusterId, int port, String v4, String v6) {
     }
 
     public BgpAgent(Netlink netlink, SocketSetup sockets, ConfigSource source, Duration resyncInterval) {
@@ -93,12 +93,15 @@ public final class BgpAgent implements SpeakerView, SpeakerHealthSource, AutoClo
             stopSpeaker();
             return;
         }
-        Identity wanted = new Identity(next.routerId(), next.localAs(), next.clusterId(), next.listenPort());
+        Identity wanted = new Identity(next.routerId(), next.localAs(), next.clusterId(), next.listenPort(),
+                next.ipv4Address(), next.ipv6Address());
         if (speaker == null || !wanted.equals(identity)) {
             stopSpeaker();
             try {
                 SpeakerSettings settings = SpeakerSettings.of(ipv4(next.routerId()), next.localAs())
                         .withListen(null, next.listenPort())
+                        .withNextHops(next.ipv4Address() == null ? null : InetAddress.getByName(next.ipv4Address()),
+                                next.ipv6Address() == null ? null : InetAddress.getByName(next.ipv6Address()))
                         .withClusterId(next.clusterId() == null ? null : ipv4(next.clusterId()));
                 speaker = new BgpSpeaker(settings, this::learnedChanged, sockets).start();
                 // Configurations arrive only once the source is in sync; the kernel waits for the speaker too.
@@ -107,7 +110,7 @@ public final class BgpAgent implements SpeakerView, SpeakerHealthSource, AutoClo
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | UnknownHostException e) {
                 problem = e.getMessage();
                 LOG.errorf("event=speaker_start_failed error=\"%s\"", e.getMessage());
                 speaker = null;

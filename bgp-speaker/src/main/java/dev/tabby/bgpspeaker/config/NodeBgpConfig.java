@@ -21,10 +21,13 @@ import java.util.List;
  * @param originations the routes exported to peers (filter calico_export_to_bgp_peers), in address order
  * @param kernel       inputs of the kernel side (pools, subnets, blocks, service CIDRs)
  * @param warnings     resources or fields that could not be used, one line each
+ * @param ipv4Address  the node's IPv4 address (spec.bgp.ipv4Address without the length), null when unset
+ * @param ipv6Address  the node's IPv6 address, null when unset: the next hop of IPv6 routes we originate
  */
 public record NodeBgpConfig(String node, String routerId, long localAs, String clusterId, int listenPort,
                             String logLevel, List<ConfiguredPeer> peers, List<SkippedPeer> skipped,
-                            List<Origination> originations, KernelInputs kernel, List<String> warnings) {
+                            List<Origination> originations, KernelInputs kernel, List<String> warnings,
+                            String ipv4Address, String ipv6Address) {
     public static final int DEFAULT_PORT = 179;
 
     public NodeBgpConfig {

@@ -98,7 +98,7 @@ public final class NodeBgpConfigBuilder {
             skipped.addAll(plan.skipped());
             for (Session session : plan.sessions()) {
                 try {
-                    peers.add(configured(session, bgpPeers));
+                    peers.add(configured(session, bgpPeers, warnings));
                 } catch (IllegalArgumentException e) {
                     skipped.add(new SkippedPeer(session.name(), e.getMessage()));
                 }
@@ -132,12 +132,16 @@ public final class NodeBgpConfigBuilder {
         });
         KernelInputs kernel = new KernelInputs(pools, subnets,
                 ownBlocks.stream().map(a -> new KernelInputs.AffineBlock(a.cidr(), a.state())).toList(), serviceCidrs);
+        String v4 = selfNode.map(n -> n.spec() == null || n.spec().bgp() == null ? null
+                : ResourceMapping.address(n.spec().bgp().ipv4Address(), "ipv4Address", new ArrayList<>())).orElse(null);
+        String v6 = selfNode.map(n -> n.spec() == null || n.spec().bgp() == null ? null
+                : ResourceMapping.address(n.spec().bgp().ipv6Address(), "ipv6Address", new ArrayList<>())).orElse(null);
         return new NodeBgpConfig(node, routerId, localAs, clusterId, listenPort, own.logLevel(), peers, skipped,
-                originations, kernel, warnings);
+                originations, kernel, warnings, v4, v6);
     }
 
     /** A Session as the speaker takes it, with the annotations of the BGPPeer behind it. */
-    private static ConfiguredPeer configured(Session session, List<BGPPeer> bgpPeers) {
+    private static ConfiguredPeer configured(Session session, List<BGPPeer> bgpPeers, List<String> warnings) {
         AfiSafi family = session.family() == IpFamily.V4 ? AfiSafi.IPV4_UNICAST : AfiSafi.IPV6_UNICAST;
         int port = session.port() == null ? NodeBgpConfig.DEFAULT_PORT : session.port();
         PeerConfig config = new PeerConfig(session.name(), inet(session.peerAddress()), port, session.peerAs(),
@@ -148,6 +152,9 @@ public final class NodeBgpConfigBuilder {
                 .findFirst().map(p -> p.metadata().annotations()).orElse(null);
         String passwordFile = annotations == null ? null : annotations.get(ConfiguredPeer.PASSWORD_FILE_ANNOTATION);
         String ttl = annotations == null ? null : annotations.get(ConfiguredPeer.TTL_SECURITY_HOPS_ANNOTATION);
+        if (annotations != null) {
+            config = TabbyPeerOptions.apply(config, session.peerName(), annotations, warnings);
+        }
         return new ConfiguredPeer(config, session.kind(), session.peerName(), passwordFile, ttl);
     }
 

@@ -30,7 +30,7 @@ public final class ExportRules {
         }
         if (!to.ibgp()) {
             return new PathAttributes(a.origin(), a.asPath(), a.nextHop(), a.med(), PathAttributes.DEFAULT_LOCAL_PREF,
-                    a.communities(), a.largeCommunities(), null, List.of());
+                    a.communities(), a.largeCommunities(), null, List.of(), a.passedOn());
         }
         if (!from.ibgp()) {
             return a;

@@ -1,6 +1,7 @@
 package dev.tabby.bgp.rib;
 
 import dev.tabby.bgp.wire.AsPathSegment;
+import dev.tabby.bgp.wire.PathAttribute;
 import dev.tabby.bgp.wire.PathAttribute.LargeCommunity;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -10,11 +11,12 @@ import java.util.List;
  * The attributes of one path, as the RIBs keep them: immutable and interned ({@link AttributeInterner}) so many
  * prefixes announced with the same path share one instance. {@code localPref} is the effective value (received
  * LOCAL_PREF on iBGP, else {@link #DEFAULT_LOCAL_PREF}); {@code med} is null when MULTI_EXIT_DISC was absent;
- * {@code originatorId} null when ORIGINATOR_ID was absent.
+ * {@code originatorId} null when ORIGINATOR_ID was absent; {@code passedOn} the optional transitive attributes
+ * Tabby does not recognise, already with the Partial bit set (RFC 4271 section 5), to be sent on unchanged.
  */
 public record PathAttributes(int origin, List<AsPathSegment> asPath, InetAddress nextHop, Long med, long localPref,
         List<Long> communities, List<LargeCommunity> largeCommunities, Inet4Address originatorId,
-        List<Inet4Address> clusterList) {
+        List<Inet4Address> clusterList, List<PathAttribute.Unknown> passedOn) {
     /** BIRD's "default bgp_local_pref", which Calico's configuration leaves at 100. */
     public static final long DEFAULT_LOCAL_PREF = 100;
 
@@ -23,6 +25,15 @@ public record PathAttributes(int origin, List<AsPathSegment> asPath, InetAddress
         communities = List.copyOf(communities);
         largeCommunities = List.copyOf(largeCommunities);
         clusterList = List.copyOf(clusterList);
+        passedOn = List.copyOf(passedOn);
+    }
+
+    /** Attributes with no unrecognised ones to pass on. */
+    public PathAttributes(int origin, List<AsPathSegment> asPath, InetAddress nextHop, Long med, long localPref,
+            List<Long> communities, List<LargeCommunity> largeCommunities, Inet4Address originatorId,
+            List<Inet4Address> clusterList) {
+        this(origin, asPath, nextHop, med, localPref, communities, largeCommunities, originatorId, clusterList,
+                List.of());
     }
 
     /** Path length for the decision (RFC 4271 9.1.2.2 a): a set counts 1, confederation segments 0 (RFC 5065). */
@@ -68,11 +79,11 @@ public record PathAttributes(int origin, List<AsPathSegment> asPath, InetAddress
 
     public PathAttributes withNextHop(InetAddress hop) {
         return new PathAttributes(origin, asPath, hop, med, localPref, communities, largeCommunities, originatorId,
-                clusterList);
+                clusterList, passedOn);
     }
 
     public PathAttributes withReflection(Inet4Address originator, List<Inet4Address> clusters) {
         return new PathAttributes(origin, asPath, nextHop, med, localPref, communities, largeCommunities, originator,
-                clusters);
+                clusters, passedOn);
     }
 }

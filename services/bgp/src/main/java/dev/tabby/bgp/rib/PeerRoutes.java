@@ -145,7 +145,21 @@ public final class PeerRoutes {
                 communities == null ? List.of() : communities.values(),
                 large == null ? List.of() : large.values(),
                 originator == null ? null : originator.id(),
-                clusters == null ? List.<Inet4Address>of() : clusters.clusterIds());
+                clusters == null ? List.<Inet4Address>of() : clusters.clusterIds(), passedOn(update));
+    }
+
+    /** RFC 4271 section 5: unrecognised optional transitive attributes go on with the Partial bit; the rest drop. */
+    private static List<PathAttribute.Unknown> passedOn(Update update) {
+        List<PathAttribute.Unknown> out = null;
+        for (PathAttribute a : update.attributes()) {
+            if (a instanceof PathAttribute.Unknown u && u.propagated() != null) {
+                if (out == null) {
+                    out = new java.util.ArrayList<>(2);
+                }
+                out.add(u.propagated());
+            }
+        }
+        return out == null ? List.of() : out;
     }
 
     /** The prefix with host bits cleared, so 10.0.0.1/8 and 10.0.0.0/8 are one key. */

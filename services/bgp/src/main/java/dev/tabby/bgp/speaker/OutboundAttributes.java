@@ -28,7 +28,7 @@ final class OutboundAttributes {
                 : selfNextHop;
         return new PathAttributes(exported.origin(), prepend(exported.asPath(), localAs), hop,
                 local ? exported.med() : null, PathAttributes.DEFAULT_LOCAL_PREF, exported.communities(),
-                exported.largeCommunities(), null, List.of());
+                exported.largeCommunities(), null, List.of(), exported.passedOn());
     }
 
     /** RFC 4271 5.1.2: our AS goes first in a leading AS_SEQUENCE, or in a new one before an AS_SET. */
@@ -77,6 +77,7 @@ final class OutboundAttributes {
         if (!a.largeCommunities().isEmpty()) {
             out.add(new PathAttribute.LargeCommunities(a.largeCommunities()));
         }
+        out.addAll(a.passedOn());
         return out;
     }
 }

@@ -118,6 +118,7 @@ public final class BgpAgent implements SpeakerView, SpeakerHealthSource, AutoClo
             }
         }
         problem = "";
+        applyLogLevel(next.logLevel());
         List<Cidr> pools = next.kernel().pools().stream().map(KernelInputs.PoolInfo::cidr).toList();
         speaker.exportFilter(prefix -> pools.stream().anyMatch(pool -> inside(cidr(prefix), pool)));
         speaker.replaceOriginated("calico", next.originations());
@@ -157,6 +158,19 @@ public final class BgpAgent implements SpeakerView, SpeakerHealthSource, AutoClo
             }
         }
         return out;
+    }
+
+    /**
+     * BGPConfiguration logSeverityScreen, as confd turns it into BIRD's "debug" (bird.cfg.template): debug shows the
+     * speaker's debug lines, info its normal ones, none only warnings and errors.
+     */
+    private static void applyLogLevel(String birdLevel) {
+        java.util.logging.Level level = switch (birdLevel == null ? "info" : birdLevel) {
+            case "debug" -> java.util.logging.Level.FINE;
+            case "none" -> java.util.logging.Level.WARNING;
+            default -> java.util.logging.Level.INFO;
+        };
+        java.util.logging.Logger.getLogger("dev.tabby.bgp").setLevel(level);
     }
 
     private void stopSpeaker() {
@@ -268,7 +282,7 @@ public final class BgpAgent implements SpeakerView, SpeakerHealthSource, AutoClo
     }
 
     static Cidr cidr(Prefix p) {
-        return Cidr.parse(p.toString());
+        return new Cidr(IpAddress.of(p.address().getAddress()), p.length());
     }
 
     private static Inet4Address ipv4(String text) {

@@ -16,7 +16,11 @@ import java.util.Objects;
  * re-decides only those and returns the prefixes whose best changed.
  */
 public final class LocRib {
-    private final Map<Prefix, Map<InetAddress, Route>> candidates = new HashMap<>();
+    /**
+     * Per prefix, its one candidate (a {@link Route}) or, when several peers offer it, a map by peer address: most
+     * prefixes have one path, and a map each would double the memory of 100,000 routes.
+     */
+    private final Map<Prefix, Object> candidates = new HashMap<>();
     private final Map<Prefix, Route> best = new HashMap<>();
 
     /** Takes the current routes of {@code from} for {@code changed} and returns the resulting best changes. */
@@ -25,17 +29,27 @@ public final class LocRib {
         InetAddress peer = from.peer().address();
         for (Prefix prefix : changed) {
             Route route = from.route(prefix);
-            Map<InetAddress, Route> forPrefix = candidates.get(prefix);
+            Object held = candidates.get(prefix);
             if (route != null) {
-                if (forPrefix == null) {
-                    forPrefix = new HashMap<>(2);
-                    candidates.put(prefix, forPrefix);
+                if (held == null || (held instanceof Route r && r.peer().address().equals(peer))) {
+                    candidates.put(prefix, route);
+                } else if (held instanceof Route r) {
+                    Map<InetAddress, Route> several = new HashMap<>(4);
+                    several.put(r.peer().address(), r);
+                    several.put(peer, route);
+                    candidates.put(prefix, several);
+                } else {
+                    several(held).put(peer, route);
                 }
-                forPrefix.put(peer, route);
-            } else if (forPrefix != null) {
-                forPrefix.remove(peer);
-                if (forPrefix.isEmpty()) {
+            } else if (held instanceof Route r) {
+                if (r.peer().address().equals(peer)) {
                     candidates.remove(prefix);
+                }
+            } else if (held != null) {
+                Map<InetAddress, Route> several = several(held);
+                several.remove(peer);
+                if (several.size() == 1) {
+                    candidates.put(prefix, several.values().iterator().next());
                 }
             }
             redecide(prefix, changes);
@@ -53,8 +67,16 @@ public final class LocRib {
 
     /** Candidates for one prefix, empty when none. */
     public Collection<Route> candidates(Prefix prefix) {
-        Map<InetAddress, Route> forPrefix = candidates.get(prefix);
-        return forPrefix == null ? List.of() : Collections.unmodifiableCollection(forPrefix.values());
+        Object held = candidates.get(prefix);
+        if (held == null) {
+            return List.of();
+        }
+        return held instanceof Route r ? List.of(r) : Collections.unmodifiableCollection(several(held).values());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<InetAddress, Route> several(Object held) {
+        return (Map<InetAddress, Route>) held;
     }
 
     public int size() {
@@ -62,8 +84,8 @@ public final class LocRib {
     }
 
     private void redecide(Prefix prefix, List<BestChange> changes) {
-        Map<InetAddress, Route> forPrefix = candidates.get(prefix);
-        Route after = forPrefix == null ? null : BestPath.best(forPrefix.values());
+        Object held = candidates.get(prefix);
+        Route after = held == null ? null : held instanceof Route r ? r : BestPath.best(several(held).values());
         Route before = after == null ? best.remove(prefix) : best.put(prefix, after);
         if (!Objects.equals(before, after)) {
             changes.add(new BestChange(prefix, before, after));

@@ -79,6 +79,8 @@ public final class BgpSpeaker implements SpeakerView, AutoCloseable {
      */
     private final Map<PeerSession, List<IdentityHashMap<PathAttributes, PathAttributes>>> finished = new HashMap<>();
     private Predicate<Prefix> exportFilter = p -> true;
+    /** Prefixes with a route (local or learned), IPv4 and IPv6: counted as they change, read often by metrics. */
+    private final int[] prefixCount = new int[2];
     private Channel listener;
     private boolean flushQueued;
     private final Instant startedAt = Instant.now();
@@ -250,6 +252,8 @@ public final class BgpSpeaker implements SpeakerView, AutoCloseable {
             PathAttributes before = local.get(p);
             PathAttributes after = o == null ? null : interner.intern(new PathAttributes(0, List.of(), null, null,
                     PathAttributes.DEFAULT_LOCAL_PREF, o.communities(), o.largeCommunities(), null, List.of()));
+            boolean learnedToo = locRib.best(p) != null;
+            count(p, before != null || learnedToo, after != null || learnedToo);
             if (after == null) {
                 local.remove(p);
             } else {
@@ -370,11 +374,18 @@ public final class BgpSpeaker implements SpeakerView, AutoCloseable {
         }
         for (BestChange c : changes) {
             if (!local.containsKey(c.prefix())) {
+                count(c.prefix(), c.before() != null, c.after() != null);
                 stageEverywhere(c.prefix());
             }
         }
         sink.bestChanged(changes);
         queueFlush();
+    }
+
+    private void count(Prefix p, boolean was, boolean is) {
+        if (was != is) {
+            prefixCount[p.ipv4() ? 0 : 1] += is ? 1 : -1;
+        }
     }
 
     private void stageEverywhere(Prefix p) {
@@ -538,21 +549,7 @@ public final class BgpSpeaker implements SpeakerView, AutoCloseable {
 
     @Override
     public int routeCount(AfiSafi family) {
-        boolean v4 = family == AfiSafi.IPV4_UNICAST;
-        return onLoop(() -> {
-            int n = 0;
-            for (Prefix p : locRib.bestRoutes().keySet()) {
-                if (p.ipv4() == v4 && !local.containsKey(p)) {
-                    n++;
-                }
-            }
-            for (Prefix p : local.keySet()) {
-                if (p.ipv4() == v4) {
-                    n++;
-                }
-            }
-            return n;
-        });
+        return onLoop(() -> prefixCount[family == AfiSafi.IPV4_UNICAST ? 0 : 1]);
     }
 
     /** The best learned route per prefix, for the kernel's periodic full resync. */

@@ -11,7 +11,9 @@ PKGS_RUN="etcd-server:etcd etcd-client:etcdctl iproute2:ip openssl:openssl procp
 # What only the tests use: Debian's reference CNI plugins (bridge, host-local) to drive tabby-ipam beside them, and
 # iptables, nft and ipset: the probe's firewall checks read their rules, the dataplane's drivers write them.
 # socat: the policy traffic tests listen and connect with it inside workloads.
-PKGS_TEST="containernetworking-plugins:/usr/lib/cni/bridge iptables:iptables-save nftables:nft ipset:ipset socat:socat bird2:bird gobgpd:gobgpd frr:/usr/lib/frr/bgpd"
+# The BGP routers the interop tests peer with, and `bin/tabby up --peer` puts in the underlay.
+PKGS_ROUTERS="bird2:bird gobgpd:gobgpd frr:/usr/lib/frr/bgpd"
+PKGS_TEST="containernetworking-plugins:/usr/lib/cni/bridge iptables:iptables-save nftables:nft ipset:ipset socat:socat $PKGS_ROUTERS"
 
 # install_missing "pkg:command ...": installs the packages whose command is not on PATH.
 install_missing() {

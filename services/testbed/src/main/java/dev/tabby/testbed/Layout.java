@@ -19,9 +19,14 @@ record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir, String pr
     static final int VXLAN_PORT = 9182;
     static final int PROBE_PORT = 9184;
     static final int POLICY_PORT = 9183;
+    static final int BGP_PORT = 9180;
+    /** The top-of-rack router's AS (--peer): not the cluster's 64512, so its sessions with the nodes are eBGP. */
+    static final long TOR_AS = 65000;
 
     enum Mode {
-        VXLAN("vxlan", "Always"), VXLAN_CROSSSUBNET("vxlan-crosssubnet", "CrossSubnet");
+        VXLAN("vxlan", "Always"), VXLAN_CROSSSUBNET("vxlan-crosssubnet", "CrossSubnet"),
+        /** Plain routing: no encapsulation, bgp-speaker on every node puts the other nodes' blocks into the kernel. */
+        BGP("bgp", "Never");
 
         final String label;
         final String vxlanMode;
@@ -37,8 +42,12 @@ record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir, String pr
                     return m;
                 }
             }
-            throw new IllegalArgumentException("--mode \"" + text + "\" is not known; use vxlan or vxlan-crosssubnet");
+            throw new IllegalArgumentException("--mode \"" + text + "\" is not known; use vxlan, vxlan-crosssubnet or bgp");
         }
+    }
+
+    boolean bgp() {
+        return mode == Mode.BGP;
     }
 
     Layout {
@@ -65,6 +74,19 @@ record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir, String pr
 
     String underlay() {
         return prefix + "underlay";
+    }
+
+    /**
+     * Where the top-of-rack router runs: in the underlay namespace, on the bridge's gateway address. That namespace
+     * already is the rack's router (every node's default route points at it), so the routes BIRD learns serve the
+     * whole underlay, as a real ToR's do, and the router needs no address or namespace of its own.
+     */
+    String torNamespace() {
+        return underlay();
+    }
+
+    static String torAddress() {
+        return ETCD_ADDRESS;
     }
 
     String nodeNamespace(String node) {

@@ -19,8 +19,14 @@ final class Services {
     static final String PROBE = "requirements-probe";
     static final String POLICY = "policy-renderer";
     static final String CNI = "cni-daemon";
+    static final String BGP = "bgp-speaker";
     static final String FORWARDER = "etcd-forwarder";
     static final List<String> NODE_SERVICES = List.of(VXLAN, POLICY, PROBE, CNI);
+    /**
+     * BGP mode adds the speaker. vxlan-manager stays: with no VXLAN pool it makes no tunnel, but it is Felix's part
+     * that publishes the workload MTU (/var/lib/tabby/mtu) tabby-cni gives workloads.
+     */
+    static final List<String> BGP_NODE_SERVICES = List.of(VXLAN, POLICY, PROBE, CNI, BGP);
     private static final List<String> JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
 
     private final Path root;
@@ -33,8 +39,13 @@ final class Services {
         this.state = state;
     }
 
+    /** The services every node of {@code layout} runs. */
+    static List<String> nodeServices(Layout layout) {
+        return layout.bgp() ? BGP_NODE_SERVICES : NODE_SERVICES;
+    }
+
     void startNode(int i) {
-        for (String service : NODE_SERVICES) {
+        for (String service : nodeServices(layout)) {
             startService(i, service);
         }
     }
@@ -48,9 +59,14 @@ final class Services {
             case PROBE -> quarkusApp(PROBE);
             case POLICY -> quarkusApp(POLICY);
             case CNI -> List.of("-cp", classpath("services/cni"), "dev.tabby.cni.daemon.CniDaemon");
-            default -> throw new IllegalArgumentException("no service \"" + service + "\"; one of " + String.join(", ", NODE_SERVICES));
+            case BGP -> layout.bgp() ? quarkusApp(BGP) : null;
+            default -> null;
         };
-        Map<String, String> extra = service.equals(PROBE) ? Map.of("TABBY_PROBE_MODES", "vxlan") : Map.of();
+        if (java == null) {
+            throw new IllegalArgumentException("no service \"" + service + "\" in " + layout.mode().label + " mode; one of "
+                    + String.join(", ", nodeServices(layout)));
+        }
+        Map<String, String> extra = service.equals(PROBE) ? Map.of("TABBY_PROBE_MODES", layout.bgp() ? "bgp" : "vxlan") : Map.of();
         List<String> cmd = new ArrayList<>(List.of("setsid", "java"));
         cmd.addAll(JVM);
         cmd.addAll(java);
@@ -60,6 +76,7 @@ final class Services {
             case VXLAN -> Layout.VXLAN_PORT;
             case PROBE -> Layout.PROBE_PORT;
             case POLICY -> Layout.POLICY_PORT;
+            case BGP -> Layout.BGP_PORT;
             default -> 0;
         };
         state.processes.add(p);

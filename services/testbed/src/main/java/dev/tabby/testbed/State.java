@@ -24,6 +24,10 @@ final class State {
     /** The etcd forwarder into the underlay, or null. */
     public ServiceProcess forwarder;
     public List<WorkloadInfo> workloads = new ArrayList<>();
+    /** The top-of-rack router of {@code --peer} (bird, gobgp, frr), or null for none. */
+    public String peer;
+    /** The router's daemons (FRR: zebra and bgpd), stopped by {@code down}. */
+    public List<ServiceProcess> routerProcesses = new ArrayList<>();
 
     public static final class NodeInfo {
         public String name;

@@ -17,7 +17,29 @@ import java.util.concurrent.Future;
 final class Status {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Snapshot(State state, Map<String, String> readiness, Map<String, Integer> vteps, boolean[][] pings) {
+    /** One BGP session of a node, from its bgp-speaker's {@code GET /v1/peers}, in calicoctl's words. */
+    record Peer(String address, String type, String state, String since, String info) {
+        boolean up() {
+            return state.equals("up");
+        }
+    }
+
+    /**
+     * @param peers each BGP-mode node's sessions (empty outside BGP mode); a node whose speaker does not answer maps
+     *     to null
+     * @param torRoutes the routes the top-of-rack router put into the underlay's kernel, or null without one
+     */
+    record Snapshot(State state, Map<String, String> readiness, Map<String, Integer> vteps, boolean[][] pings,
+            Map<String, List<Peer>> peers, List<String> torRoutes) {
+        /** Traffic flows, the services are ready and (BGP mode) every session is Established. */
+        boolean healthy() {
+            return allPingsOk() && allReady() && allPeersUp();
+        }
+
+        boolean allPeersUp() {
+            return peers.values().stream().allMatch(ps -> ps != null && ps.stream().allMatch(Peer::up));
+        }
+
         boolean allPingsOk() {
             for (boolean[] row : pings) {
                 for (boolean ok : row) {
@@ -45,6 +67,7 @@ final class Status {
     static Snapshot take(State state, Layout layout) {
         Map<String, String> readiness = new LinkedHashMap<>();
         Map<String, Integer> vteps = new LinkedHashMap<>();
+        Map<String, List<Peer>> peers = new LinkedHashMap<>();
         for (State.ServiceProcess p : state.processes) {
             String ready = Services.readiness(layout, p);
             if (p.service.equals(Services.PROBE) && !ready.equals("ready")) {
@@ -54,8 +77,12 @@ final class Status {
             if (p.service.equals(Services.VXLAN)) {
                 vteps.put(p.node, countVteps(Services.get(layout, p.node, p.port, "/v1/status")));
             }
+            if (p.service.equals(Services.BGP)) {
+                peers.put(p.node, peers(Services.get(layout, p.node, p.port, "/v1/peers")));
+            }
         }
-        return new Snapshot(state, readiness, vteps, pingMatrix(state.workloads));
+        return new Snapshot(state, readiness, vteps, pingMatrix(state.workloads), peers,
+                state.peer == null ? null : TorRouter.kernelRoutes(layout, state.peer));
     }
 
     /** "2 fail" says more than "not ready": the probe is not ready exactly when checks fail. */
@@ -80,6 +107,27 @@ final class Status {
             return n.isArray() ? n.size() : -1;
         } catch (java.io.IOException e) {
             return -1;
+        }
+    }
+
+    /** The IPv4 and IPv6 sessions of a {@code /v1/peers} body, or null when there is none. */
+    static List<Peer> peers(String peersJson) {
+        if (peersJson == null) {
+            return null;
+        }
+        try {
+            JsonNode root = JSON.readTree(peersJson);
+            List<Peer> out = new ArrayList<>();
+            for (String family : List.of("ipv4", "ipv6")) {
+                for (JsonNode p : root.path(family)) {
+                    String info = p.path("info").asText("");
+                    out.add(new Peer(p.path("peerAddress").asText(), p.path("peerType").asText(), p.path("state").asText(),
+                            p.path("since").asText(), p.path("bgpState").asText() + (info.isEmpty() ? "" : " " + info)));
+                }
+            }
+            return out;
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 
@@ -111,14 +159,41 @@ final class Status {
     }
 
     static void printTable(PrintWriter out, Snapshot s) {
-        out.println("NODE     ADDRESS          VXLAN-MANAGER   POLICY-RENDERER PROBE       CNI        VTEPS");
+        boolean bgp = Layout.Mode.BGP.label.equals(s.state().mode);
+        out.println("NODE     ADDRESS          VXLAN-MANAGER   POLICY-RENDERER PROBE       CNI        "
+                + (bgp ? "BGP-SPEAKER     BGP-PEERS" : "VTEPS"));
         for (State.NodeInfo n : s.state().nodes) {
             out.printf("%-8s %-16s %-15s %-15s %-11s %-10s %s%n", n.name, n.address,
                     s.readiness().getOrDefault(n.name + "/" + Services.VXLAN, "-"),
                     s.readiness().getOrDefault(n.name + "/" + Services.POLICY, "-"),
                     s.readiness().getOrDefault(n.name + "/" + Services.PROBE, "-"),
                     s.readiness().getOrDefault(n.name + "/" + Services.CNI, "-"),
-                    s.vteps().getOrDefault(n.name, -1) < 0 ? "?" : s.vteps().get(n.name));
+                    bgp ? String.format("%-15s %s", s.readiness().getOrDefault(n.name + "/" + Services.BGP, "-"),
+                            peerCount(s.peers().get(n.name)))
+                            : s.vteps().getOrDefault(n.name, -1) < 0 ? "?" : s.vteps().get(n.name));
+        }
+        if (bgp) {
+            out.println();
+            out.println("BGP PEERS (each node's bgp-speaker, GET /v1/peers)");
+            out.println("NODE     PEER ADDRESS     PEER TYPE          STATE  SINCE       INFO");
+            for (State.NodeInfo n : s.state().nodes) {
+                List<Peer> ps = s.peers().get(n.name);
+                if (ps == null) {
+                    out.printf("%-8s %s%n", n.name, "(bgp-speaker does not answer)");
+                    continue;
+                }
+                for (Peer p : ps) {
+                    out.printf("%-8s %-16s %-18s %-6s %-11s %s%n", n.name, p.address(), p.type(), p.state(), p.since(), p.info());
+                }
+            }
+        }
+        if (s.state().peer != null) {
+            out.println();
+            String pids = String.join(",", s.state().routerProcesses.stream().map(p -> p.service + " " + p.pid
+                    + (ProcessHandle.of(p.pid).map(ProcessHandle::isAlive).orElse(false) ? "" : " (not running)")).toList());
+            out.println("TOP OF RACK: " + s.state().peer + " at " + Layout.torAddress() + ", AS " + Layout.TOR_AS + " (" + pids + ")");
+            out.println(TorRouter.kernelProtocol(s.state().peer) == null ? "  learns only: no kernel routes (no zebra here)"
+                    : "  kernel routes in the underlay: " + (s.torRoutes().isEmpty() ? "none" : String.join(", ", s.torRoutes())));
         }
         out.println();
         out.println("WORKLOAD         NODE     IP               LABELS");
@@ -145,6 +220,11 @@ final class Status {
         out.flush();
     }
 
+    /** "3/3 up", or "?" when the speaker does not answer. */
+    private static String peerCount(List<Peer> ps) {
+        return ps == null ? "?" : ps.stream().filter(Peer::up).count() + "/" + ps.size() + " up";
+    }
+
     static String labels(State.WorkloadInfo w) {
         if (w.labels == null || w.labels.isEmpty()) {
             return "-";
@@ -167,6 +247,9 @@ final class Status {
                 }
             });
             o.put("vteps", s.vteps().getOrDefault(n.name, -1));
+            if (s.peers().containsKey(n.name)) {
+                o.putPOJO("bgpPeers", s.peers().get(n.name));
+            }
         }
         ArrayNode ws = root.putArray("workloads");
         List<State.WorkloadInfo> list = s.state().workloads;
@@ -186,6 +269,7 @@ final class Status {
         }
         root.put("allPingsOk", s.allPingsOk());
         root.put("allReady", s.allReady());
+        root.put("allPeersUp", s.allPeersUp());
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
         } catch (java.io.IOException e) {

@@ -6,6 +6,8 @@ import dev.tabby.datastore.ResourceStore;
 import dev.tabby.datastore.resource.ResourceId;
 
 import dev.tabby.model.v3.Kind;
+import dev.tabby.testbed.routers.Router;
+import dev.tabby.testbed.routers.RouterKind;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -60,8 +62,11 @@ public final class TestbedMain {
         @Option(names = "--workloads", defaultValue = "2", description = "workloads per node")
         int workloads;
 
-        @Option(names = "--mode", defaultValue = "vxlan", description = "vxlan or vxlan-crosssubnet")
+        @Option(names = "--mode", defaultValue = "vxlan", description = "vxlan, vxlan-crosssubnet or bgp")
         String mode;
+
+        @Option(names = "--peer", description = "with --mode bgp: a top-of-rack router (bird, gobgp or frr) in the underlay, AS 65000, peered with every node")
+        String peer;
 
         @Option(names = "--prefix", defaultValue = Layout.DEFAULT_PREFIX, description = "namespace name prefix (tests use their own)")
         String prefix;
@@ -74,6 +79,10 @@ public final class TestbedMain {
                 new Teardown(varDir(), etcdEndpoints(), out).run();
             }
             Layout layout = new Layout(nodes, workloads, Layout.Mode.parse(mode), varDir(), prefix);
+            RouterKind peerKind = peer == null ? null : RouterKind.parse(peer);
+            if (peerKind != null && !layout.bgp()) {
+                throw new IllegalArgumentException("--peer " + peer + " needs --mode bgp: the router peers with the nodes' bgp-speakers");
+            }
             State state = new State();
             state.mode = layout.mode().label;
             state.prefix = prefix;
@@ -96,7 +105,20 @@ public final class TestbedMain {
             out.println("tabby: nodes reach etcd at " + Layout.etcdEndpointFromNodes() + " on the underlay (forwarded to "
                     + etcdEndpoints() + ")");
             new Registration(root(), layout).registerAll(state.nodes).forEach(line -> out.println("tabby: " + line));
-            out.println("tabby: starting vxlan-manager, policy-renderer, requirements-probe and the CNI daemon inside each node's namespace"
+            Router tor = null;
+            if (peerKind != null) {
+                long clusterAs;
+                try (KeyValueStore kv = KeyValueStore.connect(EtcdConfig.fromEnvironment(System.getenv()))) {
+                    ResourceStore store = new ResourceStore(kv);
+                    TorRouter.writePeer(store);
+                    clusterAs = TorRouter.clusterAs(store);
+                }
+                tor = TorRouter.start(layout, state, peerKind, clusterAs);
+                out.println("tabby: " + peerKind.operatorName() + " runs as the top-of-rack router in " + layout.torNamespace()
+                        + " at " + Layout.torAddress() + " (AS " + Layout.TOR_AS + ", pid " + tor.pid() + ", peers: every node at AS "
+                        + clusterAs + "); global BGPPeer " + TorRouter.BGP_PEER + " written, so every node peers with it");
+            }
+            out.println("tabby: starting " + String.join(", ", Services.nodeServices(layout)) + " inside each node's namespace"
                     + " (logs in " + varDir() + ")");
             for (State.NodeInfo n : state.nodes) {
                 services.startNode(n.index);
@@ -111,15 +133,18 @@ public final class TestbedMain {
                     }
                 }
             }
-            out.println("tabby: attached " + state.workloads.size() + " workloads through tabby-cni; waiting for the tunnels");
+            out.println("tabby: attached " + state.workloads.size() + " workloads through tabby-cni; waiting for the "
+                    + (layout.bgp() ? "BGP routes" : "tunnels"));
             Status.Snapshot s = waitForConvergence(state, layout);
             Status.printTable(out, s);
             out.println();
-            out.println(s.allPingsOk() && s.allReady() ? "tabby: the cluster is up: every workload reaches every other"
+            boolean torOk = tor == null || TorCheck.report(out, layout, state, tor);
+            boolean healthy = s.healthy() && torOk;
+            out.println(healthy ? "tabby: the cluster is up: every workload reaches every other"
                     : "tabby: the cluster is up but not healthy; see the table and the logs in " + varDir());
             out.println("tabby: bin/tabby status shows it again; bin/tabby workload add|del|exec|list shapes it;"
                     + " bin/tabby down removes it");
-            return s.allPingsOk() && s.allReady() ? 0 : 1;
+            return healthy ? 0 : 1;
         }
 
         private static void waitForServices(State state, Layout layout) {
@@ -144,7 +169,7 @@ public final class TestbedMain {
             Instant deadline = Instant.now().plus(CONVERGE_TIMEOUT);
             while (true) {
                 Status.Snapshot s = Status.take(state, layout);
-                if (s.allPingsOk() || Instant.now().isAfter(deadline)) {
+                if (s.healthy() || Instant.now().isAfter(deadline)) {
                     return s;
                 }
                 sleep(1000);
@@ -172,7 +197,7 @@ public final class TestbedMain {
             } else {
                 throw new IllegalArgumentException("-o " + output + " is not known; use table or json");
             }
-            return s.allPingsOk() && s.allReady() ? 0 : 1;
+            return s.healthy() ? 0 : 1;
         }
     }
 
@@ -181,7 +206,7 @@ public final class TestbedMain {
         @Option(names = "--node", required = true)
         String node;
 
-        @Option(names = "--service", required = true, description = "vxlan-manager, policy-renderer, requirements-probe or cni-daemon")
+        @Option(names = "--service", required = true, description = "vxlan-manager, policy-renderer, requirements-probe, cni-daemon or (--mode bgp) bgp-speaker")
         String service;
 
         @Option(names = "--kill", description = "kill -9, as a crash would, instead of a clean stop")
@@ -237,9 +262,17 @@ public final class TestbedMain {
                 }
             }
             state.processes.forEach(Services::stop);
+            state.routerProcesses.forEach(Services::stop);
             Services.stop(state.forwarder);
             try (KeyValueStore kv = KeyValueStore.connect(EtcdConfig.fromEnvironment(System.getenv()))) {
                 ResourceStore store = new ResourceStore(kv);
+                if (state.peer != null) {
+                    try {
+                        TorRouter.deletePeer(store);
+                    } catch (RuntimeException e) {
+                        // already gone
+                    }
+                }
                 for (State.NodeInfo n : state.nodes) {
                     try {
                         store.delete(new ResourceId(Kind.NODE, null, n.name), null);
@@ -258,6 +291,7 @@ public final class TestbedMain {
             String left = Shell.run("ip", "netns", "list").out().lines().map(l -> l.split(" ")[0])
                     .filter(state.namespaces::contains).reduce((a, b) -> a + " " + b).orElse("");
             List<State.ServiceProcess> all = new java.util.ArrayList<>(state.processes);
+            all.addAll(state.routerProcesses);
             if (state.forwarder != null) {
                 all.add(state.forwarder);
             }

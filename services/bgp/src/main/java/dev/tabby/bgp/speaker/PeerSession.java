@@ -237,10 +237,14 @@ final class PeerSession {
         boolean takeNew;
         if (peerRestarted) {
             takeNew = true;
+        } else if (!channelOutbound && state != SessionState.ESTABLISHED) {
+            // Both connections are the peer's: it gave up on the first (with TCP MD5 its reset, unsigned once its
+            // socket is gone, never reaches us), so the new one replaces it.
+            takeNew = true;
         } else {
             ConnectionCollision.Close close = ConnectionCollision.resolve(speaker.routerIdInt(),
                     open.bgpIdentifier(), state);
-            takeNew = close == ConnectionCollision.Close.LOCALLY_INITIATED && channelOutbound;
+            takeNew = close == ConnectionCollision.Close.LOCALLY_INITIATED;
         }
         if (!takeNew) {
             send(ch, new Notification(Notification.CEASE, ConnectionCollision.CEASE_SUBCODE, new byte[0]), null);

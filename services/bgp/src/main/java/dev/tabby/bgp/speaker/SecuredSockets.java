@@ -24,6 +24,7 @@ import java.util.Set;
  */
 public final class SecuredSockets implements SocketSetup {
     private final Map<InetAddress, PeerPassword> listenerKeys = new HashMap<>();
+    private boolean gtsmListener;
 
     @Override
     public Class<? extends Channel> clientChannel() {
@@ -64,6 +65,10 @@ public final class SecuredSockets implements SocketSetup {
 
     private void keys(Channel listener, Collection<PeerConfig> peers) throws SocketOptionException {
         SocketFd socket = (SocketFd) listener;
+        if (!gtsmListener && peers.stream().anyMatch(p -> p.ttlSecurityHops() != null)) {
+            Gtsm.sendWithMaxTtl(socket);
+            gtsmListener = true;
+        }
         Set<InetAddress> wanted = new HashSet<>();
         for (PeerConfig p : peers) {
             if (p.password() == null) {

@@ -27,6 +27,18 @@ public final class Gtsm {
         set(socket, MAX_TTL, 256 - hops);
     }
 
+    /**
+     * Only the sending half: TTL 255, no minimum. For a listener that serves GTSM peers and others: its SYN-ACKs
+     * must leave with 255 or a GTSM peer drops them, while the minimum is set per accepted connection.
+     */
+    public static void sendWithMaxTtl(SocketFd socket) throws SocketOptionException {
+        int fd = socket.fd();
+        if (SocketOptions.family(fd) == SocketOptions.AF_INET6) {
+            SocketOptions.setInt(fd, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_UNICAST_HOPS, MAX_TTL);
+        }
+        SocketOptions.setInt(fd, SocketOptions.IPPROTO_IP, SocketOptions.IP_TTL, MAX_TTL);
+    }
+
     /** Back to the kernel's defaults: the default TTL (net.ipv4.ip_default_ttl) and no minimum. */
     public static void clear(SocketFd socket) throws SocketOptionException {
         set(socket, -1, 0);

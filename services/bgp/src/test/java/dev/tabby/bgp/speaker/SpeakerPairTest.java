@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tabby.bgp.rib.BestChange;
 import dev.tabby.bgp.session.SessionState;
+import dev.tabby.bgp.transport.PeerPassword;
 import dev.tabby.bgp.wire.AfiSafi;
 import dev.tabby.bgp.wire.Prefix;
 import java.io.IOException;
@@ -39,10 +40,14 @@ class SpeakerPairTest {
     }
 
     private BgpSpeaker speaker(String address, long as, RouteSink sink) throws Exception {
+        return speaker(address, as, sink, SocketSetup.NONE);
+    }
+
+    private BgpSpeaker speaker(String address, long as, RouteSink sink, SocketSetup sockets) throws Exception {
         InetAddress a = InetAddress.getByName(address);
         SpeakerSettings s = SpeakerSettings.of((Inet4Address) a, as).withListen(a, 0)
                 .withErrorWait(Duration.ofMillis(200), Duration.ofSeconds(1));
-        BgpSpeaker speaker = new BgpSpeaker(s, sink, SocketSetup.NONE).start();
+        BgpSpeaker speaker = new BgpSpeaker(s, sink, sockets).start();
         running.add(speaker);
         return speaker;
     }
@@ -135,6 +140,24 @@ class SpeakerPairTest {
         await("B dropped the route", () -> b.routeCount(AfiSafi.IPV4_UNICAST) == 0);
         await("B saw the Cease", () -> b.peers().get(0).lastError().contains("Cease"));
         assertFalse(established(b));
+    }
+
+    @Test
+    void tcpMd5SessionsComeUpWithTheSamePasswordAndNotWithAnother() throws Exception {
+        BgpSpeaker a = speaker("127.0.0.1", 65001, RouteSink.NONE, new SecuredSockets());
+        BgpSpeaker b = speaker("127.0.0.2", 65002, RouteSink.NONE, new SecuredSockets());
+        PeerPassword good = PeerPassword.of("s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        PeerPassword bad = PeerPassword.of("other".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        a.configure(List.of(peer("Node_127_0_0_2", b, "127.0.0.2", 65002, 65001, "127.0.0.1", false)
+                .withSecurity(good, 1)));
+        b.configure(List.of(peer("Node_127_0_0_1", a, "127.0.0.1", 65001, 65002, "127.0.0.2", true)
+                .withSecurity(bad, 1)));
+        Thread.sleep(6000); // a connect attempt and its 5 s timeout: the SYNs are dropped, nothing answers
+        assertFalse(established(a) || established(b), "different passwords: no session");
+        b.configure(List.of(peer("Node_127_0_0_1", a, "127.0.0.1", 65001, 65002, "127.0.0.2", true)
+                .withSecurity(good, 1)));
+        await("same password: the session comes up", () -> established(a) && established(b));
+        assertFalse(a.peers().get(0).toString().contains("s3cret"), "the password never shows");
     }
 
     private static boolean established(BgpSpeaker s) {

@@ -12,11 +12,17 @@ import java.util.Optional;
  * provide the same files, fd links included.
  */
 public final class ProcessTable {
+    private static final java.util.regex.Pattern SERVICE_JAR = java.util.regex.Pattern.compile(
+            "/(bgp-speaker|ipip-manager|vxlan-manager|policy-renderer|requirements-probe)/\\S*quarkus-run\\.jar");
     /** One process; {@code commandLine} has its NUL-separated arguments joined by spaces. */
     public record Proc(int pid, String comm, String commandLine) {
-        /** Tabby's own services run as {@code java ... dev.tabby....} from {@code tabby-*} jars or directories. */
+        /**
+         * Tabby's own services run as {@code java ... dev.tabby....} from {@code tabby-*} jars or directories, or as
+         * {@code java -jar .../<service>/.../quarkus-run.jar} from the service's own directory.
+         */
         public boolean isTabby() {
-            return commandLine.contains("dev.tabby.") || commandLine.contains("tabby-") || comm.startsWith("tabby");
+            return commandLine.contains("dev.tabby.") || commandLine.contains("tabby-") || comm.startsWith("tabby")
+                    || SERVICE_JAR.matcher(commandLine).find();
         }
 
         public String describe() {

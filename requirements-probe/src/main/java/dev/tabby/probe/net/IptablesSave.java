@@ -160,12 +160,16 @@ final class IptablesSave {
         return new Test(RuleMatch.of(any, neg), any && !neg);
     }
 
-    /** Peers never arrive on, and are never reached through, lo; other interfaces depend on the host. */
+    /**
+     * Peers never arrive on, and are never reached through, lo or Calico's workload interfaces ({@code cali*}: they
+     * lead to this host's own workloads, and Felix's chains such as cali-from-wl-dispatch are entered only for
+     * them); other interfaces depend on the host.
+     */
     private static Test iface(String name, boolean neg, boolean applies) {
         if (!applies) {
             return new Test(RuleMatch.MATCH, false);
         }
-        if (name.equals("lo")) {
+        if (name.equals("lo") || name.startsWith("cali")) {
             return new Test(RuleMatch.of(false, neg), false);
         }
         return new Test(name.equals("+") ? RuleMatch.of(true, neg) : RuleMatch.UNKNOWN, false);

@@ -37,6 +37,18 @@ class IptablesSaveTest {
         assertEquals(1, rules.ruleCount(), "rules of every table are counted");
     }
 
+    /** Felix's own INPUT chains (rule_generator's static chains) drop on workload interfaces only: no peer's traffic. */
+    @Test
+    void felixsWorkloadDispatchDropsNothingBetweenHosts() {
+        String save = filter(":INPUT ACCEPT [0:0]", ":cali-INPUT - [0:0]", ":cali-from-wl-dispatch - [0:0]",
+                "-A INPUT -m comment --comment \"cali:Cz_u1IQiXIMmKD4c\" -j cali-INPUT",
+                "-A cali-INPUT -i cali+ -m comment --comment \"cali:FewJpBykm9iJ-YNH\" -g cali-wl-to-host",
+                "-A cali-INPUT -i cali+ -j cali-from-wl-dispatch",
+                "-A cali-from-wl-dispatch -m comment --comment \"cali:zTj6P0TIgYvgz-md\" "
+                        + "-m comment --comment \"Unknown interface\" -j DROP");
+        assertTrue(blocking(save, BGP_IN).isEmpty(), blocking(save, BGP_IN).toString());
+    }
+
     @Test
     void aPortRuleDropsItsPortOnly() {
         String save = filter(":INPUT ACCEPT [0:0]", "-A INPUT -p tcp -m tcp --dport 179 -j DROP");

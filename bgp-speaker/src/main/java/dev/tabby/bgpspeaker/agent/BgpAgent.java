@@ -1,6 +1,7 @@
 package dev.tabby.bgpspeaker.agent;
 
 import dev.tabby.bgp.rib.BestChange;
+import dev.tabby.bgp.rib.Route;
 import dev.tabby.bgp.speaker.BgpSpeaker;
 import dev.tabby.bgp.speaker.PeerStatus;
 import dev.tabby.bgp.speaker.RouteView;
@@ -40,7 +41,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -60,7 +60,6 @@ public final class BgpAgent implements SpeakerView, SpeakerHealthSource, AutoClo
     private final ConfigSource source;
     private final KernelRoutes kernel;
     private final ApplyLoop loop;
-    private final Map<Prefix, BestRoute> learned = new ConcurrentHashMap<>();
     private volatile NodeBgpConfig config;
     private volatile BgpSpeaker speaker;
     private volatile Identity identity;
@@ -179,25 +178,29 @@ public final class BgpAgent implements SpeakerView, SpeakerHealthSource, AutoClo
         identity = null;
         if (old != null) {
             old.close();
-            learned.clear();
         }
     }
 
-    /** On the speaker's thread: remember the change and let the kernel loop apply it. */
+    /**
+     * On the speaker's thread: the kernel loop will apply it. The routes are read from the speaker's Loc-RIB when
+     * the loop applies, rather than kept a second time here: 100,000 routes would cost some 20 MB more.
+     */
     private void learnedChanged(List<BestChange> changes) {
-        for (BestChange c : changes) {
-            if (c.after() == null) {
-                learned.remove(c.prefix());
-                continue;
-            }
-            InetAddress hop = c.after().attributes().nextHop();
-            if (hop == null || (c.prefix().ipv4() != (hop instanceof Inet4Address))) {
-                learned.remove(c.prefix()); // an IPv6 route with an IPv4-mapped next hop cannot be installed
-                continue;
-            }
-            learned.put(c.prefix(), BestRoute.learned(cidr(c.prefix()), IpAddress.of(hop.getAddress())));
-        }
         loop.markDirty();
+    }
+
+    /** The best learned routes the kernel can take (an IPv6 route with an IPv4-mapped next hop cannot). */
+    private static List<BestRoute> installable(List<Route> best) {
+        List<BestRoute> out = new ArrayList<>(best.size());
+        Map<InetAddress, IpAddress> hops = new HashMap<>();
+        for (Route r : best) {
+            InetAddress hop = r.attributes().nextHop();
+            if (hop == null || r.prefix().ipv4() != (hop instanceof Inet4Address)) {
+                continue;
+            }
+            out.add(BestRoute.learned(cidr(r.prefix()), hops.computeIfAbsent(hop, h -> IpAddress.of(h.getAddress()))));
+        }
+        return out;
     }
 
     private ApplyResult applyKernel() {
@@ -213,7 +216,7 @@ public final class BgpAgent implements SpeakerView, SpeakerHealthSource, AutoClo
         }
         List<Cidr> blocks = k.affineBlocks().stream().filter(KernelInputs.AffineBlock::blackholed)
                 .map(KernelInputs.AffineBlock::cidr).toList();
-        return kernel.apply(new KernelWants(List.copyOf(learned.values()), pools, k.subnets(), blocks,
+        return kernel.apply(new KernelWants(installable(s.bestLearned()), pools, k.subnets(), blocks,
                 k.serviceCidrs()));
     }
 

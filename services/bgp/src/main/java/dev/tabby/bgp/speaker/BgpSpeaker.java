@@ -552,9 +552,9 @@ public final class BgpSpeaker implements SpeakerView, AutoCloseable {
         return onLoop(() -> prefixCount[family == AfiSafi.IPV4_UNICAST ? 0 : 1]);
     }
 
-    /** The best learned route per prefix, for the kernel's periodic full resync. */
-    public Map<Prefix, Route> bestLearned() {
-        return onLoop(() -> Map.copyOf(locRib.bestRoutes()));
+    /** The best learned route of every prefix (a copy), for the kernel. */
+    public List<Route> bestLearned() {
+        return onLoop(() -> new ArrayList<>(locRib.bestRoutes().values()));
     }
 
     private static RouteView view(Prefix p, PathAttributes a, boolean best, String peer) {

@@ -141,6 +141,23 @@ class ReceivingRestartTest {
     }
 
     @Test
+    void aRouteRefreshIsAnsweredWithTheWholeTableAgain() throws Exception {
+        start(null);
+        speaker.originate(List.of(dev.tabby.bgp.wire.Prefix.parse("10.1.0.0/16")));
+        try (RawPeer peer = connect()) {
+            peer.open(65005, "127.0.0.5", 0, false);
+            peer.establish();
+            dev.tabby.bgp.wire.Update first = peer.expect(dev.tabby.bgp.wire.Update.class);
+            assertEquals(List.of(dev.tabby.bgp.wire.Prefix.parse("10.1.0.0/16")), first.nlri());
+            peer.expect(dev.tabby.bgp.wire.Update.class); // End-of-RIB
+            peer.send(dev.tabby.bgp.wire.RouteRefresh.of(AfiSafi.IPV4_UNICAST, 0));
+            dev.tabby.bgp.wire.Update again = peer.expect(dev.tabby.bgp.wire.Update.class);
+            assertEquals(List.of(dev.tabby.bgp.wire.Prefix.parse("10.1.0.0/16")), again.nlri(),
+                    "RFC 2918: the Adj-RIB-Out is sent again");
+        }
+    }
+
+    @Test
     void anOpenFromTheWrongAsIsRefusedWithBadPeerAs() throws Exception {
         start(null);
         try (RawPeer peer = connect()) {

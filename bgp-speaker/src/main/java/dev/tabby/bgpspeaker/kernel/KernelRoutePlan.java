@@ -9,10 +9,11 @@ import dev.tabby.netlink.Scope;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -117,6 +118,8 @@ public record KernelRoutePlan(List<Route> routes, List<RouteProblem> problems, L
             }
         }
         routes.sort(Comparator.comparing(Route::destination, BY_ADDRESS));
+        problems.sort(Comparator.comparing(RouteProblem::prefix, BY_ADDRESS));
+        filtered.sort(Comparator.comparing(FilteredRoute::prefix, BY_ADDRESS));
         return new KernelRoutePlan(routes, problems, filtered);
     }
 
@@ -141,11 +144,12 @@ public record KernelRoutePlan(List<Route> routes, List<RouteProblem> problems, L
     }
 
     /** Learned paths grouped by prefix, in address order; each prefix's next hops in order, without repeats. */
-    private static TreeMap<Cidr, Set<IpAddress>> learnedByPrefix(KernelWants wants) {
-        TreeMap<Cidr, Set<IpAddress>> out = new TreeMap<>(BY_ADDRESS);
+    private static Map<Cidr, Set<IpAddress>> learnedByPrefix(KernelWants wants) {
+        // Hashed, not sorted: this runs on every apply over every route; the results are sorted once at the end.
+        Map<Cidr, Set<IpAddress>> out = new LinkedHashMap<>(wants.bestRoutes().size() * 2);
         for (BestRoute r : wants.bestRoutes()) {
             if (r.origin() == BestRoute.Origin.PEER) {
-                out.computeIfAbsent(r.prefix(), p -> new LinkedHashSet<>()).add(r.nextHop());
+                out.computeIfAbsent(r.prefix(), p -> new LinkedHashSet<>(2)).add(r.nextHop());
             }
         }
         return out;

@@ -34,7 +34,7 @@ import org.jboss.logging.Logger;
  * stale. BIRD's kernel protocol does the same with {@code graceful restart} (bird.cfg.template, protocol kernel): its
  * routes survive a restart and are pruned once the routing table has converged.
  *
- * <p>Used from the apply loop's thread only (as {@code ApplyLoop} drives vxlan-manager), except {@link #lastPlan()}.
+ * <p>Used from the apply loop's thread only (as {@code ApplyLoop} drives vxlan-manager).
  */
 public final class KernelRoutes {
     private static final Logger LOG = Logger.getLogger(KernelRoutes.class);
@@ -48,7 +48,6 @@ public final class KernelRoutes {
     private Map<Cidr, Route> retained;
     private boolean retaining;
     private Set<String> reportedProblems = Set.of();
-    private volatile KernelRoutePlan lastPlan = KernelRoutePlan.EMPTY;
 
     public KernelRoutes(Netlink netlink, IpFamilies families) {
         this.netlink = netlink;
@@ -73,7 +72,6 @@ public final class KernelRoutes {
             return ApplyResult.failed(table.name(), "interface and address dump", e.getMessage());
         }
         KernelRoutePlan plan = KernelRoutePlan.compute(wants, host);
-        lastPlan = plan;
         List<Route> wanted = plan.routes().stream().filter(r -> owns(r.destination())).toList();
         if (retaining) {
             try {
@@ -117,11 +115,6 @@ public final class KernelRoutes {
     /** Kernel writes still to do as far as the driver knows; 0 when converged. */
     public int pendingCount() {
         return table.pendingCount();
-    }
-
-    /** The plan of the last apply (for the service's {@code /v1/} API); safe from any thread. */
-    public KernelRoutePlan lastPlan() {
-        return lastPlan;
     }
 
     /** The routes the last apply wanted, by destination (read-only; apply thread only). */

@@ -33,7 +33,11 @@ public final class DeltaTracker<K, V> {
     public void setDesired(K key, V value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
-        desired.put(key, value);
+        // An equal value keeps the instance already held, which the actual side may share: a caller that rebuilds
+        // all of its 100,000 desired values on every pass then keeps one copy of each, not two.
+        if (!value.equals(desired.get(key))) {
+            desired.put(key, value);
+        }
         pendingDeletions.remove(key);
         markUpdateIfDifferent(key);
     }
@@ -62,7 +66,7 @@ public final class DeltaTracker<K, V> {
     public void setActual(K key, V value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
-        actual.put(key, value);
+        actual.put(key, shared(key, value));
         if (desired.containsKey(key)) {
             markUpdateIfDifferent(key);
         } else {
@@ -84,7 +88,7 @@ public final class DeltaTracker<K, V> {
     /** Replaces the kernel's side with a fresh dump and recomputes everything pending: the one full diff. */
     public void replaceAllActual(Map<K, V> dump) {
         actual.clear();
-        actual.putAll(dump);
+        dump.forEach((key, value) -> actual.put(key, shared(key, value)));
         pendingUpdates.clear();
         pendingDeletions.clear();
         desired.keySet().forEach(this::markUpdateIfDifferent);
@@ -93,6 +97,12 @@ public final class DeltaTracker<K, V> {
                 pendingDeletions.add(key);
             }
         }
+    }
+
+    /** The desired instance when the kernel's value equals it, so equal values are held once. */
+    private V shared(K key, V value) {
+        V want = desired.get(key);
+        return value.equals(want) ? want : value;
     }
 
     private void markUpdateIfDifferent(K key) {

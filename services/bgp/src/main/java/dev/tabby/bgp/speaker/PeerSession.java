@@ -147,19 +147,9 @@ final class PeerSession {
             return;
         }
         SessionState state = fsm.state();
-        if (state == SessionState.IDLE) {
-            cancel(restartTask);
-            fsm = newFsm();
-            run(fsm.handle(new SessionEvent.AutomaticStart(true)));
-            state = fsm.state();
-        }
-        if (state == SessionState.CONNECT || state == SessionState.ACTIVE) {
-            closeQuietly(connecting);
-            connecting = null;
-            channel = ch;
-            channelOutbound = false;
+        if (state == SessionState.IDLE || state == SessionState.CONNECT || state == SessionState.ACTIVE) {
             speaker.attach(ch, this);
-            run(fsm.handle(new SessionEvent.TcpConnectionConfirmed()));
+            adopt(ch, null);
             return;
         }
         if (waiting != null) {
@@ -181,6 +171,11 @@ final class PeerSession {
             }
             restartedFromFailure = true;
             run(fsm.handle(new SessionEvent.TcpConnectionFails()));
+            if (waiting != null && !stopped && !settled()) {
+                Channel contender = waiting; // it waited for ours to finish; ours is gone
+                waiting = null;
+                adopt(contender, null);
+            }
         }
     }
 
@@ -232,6 +227,11 @@ final class PeerSession {
             return; // nothing before its OPEN matters; its KEEPALIVE comes only after we answer
         }
         SessionState state = fsm.state();
+        if (!settled()) {
+            waiting = null; // our own connection went away meanwhile: nothing to resolve
+            adopt(ch, open);
+            return;
+        }
         boolean peerRestarted = state == SessionState.ESTABLISHED
                 && open.find(Capability.GracefulRestart.class).isPresent() && stillGraceful();
         boolean takeNew;
@@ -268,6 +268,34 @@ final class PeerSession {
         run(fsm.handle(new SessionEvent.TcpConnectionConfirmed()));
         peerOpen = open;
         run(fsm.handle(new SessionEvent.OpenReceived(open)));
+    }
+
+    /** A session connection is up or being set up past the TCP handshake (OpenSent, OpenConfirm, Established). */
+    private boolean settled() {
+        SessionState state = fsm.state();
+        return state == SessionState.OPEN_SENT || state == SessionState.OPEN_CONFIRM
+                || state == SessionState.ESTABLISHED;
+    }
+
+    /**
+     * Runs the session on a connection the peer opened, from Idle, Connect or Active (a dial of ours in progress is
+     * dropped); with its OPEN when that was already read.
+     */
+    private void adopt(Channel ch, Open open) {
+        if (fsm.state() == SessionState.IDLE) {
+            cancel(restartTask);
+            fsm = newFsm();
+            run(fsm.handle(new SessionEvent.AutomaticStart(true)));
+        }
+        closeQuietly(connecting);
+        connecting = null;
+        channel = ch;
+        channelOutbound = false;
+        run(fsm.handle(new SessionEvent.TcpConnectionConfirmed()));
+        if (open != null && ch == channel) {
+            peerOpen = open;
+            run(fsm.handle(new SessionEvent.OpenReceived(open)));
+        }
     }
 
     private boolean stillGraceful() {

@@ -119,7 +119,7 @@ public final class BgpAgent implements SpeakerView, SpeakerHealthSource, AutoClo
         problem = "";
         applyLogLevel(next.logLevel());
         List<Cidr> pools = next.kernel().pools().stream().map(KernelInputs.PoolInfo::cidr).toList();
-        speaker.exportFilter(prefix -> pools.stream().anyMatch(pool -> inside(cidr(prefix), pool)));
+        speaker.exportFilter(prefix -> pools.stream().anyMatch(pool -> pool.covers(cidr(prefix))));
         speaker.replaceOriginated("calico", next.originations());
         speaker.configure(securedPeers(next));
         loop.onUpdate(() -> { });
@@ -262,26 +262,11 @@ public final class BgpAgent implements SpeakerView, SpeakerHealthSource, AutoClo
         return source.inSync() && speaker != null;
     }
 
-    /** Why the speaker is not running, "" when it is. */
-    public String problem() {
-        return problem;
-    }
-
-    public ApplyLoop kernelLoop() {
-        return loop;
-    }
-
     @Override
     public void close() {
         source.close();
         loop.close();
         stopSpeaker(); // routes stay in the kernel: a restarted speaker adopts them
-    }
-
-    /** {@code inner} lies within {@code outer} (bird's "net ~ pool"). */
-    static boolean inside(Cidr inner, Cidr outer) {
-        return inner.version() == outer.version() && inner.prefixLength() >= outer.prefixLength()
-                && outer.contains(inner.address());
     }
 
     static Cidr cidr(Prefix p) {

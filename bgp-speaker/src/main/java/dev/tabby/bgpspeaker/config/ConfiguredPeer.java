@@ -8,10 +8,10 @@ import dev.tabby.bgp.transport.PeerSecrets;
  * One session for the speaker, with where it came from and the BGPPeer annotations that carry what Calico keeps in
  * a Kubernetes secret (Tabby has none: etcd only).
  *
- * <p>TODO(lead): resolve {@code passwordFile} and {@code ttlSecurityHops} through {@link PeerSecrets} (it reads a
- * file, so it belongs where the configuration is applied, not in this pure calculation) into
- * {@link PeerConfig#password()} and {@link PeerConfig#ttlSecurityHops()}; here they are the annotation values as
- * written, and {@code config} has neither.
+ * <p>{@code passwordFile} and {@code ttlSecurityHops} are the annotation values as written, and {@code config} has
+ * neither: reading the file belongs where the configuration is applied (the agent resolves them through
+ * {@link PeerSecrets} into {@link PeerConfig#password()} and {@link PeerConfig#ttlSecurityHops()}), not in this
+ * pure calculation.
  *
  * @param config          what the speaker takes
  * @param kind            mesh, global, node-specific, peer selector or reverse peering

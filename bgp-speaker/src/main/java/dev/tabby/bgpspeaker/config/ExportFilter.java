@@ -55,11 +55,11 @@ final class ExportFilter {
             if (block.cidr().equals(route)) {
                 return true;
             }
-            if (within(route, block.cidr())) {
+            if (block.cidr().covers(route)) {
                 return false;
             }
         }
-        return serviceRoutes.stream().anyMatch(s -> within(route, s)) || pools.stream().anyMatch(p -> within(route, p));
+        return serviceRoutes.stream().anyMatch(s -> s.covers(route)) || pools.stream().anyMatch(p -> p.covers(route));
     }
 
     /** apply_communities(): every prefixAdvertisement whose cidr holds the route adds its communities. */
@@ -67,18 +67,12 @@ final class ExportFilter {
         Set<Long> standard = new LinkedHashSet<>();
         Set<LargeCommunity> large = new LinkedHashSet<>();
         for (PrefixCommunities ad : advertisements) {
-            if (within(route, ad.cidr())) {
+            if (ad.cidr().covers(route)) {
                 standard.addAll(ad.communities());
                 large.addAll(ad.largeCommunities());
             }
         }
         return new Origination(prefix(route), new ArrayList<>(standard), new ArrayList<>(large));
-    }
-
-    /** BIRD's {@code net ~ prefix} for a network: same family, at least as long, and inside. */
-    static boolean within(Cidr inner, Cidr outer) {
-        return inner.version() == outer.version() && inner.prefixLength() >= outer.prefixLength()
-                && outer.contains(inner.address());
     }
 
     static Prefix prefix(Cidr c) {

@@ -158,8 +158,7 @@ public record KernelRoutePlan(List<Route> routes, List<RouteProblem> problems, L
     /** {@code calico_kernel_programming}: bird_ipam.cfg.template lines 25-60, bird6_ipam.cfg.template lines 24-37. */
     private static Decision decide(Cidr prefix, KernelWants wants) {
         for (Cidr service : wants.serviceCidrs()) {
-            if (service.version() == prefix.version() && service.prefixLength() <= prefix.prefixLength()
-                    && service.contains(prefix.address())) {
+            if (service.covers(prefix)) {
                 return new Decision(Verdict.REJECT, "inside service CIDR " + service + " (BGPConfiguration): service"
                         + " routes are never programmed, bird_ipam.cfg.template lines 26-36");
             }

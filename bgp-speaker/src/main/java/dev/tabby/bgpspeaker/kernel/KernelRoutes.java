@@ -11,11 +11,9 @@ import dev.tabby.netlink.Link;
 import dev.tabby.netlink.Netlink;
 import dev.tabby.netlink.NetlinkException;
 import dev.tabby.netlink.Route;
-import dev.tabby.netlink.RouteFilter;
 import dev.tabby.netlink.RouteProtocol;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +26,9 @@ import org.jboss.logging.Logger;
  * routes still wanted as they are (no delete and re-add), and removes the stale ones. Routes of other protocols are
  * never touched, even at a destination we want (that route is reported instead).
  *
- * <p>Graceful restart: between {@link #retainStale()} and {@link #endRetain()} nothing of ours leaves the kernel.
- * What the plan wants is still added or updated, but a route it no longer wants (a restarting peer's, withdrawn from
- * the Loc-RIB until the peer sends it again) stays; the first apply after {@link #endRetain()} removes what is still
- * stale. BIRD's kernel protocol does the same with {@code graceful restart} (bird.cfg.template, protocol kernel): its
- * routes survive a restart and are pruned once the routing table has converged.
+ * <p>Graceful restart needs nothing here: a restarting peer's routes stay in the speaker's Loc-RIB as stale until
+ * its End-of-RIB (so they stay in the plan), and after our own restart the agent applies only once the speaker has
+ * converged, so the routes adopted from the kernel are never removed and added again.
  *
  * <p>Used from the apply loop's thread only (as {@code ApplyLoop} drives vxlan-manager).
  */
@@ -43,10 +39,6 @@ public final class KernelRoutes {
     private final IpFamilies families;
     private final RouteTable table;
 
-    // Our routes kept through a graceful restart, by destination: the kernel's at the first apply, then every route
-    // wanted since. Null when not retaining.
-    private Map<Cidr, Route> retained;
-    private boolean retaining;
     private Set<String> reportedProblems = Set.of();
 
     public KernelRoutes(Netlink netlink, IpFamilies families) {
@@ -73,13 +65,6 @@ public final class KernelRoutes {
         }
         KernelRoutePlan plan = KernelRoutePlan.compute(wants, host);
         List<Route> wanted = plan.routes().stream().filter(r -> owns(r.destination())).toList();
-        if (retaining) {
-            try {
-                wanted = withRetained(wanted);
-            } catch (NetlinkException e) {
-                return ApplyResult.failed(table.name(), "route dump for graceful restart", e.getMessage());
-            }
-        }
         table.replaceAllRoutes(wanted);
         ApplyResult written = table.apply();
         return ApplyResult.merge(written, problems(plan));
@@ -90,57 +75,8 @@ public final class KernelRoutes {
         table.queueResync();
     }
 
-    /** Graceful restart begins: from now on no route of ours is removed from the kernel. */
-    public void retainStale() {
-        if (!retaining) {
-            retaining = true;
-            LOG.infof("event=bgp_kernel_retain state=on driver=\"%s\"", table.name());
-        }
-    }
-
-    /** Graceful restart is over: the next apply removes every route of ours the plan does not want. */
-    public void endRetain() {
-        if (retaining) {
-            retaining = false;
-            int kept = retained == null ? 0 : retained.size();
-            retained = null;
-            LOG.infof("event=bgp_kernel_retain state=off driver=\"%s\" retained_routes=%d", table.name(), kept);
-        }
-    }
-
-    public boolean retaining() {
-        return retaining;
-    }
-
-    /** Kernel writes still to do as far as the driver knows; 0 when converged. */
-    public int pendingCount() {
-        return table.pendingCount();
-    }
-
-    /** The routes the last apply wanted, by destination (read-only; apply thread only). */
-    public Map<Cidr, Route> desiredRoutes() {
-        return table.desiredRoutes();
-    }
-
     private boolean owns(Cidr destination) {
         return families == IpFamilies.BOTH || destination.isV4() == (families == IpFamilies.IPV4);
-    }
-
-    /** The plan's routes, over every route of ours kept since the graceful restart began. */
-    private List<Route> withRetained(List<Route> wanted) {
-        if (retained == null) {
-            Integer family = families == IpFamilies.BOTH ? null : families == IpFamilies.IPV4 ? Family.INET : Family.INET6;
-            retained = new LinkedHashMap<>();
-            for (Route r : netlink.routeList(new RouteFilter(family, Route.MAIN_TABLE, RouteProtocol.BGP, null, null))) {
-                if (r.table() == Route.MAIN_TABLE && r.protocol() == RouteProtocol.BGP && owns(r.destination())) {
-                    retained.putIfAbsent(r.destination().network(), r);
-                }
-            }
-        }
-        for (Route r : wanted) {
-            retained.put(r.destination(), r);
-        }
-        return new ArrayList<>(retained.values());
     }
 
     private HostFacts readHost() {

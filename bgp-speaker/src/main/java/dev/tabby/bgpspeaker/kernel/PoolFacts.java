@@ -39,7 +39,6 @@ public record PoolFacts(Cidr cidr, EncapMode ipipMode, EncapMode vxlanMode, bool
 
     /** BIRD's {@code net ~ pool}: the prefix lies inside the pool (or is the pool). */
     public boolean holds(Cidr prefix) {
-        return prefix.version() == cidr.version() && prefix.prefixLength() >= cidr.prefixLength()
-                && cidr.contains(prefix.address());
+        return cidr.covers(prefix);
     }
 }

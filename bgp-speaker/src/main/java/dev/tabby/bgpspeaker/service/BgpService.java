@@ -53,9 +53,8 @@ public class BgpService implements SpeakerView, SpeakerHealthSource {
         ConfigSource source;
         if (settings.configFile().isPresent()) {
             node = settings.node().filter(n -> !n.isBlank()).orElse(null);
-            FileConfigSource file = new FileConfigSource(Path.of(settings.configFile().get()), node);
-            file.read(); // a bad file stops the start here, with its reason
-            source = file;
+            // A bad file stops the start when the agent first reads it, with its reason.
+            source = new FileConfigSource(Path.of(settings.configFile().get()), node);
         } else {
             node = settings.node().filter(n -> !n.isBlank()).orElseGet(() -> NodeName.resolve(System.getenv()));
             source = new EtcdConfigSource(store.get(), node);

@@ -208,38 +208,4 @@ class KernelRoutesKernelTest {
         assertTrue(r.failures().get(0).error().startsWith("tunl0 does not exist"), r.summary());
         assertEquals(List.of("blackhole 10.65.0.0/26", "172.16.0.0/16 via 10.0.0.2 dev bgp0"), routes("83"));
     }
-
-    @Test
-    void gracefulRestartKeepsEveryRouteOfOursUntilRetainingEnds() throws Exception {
-        assertOk(kernelRoutes().apply(wants(List.of(learned("10.65.1.0/26", "10.0.0.2"),
-                learned("10.65.2.0/26", "10.0.0.3"), learned("fd00:65:2::/122", "fd00:10::3")),
-                List.of(IPIP_NEVER_POOL), List.of("10.65.0.0/26"))));
-
-        // The speaker restarts gracefully: its peers' routes come back one by one. Until then nothing may go.
-        KernelRoutes restarted = kernelRoutes();
-        restarted.retainStale();
-        KernelWants partial = wants(List.of(learned("10.65.1.0/26", "10.0.0.5"), learned("10.65.4.0/26", "10.0.0.4")),
-                List.of(IPIP_NEVER_POOL), List.of("10.65.0.0/26"));
-        List<String> touched;
-        try (RouteMonitor monitor = RouteMonitor.start(ns, DEV)) {
-            assertOk(restarted.apply(partial));
-            // A route wanted during the restart and then dropped stays too.
-            assertOk(restarted.apply(wants(List.of(learned("10.65.1.0/26", "10.0.0.5")), List.of(IPIP_NEVER_POOL),
-                    List.of("10.65.0.0/26"))));
-            touched = monitor.linesUntilMarker();
-        }
-        assertTrue(touched.stream().noneMatch(l -> l.startsWith("Deleted")), "nothing deleted while retaining: " + touched);
-        assertTrue(touched.stream().anyMatch(l -> l.startsWith("10.65.4.0/26 via 10.0.0.4")), "the new route: " + touched);
-        assertTrue(touched.stream().anyMatch(l -> l.startsWith("10.65.1.0/26 via 10.0.0.5")), "the update: " + touched);
-        assertEquals(List.of("blackhole 10.65.0.0/26", "10.65.1.0/26 via 10.0.0.5 dev bgp0",
-                "10.65.2.0/26 via 10.0.0.3 dev bgp0", "10.65.4.0/26 via 10.0.0.4 dev bgp0",
-                "fd00:65:2::/122 via fd00:10::3 dev bgp0"), routes("83"));
-
-        restarted.endRetain();
-        ApplyResult pruned = restarted.apply(partial);
-        assertOk(pruned);
-        assertEquals(2, pruned.writes(), "the two stale routes go: " + pruned.summary());
-        assertEquals(List.of("blackhole 10.65.0.0/26", "10.65.1.0/26 via 10.0.0.5 dev bgp0",
-                "10.65.4.0/26 via 10.0.0.4 dev bgp0"), routes("83"));
-    }
 }

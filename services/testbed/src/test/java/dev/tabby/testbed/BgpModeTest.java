@@ -23,7 +23,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -184,7 +183,7 @@ class BgpModeTest {
             speaker.onExit().get(10, TimeUnit.SECONDS);
 
             String protocol = birdProtocol("node2");
-            await(Duration.ofSeconds(20), () -> birdc("show", "protocols", "all", protocol).contains("Neighbor graceful restart active"),
+            Waiting.await(Duration.ofSeconds(20), () -> birdc("show", "protocols", "all", protocol).contains("Neighbor graceful restart active"),
                     "BIRD did not enter graceful restart for node2: " + birdc("show", "protocols", "all", protocol));
             String kept = birdc("show", "route", "protocol", protocol);
             assertTrue(kept.contains(blocks.get("node2")), "BIRD dropped node2's block while node2 restarts:\n" + kept);
@@ -194,7 +193,7 @@ class BgpModeTest {
             Run restart = testbed("restart", "--node", "node2", "--service", Services.BGP, "--kill");
             assertEquals(0, restart.exit(), restart.out());
             // Graceful restart ends when BIRD has node2's End-of-RIB and has swept what node2 did not send again.
-            await(Duration.ofSeconds(60), () -> {
+            Waiting.await(Duration.ofSeconds(60), () -> {
                 String p = birdc("show", "protocols", "all", protocol);
                 return p.contains("Established") && !p.contains("graceful restart active");
             }, "node2's session with BIRD did not come back out of graceful restart");
@@ -258,11 +257,11 @@ class BgpModeTest {
         Shell.Result r = ctl("delete", "node", "node3");
         assertEquals(0, r.exitCode(), "tabbyctl delete node node3: " + r.out() + r.err());
         for (String node : List.of("node1", "node2")) {
-            await(Duration.ofSeconds(30), () -> proto83(node).stream().noneMatch(x -> x.contains(block3)),
+            Waiting.await(Duration.ofSeconds(30), () -> proto83(node).stream().noneMatch(x -> x.contains(block3)),
                     node + " still routes node3's block " + block3 + ": " + proto83(node));
         }
         Router router = tor;
-        await(Duration.ofSeconds(30), () -> router.routes(Afi.IPV4).stream().noneMatch(x -> x.prefix().equals(block3)),
+        Waiting.await(Duration.ofSeconds(30), () -> router.routes(Afi.IPV4).stream().noneMatch(x -> x.prefix().equals(block3)),
                 "the ToR (" + router.kind() + ") still has node3's block: " + router.routes(Afi.IPV4));
         State.WorkloadInfo w1 = workloadOn("node1");
         assertTrue(ping(w1.namespace, workloadOn("node2").ip), "node1's and node2's workloads lost each other");
@@ -366,16 +365,6 @@ class BgpModeTest {
 
     private static boolean ping(String netns, String ip) {
         return Shell.run("ip", "netns", "exec", netns, "ping", "-c", "1", "-W", "1", ip).ok();
-    }
-
-    private static void await(Duration limit, BooleanSupplier done, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + " (waited " + limit.toSeconds() + " s)");
-            }
-            Thread.sleep(200);
-        }
     }
 
     private void awaitHealthy() throws Exception {

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -123,16 +122,6 @@ class TestbedTest {
         return Shell.run("ip", "netns", "exec", from.namespace, "ping", "-c", "1", "-W", "1", to).ok();
     }
 
-    private static void await(Duration limit, BooleanSupplier done, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + " (waited " + limit.toSeconds() + " s)");
-            }
-            Thread.sleep(200);
-        }
-    }
-
     private void awaitHealthy() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         Run status;
@@ -229,14 +218,14 @@ class TestbedTest {
         assertEquals(borrowed, add.out().strip().lines().reduce((a, b) -> b).orElse(""));
         State.WorkloadInfo b = state().workloads.stream().filter(w -> w.name.equals("borrowed")).findFirst().orElseThrow();
         for (String node : List.of("node2", "node3")) {
-            await(Duration.ofSeconds(10), () -> ipOut("-n", nodeNs(node), "route", "show", borrowed + "/32").contains("vxlan.calico"),
+            Waiting.await(Duration.ofSeconds(10), () -> ipOut("-n", nodeNs(node), "route", "show", borrowed + "/32").contains("vxlan.calico"),
                     node + " has no /32 route for the borrowed " + borrowed + ": " + ipOut("-n", nodeNs(node), "route"));
         }
         assertEquals("", ipOut("-n", nodeNs("node1"), "route", "show", borrowed + "/32", "proto", "81").strip(),
                 "node1 hosts it: its cali route serves it, not a vxlan route");
         for (String node : List.of("node1", "node2", "node3")) {
             State.WorkloadInfo from = workloadOn(node);
-            await(Duration.ofSeconds(10), () -> ping(from, borrowed), from.name + " cannot reach the borrowed " + borrowed);
+            Waiting.await(Duration.ofSeconds(10), () -> ping(from, borrowed), from.name + " cannot reach the borrowed " + borrowed);
             assertTrue(ping(b, from.ip), "the borrowed workload cannot reach " + from.name);
         }
         for (String node : List.of("node2", "node3")) {
@@ -245,12 +234,12 @@ class TestbedTest {
         awaitHealthy();
         for (String node : List.of("node2", "node3")) {
             State.WorkloadInfo from = workloadOn(node);
-            await(Duration.ofSeconds(20), () -> ping(from, borrowed), from.name + " lost the borrowed " + borrowed + " after restarts");
+            Waiting.await(Duration.ofSeconds(20), () -> ping(from, borrowed), from.name + " lost the borrowed " + borrowed + " after restarts");
         }
         Run del = testbed("workload", "del", "borrowed");
         assertEquals(0, del.exit(), del.out());
         for (String node : List.of("node2", "node3")) {
-            await(Duration.ofSeconds(10), () -> ipOut("-n", nodeNs(node), "route", "show", borrowed + "/32").isBlank(),
+            Waiting.await(Duration.ofSeconds(10), () -> ipOut("-n", nodeNs(node), "route", "show", borrowed + "/32").isBlank(),
                     node + " kept the /32 of the deleted " + borrowed);
         }
     }
@@ -289,9 +278,9 @@ class TestbedTest {
                 """);
         try {
             for (String node : List.of("node1", "node2", "node3")) {
-                await(Duration.ofSeconds(10), () -> ipOut("-n", nodeNs(node), "link", "show", "vxlan.calico").contains("mtu 1350 "),
+                Waiting.await(Duration.ofSeconds(10), () -> ipOut("-n", nodeNs(node), "link", "show", "vxlan.calico").contains("mtu 1350 "),
                         node + "'s vxlan.calico did not get MTU 1350: " + ipOut("-n", nodeNs(node), "link", "show", "vxlan.calico"));
-                await(Duration.ofSeconds(5), () -> mtuFile(node).equals("1350"), node + "'s MTU file says " + mtuFile(node));
+                Waiting.await(Duration.ofSeconds(5), () -> mtuFile(node).equals("1350"), node + "'s MTU file says " + mtuFile(node));
             }
             Run add = testbed("workload", "add", "small", "--node", "node1");
             assertEquals(0, add.exit(), add.out());
@@ -315,7 +304,7 @@ class TestbedTest {
                     """);
         }
         for (String node : List.of("node1", "node2", "node3")) {
-            await(Duration.ofSeconds(10), () -> ipOut("-n", nodeNs(node), "link", "show", "vxlan.calico").contains("mtu 1450 "),
+            Waiting.await(Duration.ofSeconds(10), () -> ipOut("-n", nodeNs(node), "link", "show", "vxlan.calico").contains("mtu 1450 "),
                     node + "'s vxlan.calico did not go back to 1450");
         }
     }
@@ -398,7 +387,7 @@ class TestbedTest {
         try {
             long killedAt = System.nanoTime();
             for (State.ServiceProcess p : http) {
-                await(Duration.ofSeconds(10).minusNanos(System.nanoTime() - killedAt), () -> !readyAnswer(layout, p),
+                Waiting.await(Duration.ofSeconds(10).minusNanos(System.nanoTime() - killedAt), () -> !readyAnswer(layout, p),
                         p.service + " on " + p.node + " still says ready with etcd down");
             }
             for (State.ServiceProcess p : http) {
@@ -419,7 +408,7 @@ class TestbedTest {
         }
         for (State.ServiceProcess p : http) {
             if (p.service.equals(Services.VXLAN)) {
-                await(Duration.ofSeconds(30), () -> readyAnswer(layout, p), p.service + " on " + p.node + " did not recover");
+                Waiting.await(Duration.ofSeconds(30), () -> readyAnswer(layout, p), p.service + " on " + p.node + " did not recover");
             }
         }
         awaitHealthy();

@@ -7,7 +7,6 @@ import dev.tabby.bgp.wire.Prefix;
 import dev.tabby.bgp.wire.Update;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -41,7 +40,7 @@ public final class PeerRoutes {
 
     /** The route this peer offers for {@code prefix} (host bits ignored), or null. */
     public Route route(Prefix prefix) {
-        return routes.get(canonical(prefix));
+        return routes.get(prefix.network());
     }
 
     public Collection<Route> routes() {
@@ -107,7 +106,7 @@ public final class PeerRoutes {
     }
 
     private void withdraw(Prefix prefix, Set<Prefix> changed) {
-        Prefix key = canonical(prefix);
+        Prefix key = prefix.network();
         if (routes.remove(key) != null) {
             changed.add(key);
         }
@@ -119,7 +118,7 @@ public final class PeerRoutes {
             withdraw(prefix, changed);
             return;
         }
-        Prefix key = canonical(prefix);
+        Prefix key = prefix.network();
         Route before = routes.get(key);
         if (before != null && before.attributes().equals(attributes)) {
             return;
@@ -160,27 +159,5 @@ public final class PeerRoutes {
             }
         }
         return out == null ? List.of() : out;
-    }
-
-    /** The prefix with host bits cleared, so 10.0.0.1/8 and 10.0.0.0/8 are one key. */
-    static Prefix canonical(Prefix prefix) {
-        byte[] octets = prefix.address().getAddress();
-        boolean changed = false;
-        for (int i = 0; i < octets.length; i++) {
-            int keep = Math.max(0, Math.min(8, prefix.length() - i * 8));
-            byte mask = (byte) (keep == 0 ? 0 : 0xFF << (8 - keep));
-            if ((octets[i] & ~mask) != 0) {
-                octets[i] &= mask;
-                changed = true;
-            }
-        }
-        if (!changed) {
-            return prefix;
-        }
-        try {
-            return new Prefix(InetAddress.getByAddress(octets), prefix.length());
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("an address of " + octets.length + " octets was refused", e);
-        }
     }
 }

@@ -195,7 +195,7 @@ public final class BgpSpeaker implements SpeakerView, AutoCloseable {
         onLoop(() -> {
             Map<Prefix, Origination> next = new HashMap<>();
             for (Origination o : routes) {
-                next.put(canonical(o.prefix()), new Origination(canonical(o.prefix()), o.communities(),
+                next.put(o.prefix().network(), new Origination(o.prefix().network(), o.communities(),
                         o.largeCommunities()));
             }
             Map<Prefix, Origination> before = originated.put(owner, next);
@@ -214,7 +214,7 @@ public final class BgpSpeaker implements SpeakerView, AutoCloseable {
             Map<Prefix, Origination> api = originated.computeIfAbsent(API_OWNER, k -> new HashMap<>());
             List<Prefix> touched = new ArrayList<>();
             for (Prefix p : prefixes) {
-                Prefix c = canonical(p);
+                Prefix c = p.network();
                 api.put(c, Origination.of(c));
                 touched.add(c);
             }
@@ -229,7 +229,7 @@ public final class BgpSpeaker implements SpeakerView, AutoCloseable {
             Map<Prefix, Origination> api = originated.computeIfAbsent(API_OWNER, k -> new HashMap<>());
             List<Prefix> touched = new ArrayList<>();
             for (Prefix p : prefixes) {
-                Prefix c = canonical(p);
+                Prefix c = p.network();
                 if (api.remove(c) != null) {
                     touched.add(c);
                 }
@@ -241,9 +241,10 @@ public final class BgpSpeaker implements SpeakerView, AutoCloseable {
 
     /** Recomputes the local route of each prefix from every owner (the first owner's communities win). */
     private void relocal(Collection<Prefix> touched) {
+        List<String> owners = originated.keySet().stream().sorted().toList();
         for (Prefix p : touched) {
             Origination o = null;
-            for (String owner : originated.keySet().stream().sorted().toList()) {
+            for (String owner : owners) {
                 o = originated.get(owner).get(p);
                 if (o != null) {
                     break;
@@ -512,12 +513,6 @@ public final class BgpSpeaker implements SpeakerView, AutoCloseable {
                 .sorted(Comparator.comparing(PeerStatus::name)).toList());
     }
 
-    /** Established-to-down transitions per peer name since start. */
-    public Map<String, Long> flaps() {
-        return onLoop(() -> sessions.values().stream()
-                .collect(Collectors.toMap(s -> s.config().name(), PeerSession::flaps)));
-    }
-
     @Override
     public List<RouteView> routes(AfiSafi family, InetAddress peer) {
         boolean v4 = family == AfiSafi.IPV4_UNICAST;
@@ -581,18 +576,6 @@ public final class BgpSpeaker implements SpeakerView, AutoCloseable {
             s.append(set ? "{" + asns + "}" : asns);
         }
         return s.toString();
-    }
-
-    private static Prefix canonical(Prefix p) {
-        byte[] bytes = p.address().getAddress();
-        for (int bit = p.length(); bit < bytes.length * 8; bit++) {
-            bytes[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
-        }
-        try {
-            return new Prefix(InetAddress.getByAddress(bytes), p.length());
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     // ---- threading ----

@@ -80,7 +80,6 @@ final class PeerSession {
     private SessionState shownState = SessionState.IDLE;
     private Instant since = Instant.now();
     private String lastError = "";
-    private long flaps;
 
     PeerSession(BgpSpeaker speaker, PeerConfig config) {
         this.speaker = speaker;
@@ -447,7 +446,6 @@ final class PeerSession {
             lastError = reason;
         }
         if (wasEstablished) {
-            flaps++;
             LOG.warnf("event=session_down peer=%s address=%s reason=\"%s\"", config.name(),
                     config.address().getHostAddress(), lastError);
             boolean graceful = restartedFromFailure && config.gracefulRestart() && peerOpen != null
@@ -602,10 +600,7 @@ final class PeerSession {
                 fsm.state(), since, size, size, out == null ? 0 : out.advertised(), lastError);
     }
 
-    long flaps() {
-        return flaps;
-    }
-
+    /** calicoctl v3.18's bgpTypeMap (commands/node/status.go): the peer type read from the protocol name. */
     private String kindWords() {
         String n = config.name();
         if (n.startsWith("Mesh_")) {

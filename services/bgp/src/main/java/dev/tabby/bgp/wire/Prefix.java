@@ -38,6 +38,28 @@ public record Prefix(InetAddress address, int length) {
         }
     }
 
+    /** The prefix with host bits cleared, so 10.0.0.1/8 and 10.0.0.0/8 are one key; itself when already clear. */
+    public Prefix network() {
+        byte[] octets = address.getAddress();
+        boolean changed = false;
+        for (int i = 0; i < octets.length; i++) {
+            int keep = Math.max(0, Math.min(8, length - i * 8));
+            byte mask = (byte) (keep == 0 ? 0 : 0xFF << (8 - keep));
+            if ((octets[i] & ~mask) != 0) {
+                octets[i] &= mask;
+                changed = true;
+            }
+        }
+        if (!changed) {
+            return this;
+        }
+        try {
+            return new Prefix(InetAddress.getByAddress(octets), length);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("an address of " + octets.length + " octets was refused", e);
+        }
+    }
+
     public boolean ipv4() {
         return address instanceof Inet4Address;
     }

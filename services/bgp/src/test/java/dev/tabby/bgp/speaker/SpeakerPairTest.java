@@ -9,7 +9,6 @@ import dev.tabby.bgp.session.SessionState;
 import dev.tabby.bgp.transport.PeerPassword;
 import dev.tabby.bgp.wire.AfiSafi;
 import dev.tabby.bgp.wire.Prefix;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -19,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -121,11 +119,9 @@ class SpeakerPairTest {
             s.setSoTimeout(5000);
             InputStream in = s.getInputStream();
             assertEquals(-1, in.read(), "the speaker closes the connection without sending anything");
-        } catch (IOException reset) {
-            // a reset is as good as a close
+        } catch (java.net.SocketException reset) {
+            // a reset is as good as a close; a read timeout (not a SocketException) fails the test
         }
-        assertEquals(SessionState.CONNECT.compareTo(a.peers().get(0).state()) <= 0
-                || a.peers().get(0).state() == SessionState.IDLE, true);
     }
 
     @Test
@@ -173,9 +169,5 @@ class SpeakerPairTest {
             Thread.sleep(50);
         }
         throw new AssertionError("not within " + DEADLINE.toSeconds() + " s: " + what);
-    }
-
-    static Set<String> prefixes(List<RouteView> views) {
-        return Set.copyOf(views.stream().map(RouteView::prefix).toList());
     }
 }

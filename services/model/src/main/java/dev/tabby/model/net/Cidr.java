@@ -65,6 +65,11 @@ public record Cidr(IpAddress address, int prefixLength) {
         return ip.version() == version() && ip.masked(prefixLength).equals(address.masked(prefixLength));
     }
 
+    /** True when {@code other} lies inside this network or is it (BIRD's {@code net ~ prefix}). */
+    public boolean covers(Cidr other) {
+        return other.version() == version() && other.prefixLength >= prefixLength && contains(other.address);
+    }
+
     /** True when the two networks share at least one address. */
     public boolean overlaps(Cidr other) {
         if (other.version() != version()) {

@@ -34,6 +34,18 @@ class CidrTest {
         assertThrows(IllegalArgumentException.class, () -> Cidr.parse(in));
     }
 
+    /** BIRD's {@code net ~ pool}, as confd's filters use it: inside or equal, never wider, never the other family. */
+    @Test
+    void coversItselfAndLongerPrefixesInsideOnly() {
+        Cidr pool = Cidr.parse("10.65.0.0/16");
+        assertTrue(pool.covers(Cidr.parse("10.65.0.0/16")));
+        assertTrue(pool.covers(Cidr.parse("10.65.3.0/26")));
+        assertTrue(pool.covers(Cidr.parse("10.65.3.7/32")));
+        assertFalse(pool.covers(Cidr.parse("10.0.0.0/8")), "a wider network overlaps but is not inside");
+        assertFalse(pool.covers(Cidr.parse("10.66.0.0/26")));
+        assertFalse(Cidr.parse("::/0").covers(Cidr.parse("10.65.3.0/26")), "another family");
+    }
+
     @Test
     void neverResolvesNames() {
         // A name that looks hexadecimal must still not be taken for an address.

@@ -1,5 +1,7 @@
 package dev.tabby.testbed.interop;
 
+import dev.tabby.testbed.routers.Await;
+
 import static dev.tabby.testbed.bench.PeeringLab.ipv4;
 import static dev.tabby.testbed.bench.PeeringLab.ipv6;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -78,49 +80,49 @@ class PeeringInteropTest {
                 .withNeighbour(Neighbour.of(ipv4(TABBY), TABBY_AS)).withPrefixes(List.of("10.63.0.0/24")));
 
         // The router's routes reach Tabby's RIB and kernel.
-        Eventually.until(kind + "'s eBGP session Established in Tabby's /v1/peers",
-                () -> tabby.peer(ipv4(EBGP)), TabbySpeaker.Peer::established, lab);
-        Eventually.until("Tabby learns " + kind + "'s IPv4 prefixes over eBGP", () -> Set.copyOf(tabby.routes("ipv4")),
+        Await.until(kind + "'s eBGP session Established in Tabby's /v1/peers",
+                () -> tabby.peer(ipv4(EBGP)), TabbySpeaker.Peer::established, lab::logs);
+        Await.until("Tabby learns " + kind + "'s IPv4 prefixes over eBGP", () -> Set.copyOf(tabby.routes("ipv4")),
                 Set.of(route("10.61.0.0/24", ipv4(EBGP), ROUTER_AS), route("10.61.1.0/24", ipv4(EBGP), ROUTER_AS),
-                        route("10.63.0.0/24", ipv4(IBGP)))::equals, lab);
-        Eventually.until("Tabby learns " + kind + "'s IPv6 prefix over the IPv4 session",
-                () -> Set.copyOf(tabby.routes("ipv6")), Set.of(route("fd00:61::/64", ipv6(EBGP), ROUTER_AS))::equals, lab);
-        Eventually.until("Tabby installs the IPv4 routes via the routers (proto 83)", () -> tabby.kernelRoutes("ipv4"),
-                Map.of("10.61.0.0/24", ipv4(EBGP), "10.61.1.0/24", ipv4(EBGP), "10.63.0.0/24", ipv4(IBGP))::equals, lab);
-        Eventually.until("Tabby installs the IPv6 route via the router (proto 83)", () -> tabby.kernelRoutes("ipv6"),
-                Map.of("fd00:61::/64", ipv6(EBGP))::equals, lab);
+                        route("10.63.0.0/24", ipv4(IBGP)))::equals, lab::logs);
+        Await.until("Tabby learns " + kind + "'s IPv6 prefix over the IPv4 session",
+                () -> Set.copyOf(tabby.routes("ipv6")), Set.of(route("fd00:61::/64", ipv6(EBGP), ROUTER_AS))::equals, lab::logs);
+        Await.until("Tabby installs the IPv4 routes via the routers (proto 83)", () -> tabby.kernelRoutes("ipv4"),
+                Map.of("10.61.0.0/24", ipv4(EBGP), "10.61.1.0/24", ipv4(EBGP), "10.63.0.0/24", ipv4(IBGP))::equals, lab::logs);
+        Await.until("Tabby installs the IPv6 route via the router (proto 83)", () -> tabby.kernelRoutes("ipv6"),
+                Map.of("fd00:61::/64", ipv6(EBGP))::equals, lab::logs);
         assertEquals(Router.ESTABLISHED, ebgp.sessionState(ipv4(TABBY)));
 
         // Tabby's originated routes reach both routers: eBGP with Tabby's AS prepended, iBGP with an empty AS path.
         tabby.originate("ipv4", List.of("10.71.0.0/24", "10.71.1.0/24"));
         tabby.originate("ipv6", List.of("fd00:71::/64"));
-        Eventually.until(kind + " learns Tabby's IPv4 prefixes over eBGP", () -> set(ebgp.routes(Afi.IPV4)),
+        Await.until(kind + " learns Tabby's IPv4 prefixes over eBGP", () -> set(ebgp.routes(Afi.IPV4)),
                 Set.of(learned("10.71.0.0/24", ipv4(TABBY), TABBY_AS), learned("10.71.1.0/24", ipv4(TABBY), TABBY_AS))::equals,
-                lab);
-        Eventually.until(kind + " learns Tabby's IPv6 prefix with Tabby's IPv6 address as next hop",
-                () -> set(ebgp.routes(Afi.IPV6)), Set.of(learned("fd00:71::/64", ipv6(TABBY), TABBY_AS))::equals, lab);
-        Eventually.until(kind + " learns Tabby's IPv4 prefixes over iBGP", () -> set(ibgp.routes(Afi.IPV4)),
-                Set.of(learned("10.71.0.0/24", ipv4(TABBY)), learned("10.71.1.0/24", ipv4(TABBY)))::equals, lab);
+                lab::logs);
+        Await.until(kind + " learns Tabby's IPv6 prefix with Tabby's IPv6 address as next hop",
+                () -> set(ebgp.routes(Afi.IPV6)), Set.of(learned("fd00:71::/64", ipv6(TABBY), TABBY_AS))::equals, lab::logs);
+        Await.until(kind + " learns Tabby's IPv4 prefixes over iBGP", () -> set(ibgp.routes(Afi.IPV4)),
+                Set.of(learned("10.71.0.0/24", ipv4(TABBY)), learned("10.71.1.0/24", ipv4(TABBY)))::equals, lab::logs);
 
         // Withdrawals, router to Tabby: gone from the RIB and from the kernel.
         ebgp.withdraw(List.of("10.61.1.0/24", "fd00:61::/64"));
         ibgp.withdraw(List.of("10.63.0.0/24"));
-        Eventually.until("Tabby sees " + kind + "'s IPv4 withdrawals", () -> Set.copyOf(tabby.routes("ipv4")),
-                Set.of(route("10.61.0.0/24", ipv4(EBGP), ROUTER_AS))::equals, lab);
-        Eventually.until("Tabby sees " + kind + "'s IPv6 withdrawal", () -> tabby.routes("ipv6"), List::isEmpty, lab);
-        Eventually.until("Tabby removes the withdrawn IPv4 routes from the kernel", () -> tabby.kernelRoutes("ipv4"),
-                Map.of("10.61.0.0/24", ipv4(EBGP))::equals, lab);
-        Eventually.until("Tabby removes the withdrawn IPv6 route from the kernel", () -> tabby.kernelRoutes("ipv6"),
-                Map::isEmpty, lab);
+        Await.until("Tabby sees " + kind + "'s IPv4 withdrawals", () -> Set.copyOf(tabby.routes("ipv4")),
+                Set.of(route("10.61.0.0/24", ipv4(EBGP), ROUTER_AS))::equals, lab::logs);
+        Await.until("Tabby sees " + kind + "'s IPv6 withdrawal", () -> tabby.routes("ipv6"), List::isEmpty, lab::logs);
+        Await.until("Tabby removes the withdrawn IPv4 routes from the kernel", () -> tabby.kernelRoutes("ipv4"),
+                Map.of("10.61.0.0/24", ipv4(EBGP))::equals, lab::logs);
+        Await.until("Tabby removes the withdrawn IPv6 route from the kernel", () -> tabby.kernelRoutes("ipv6"),
+                Map::isEmpty, lab::logs);
 
         // Withdrawals, Tabby to the routers.
         tabby.withdraw("ipv4", List.of("10.71.1.0/24"));
         tabby.withdraw("ipv6", List.of("fd00:71::/64"));
-        Eventually.until(kind + " sees Tabby's IPv4 withdrawal over eBGP", () -> set(ebgp.routes(Afi.IPV4)),
-                Set.of(learned("10.71.0.0/24", ipv4(TABBY), TABBY_AS))::equals, lab);
-        Eventually.until(kind + " sees Tabby's IPv6 withdrawal", () -> ebgp.routes(Afi.IPV6), List::isEmpty, lab);
-        Eventually.until(kind + " sees Tabby's IPv4 withdrawal over iBGP", () -> set(ibgp.routes(Afi.IPV4)),
-                Set.of(learned("10.71.0.0/24", ipv4(TABBY)))::equals, lab);
+        Await.until(kind + " sees Tabby's IPv4 withdrawal over eBGP", () -> set(ebgp.routes(Afi.IPV4)),
+                Set.of(learned("10.71.0.0/24", ipv4(TABBY), TABBY_AS))::equals, lab::logs);
+        Await.until(kind + " sees Tabby's IPv6 withdrawal", () -> ebgp.routes(Afi.IPV6), List::isEmpty, lab::logs);
+        Await.until(kind + " sees Tabby's IPv4 withdrawal over iBGP", () -> set(ibgp.routes(Afi.IPV4)),
+                Set.of(learned("10.71.0.0/24", ipv4(TABBY)))::equals, lab::logs);
         assertTrue(tabby.peer(ipv4(IBGP)).established(), "the iBGP session went down: " + tabby.peer(ipv4(IBGP)));
     }
 

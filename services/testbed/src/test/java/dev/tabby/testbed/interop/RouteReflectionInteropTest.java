@@ -1,5 +1,7 @@
 package dev.tabby.testbed.interop;
 
+import dev.tabby.testbed.routers.Await;
+
 import static dev.tabby.testbed.bench.PeeringLab.ipv4;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -59,11 +61,11 @@ class RouteReflectionInteropTest {
         Router client3 = lab.start(new BirdRouter(), 3, RouterConfig.of(ipv4(3), AS)
                 .withNeighbour(Neighbour.of(ipv4(1), AS)));
 
-        Eventually.until("Tabby learns client 2's prefixes, in the pool and outside it",
+        Await.until("Tabby learns client 2's prefixes, in the pool and outside it",
                 () -> Map.copyOf(prefixesToNextHop(tabby.routes("ipv4"))),
-                Map.of("10.90.2.0/24", ipv4(2), "10.91.2.0/24", ipv4(2))::equals, lab);
-        Eventually.until("client 3 learns client 2's pool route, next hop unchanged", () -> client3.routes(Afi.IPV4),
-                List.of(new LearnedRoute("10.90.2.0/24", ipv4(2), List.of()))::equals, lab);
+                Map.of("10.90.2.0/24", ipv4(2), "10.91.2.0/24", ipv4(2))::equals, lab::logs);
+        Await.until("client 3 learns client 2's pool route, next hop unchanged", () -> client3.routes(Afi.IPV4),
+                List.of(new LearnedRoute("10.90.2.0/24", ipv4(2), List.of()))::equals, lab::logs);
         String shown = birdc(3, "show", "route", "10.90.2.0/24", "all");
         assertTrue(shown.contains("BGP.originator_id: " + ipv4(2)), "no ORIGINATOR_ID of client 2: " + shown);
         assertTrue(shown.contains("BGP.cluster_list: " + CLUSTER_ID), "no CLUSTER_LIST of Tabby's cluster: " + shown);
@@ -84,24 +86,24 @@ class RouteReflectionInteropTest {
         Router client3 = lab.start(new BirdRouter(), 3, RouterConfig.of(ipv4(3), AS)
                 .withNeighbour(Neighbour.of(ipv4(1), AS)).withPrefixes(List.of("10.92.3.0/24")));
 
-        Eventually.until("Tabby learns client 3's prefix through the reflector, next hop client 3",
+        Await.until("Tabby learns client 3's prefix through the reflector, next hop client 3",
                 () -> tabby.routes("ipv4"), List.of(new TabbySpeaker.Route("10.92.3.0/24", ipv4(3), List.of()))::equals,
-                lab);
-        Eventually.until("Tabby installs it via client 3", () -> tabby.kernelRoutes("ipv4"),
-                Map.of("10.92.3.0/24", ipv4(3))::equals, lab);
+                lab::logs);
+        Await.until("Tabby installs it via client 3", () -> tabby.kernelRoutes("ipv4"),
+                Map.of("10.92.3.0/24", ipv4(3))::equals, lab::logs);
 
         tabby.originate("ipv4", List.of("10.92.2.0/24"));
-        Eventually.until("client 3 learns Tabby's prefix through the reflector, next hop Tabby",
+        Await.until("client 3 learns Tabby's prefix through the reflector, next hop Tabby",
                 () -> client3.routes(Afi.IPV4), List.of(new LearnedRoute("10.92.2.0/24", ipv4(2), List.of()))::equals,
-                lab);
+                lab::logs);
         String shown = birdc(3, "show", "route", "10.92.2.0/24", "all");
         assertTrue(shown.contains("BGP.originator_id: " + ipv4(2)), "no ORIGINATOR_ID of Tabby: " + shown);
         // BirdConfig gives a reflector its router id as cluster id.
         assertTrue(shown.contains("BGP.cluster_list: " + ipv4(1)), "no CLUSTER_LIST of BIRD's cluster: " + shown);
 
         tabby.withdraw("ipv4", List.of("10.92.2.0/24"));
-        Eventually.until("client 3 sees Tabby's withdrawal through the reflector", () -> client3.routes(Afi.IPV4),
-                List::isEmpty, lab);
+        Await.until("client 3 sees Tabby's withdrawal through the reflector", () -> client3.routes(Afi.IPV4),
+                List::isEmpty, lab::logs);
     }
 
     private static Map<String, String> prefixesToNextHop(List<TabbySpeaker.Route> routes) {

@@ -1,5 +1,7 @@
 package dev.tabby.testbed.interop;
 
+import dev.tabby.testbed.routers.Await;
+
 import static dev.tabby.testbed.bench.PeeringLab.ipv4;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -87,21 +89,21 @@ class SessionGuardsInteropTest {
                 .withPrefixes(List.of("10.86.0.0/24", "10.86.1.0/24", "10.86.2.0/24", "10.86.3.0/24", "10.86.4.0/24")));
 
         // The same password: both sessions come up and carry routes.
-        Eventually.until("Tabby's MD5 sessions with BIRD and FRR Established",
+        Await.until("Tabby's MD5 sessions with BIRD and FRR Established",
                 () -> tabby.peer(ipv4(BIRD_GOOD)).established() && tabby.peer(ipv4(FRR_GOOD)).established(),
-                Boolean::booleanValue, lab);
-        Eventually.until("Tabby learns the MD5 peers' prefixes", () -> tabby.routes("ipv4").stream()
+                Boolean::booleanValue, lab::logs);
+        Await.until("Tabby learns the MD5 peers' prefixes", () -> tabby.routes("ipv4").stream()
                         .map(TabbySpeaker.Route::prefix).filter(p -> p.startsWith("10.82.") || p.startsWith("10.83."))
                         .collect(Collectors.toSet()),
-                Set.of("10.82.0.0/24", "10.83.0.0/24")::equals, lab);
+                Set.of("10.82.0.0/24", "10.83.0.0/24")::equals, lab::logs);
         assertTrue(birdGood.established(ipv4(TABBY)), "BIRD's MD5 session is not up");
         assertTrue(frrGood.established(ipv4(TABBY)), "bgpd's MD5 session is not up");
 
         // A different password: the kernel of each wrong router drops Tabby's signed segments and counts them; once
         // it has, Tabby has had its chance to connect, and neither session is up on either side.
-        Eventually.until("TCP MD5 failures counted where the passwords differ",
+        Await.until("TCP MD5 failures counted where the passwords differ",
                 () -> md5Failures(lab.netns(BIRD_WRONG)) > 0 && md5Failures(lab.netns(FRR_WRONG)) > 0
-                        && md5Failures(lab.netns(TABBY)) > 0, Boolean::booleanValue, lab);
+                        && md5Failures(lab.netns(TABBY)) > 0, Boolean::booleanValue, lab::logs);
         TabbySpeaker.Peer toBird = tabby.peer(ipv4(BIRD_WRONG));
         TabbySpeaker.Peer toFrr = tabby.peer(ipv4(FRR_WRONG));
         assertFalse(toBird.established(), "Tabby's session with BIRD is up although the passwords differ: " + toBird);
@@ -112,9 +114,9 @@ class SessionGuardsInteropTest {
                 || r.prefix().startsWith("10.85.")), "routes from a peer with the wrong password: " + tabby.routes("ipv4"));
 
         // More prefixes than the limit: the session is closed and lastError says why.
-        TabbySpeaker.Peer limited = Eventually.until("Tabby closes the session of the peer announcing 5 > "
+        TabbySpeaker.Peer limited = Await.until("Tabby closes the session of the peer announcing 5 > "
                         + MAX_PREFIXES + " prefixes", () -> tabby.peer(ipv4(BIRD_TOO_MANY)),
-                p -> !p.established() && p.lastError().contains("max prefixes " + MAX_PREFIXES + " exceeded"), lab);
+                p -> !p.established() && p.lastError().contains("max prefixes " + MAX_PREFIXES + " exceeded"), lab::logs);
         assertEquals("max prefixes 3 exceeded", limited.lastError());
         assertTrue(tabby.routes("ipv4").stream().noneMatch(r -> r.prefix().startsWith("10.86.")),
                 "Tabby keeps routes of the closed session: " + tabby.routes("ipv4"));

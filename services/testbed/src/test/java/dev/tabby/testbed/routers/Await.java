@@ -7,13 +7,14 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** Polls until a condition holds or a deadline passes: BGP converges in its own time, which is not under test. */
-final class Await {
-    static final Duration CONVERGE = Duration.ofSeconds(60);
+public final class Await {
+    public static final Duration CONVERGE = Duration.ofSeconds(60);
 
     private Await() {
     }
 
-    static <T> T until(String what, Supplier<T> probe, Predicate<T> done, Lab lab) {
+    /** {@code logs} gives the daemons' logs to print when the deadline passes. */
+    public static <T> T until(String what, Supplier<T> probe, Predicate<T> done, Supplier<String> logs) {
         long deadline = System.nanoTime() + CONVERGE.toNanos();
         T last = null;
         RuntimeException lastError = null;
@@ -30,10 +31,10 @@ final class Await {
             sleep(250);
         }
         return fail(what + " did not happen within " + CONVERGE.toSeconds() + " s; last seen: "
-                + (lastError != null ? lastError : last) + lab.logs());
+                + (lastError != null ? lastError : last) + logs.get());
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

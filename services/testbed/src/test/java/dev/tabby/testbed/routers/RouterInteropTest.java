@@ -51,29 +51,29 @@ class RouterInteropTest {
         Router gobgp = lab.start(new GobgpRouter(), lab.b, RouterConfig.of(B4, AS_B)
                 .withNeighbour(Neighbour.of(A4, AS_A)));
 
-        Await.until("gobgpd's session with BIRD Established", () -> gobgp.sessionState(A4), Router.ESTABLISHED::equals, lab);
+        Await.until("gobgpd's session with BIRD Established", () -> gobgp.sessionState(A4), Router.ESTABLISHED::equals, lab::logs);
         assertEquals(Router.ESTABLISHED, bird.sessionState(B4));
         Await.until("gobgpd learns BIRD's two IPv4 prefixes", () -> set(gobgp.routes(Afi.IPV4)), Set.of(
-                route("10.11.0.0/24", A4, AS_A), route("10.11.1.0/24", A4, AS_A))::equals, lab);
+                route("10.11.0.0/24", A4, AS_A), route("10.11.1.0/24", A4, AS_A))::equals, lab::logs);
         Await.until("gobgpd learns BIRD's IPv6 prefix with BIRD's IPv6 next hop", () -> set(gobgp.routes(Afi.IPV6)),
-                Set.of(route("fd00:11::/64", A6, AS_A))::equals, lab);
+                Set.of(route("fd00:11::/64", A6, AS_A))::equals, lab::logs);
 
         bird.withdraw(List.of("10.11.1.0/24", "fd00:11::/64"));
         Await.until("gobgpd sees the IPv4 withdrawal", () -> set(gobgp.routes(Afi.IPV4)),
-                Set.of(route("10.11.0.0/24", A4, AS_A))::equals, lab);
-        Await.until("gobgpd sees the IPv6 withdrawal", () -> gobgp.routes(Afi.IPV6), List::isEmpty, lab);
+                Set.of(route("10.11.0.0/24", A4, AS_A))::equals, lab::logs);
+        Await.until("gobgpd sees the IPv6 withdrawal", () -> gobgp.routes(Afi.IPV6), List::isEmpty, lab::logs);
         assertEquals(List.of("10.11.0.0/24"), bird.announced());
         assertEquals(List.of(), gobgp.kernelRoutes(Afi.IPV4), "gobgpd runs without zebra: no kernel routes");
 
         long pid = bird.pid();
         bird.kill9();
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "bird " + pid + " survived kill9");
-        Await.until("gobgpd notices BIRD is gone", () -> gobgp.sessionState(A4), s -> !s.equals(Router.ESTABLISHED), lab);
+        Await.until("gobgpd notices BIRD is gone", () -> gobgp.sessionState(A4), s -> !s.equals(Router.ESTABLISHED), lab::logs);
 
         // A new BIRD in the killed one's work dir (its socket and files still there) peers again.
         Router again = lab.start(new BirdRouter(), lab.a, birdConfig);
         Await.until("gobgpd relearns the restarted BIRD's prefixes", () -> set(gobgp.routes(Afi.IPV4)), Set.of(
-                route("10.11.0.0/24", A4, AS_A), route("10.11.1.0/24", A4, AS_A))::equals, lab);
+                route("10.11.0.0/24", A4, AS_A), route("10.11.1.0/24", A4, AS_A))::equals, lab::logs);
         assertEquals(Router.ESTABLISHED, again.sessionState(B4));
     }
 
@@ -86,26 +86,26 @@ class RouterInteropTest {
         Router gobgp = lab.start(new GobgpRouter(), lab.b, gobgpConfig);
 
         Await.until("BIRD learns gobgpd's IPv4 prefixes", () -> set(bird.routes(Afi.IPV4)), Set.of(
-                route("10.22.0.0/24", B4, AS_B), route("10.22.1.0/24", B4, AS_B))::equals, lab);
+                route("10.22.0.0/24", B4, AS_B), route("10.22.1.0/24", B4, AS_B))::equals, lab::logs);
         Await.until("BIRD learns gobgpd's IPv6 prefix", () -> set(bird.routes(Afi.IPV6)),
-                Set.of(route("fd00:22::/64", B6, AS_B))::equals, lab);
+                Set.of(route("fd00:22::/64", B6, AS_B))::equals, lab::logs);
         Await.until("BIRD installs the IPv4 routes", () -> Set.copyOf(bird.kernelRoutes(Afi.IPV4)),
-                Set.of("10.22.0.0/24", "10.22.1.0/24")::equals, lab);
-        Await.until("BIRD installs the IPv6 route", () -> bird.kernelRoutes(Afi.IPV6), List.of("fd00:22::/64")::equals, lab);
+                Set.of("10.22.0.0/24", "10.22.1.0/24")::equals, lab::logs);
+        Await.until("BIRD installs the IPv6 route", () -> bird.kernelRoutes(Afi.IPV6), List.of("fd00:22::/64")::equals, lab::logs);
         String kernel = Lab.sh("ip", "-n", lab.a, "route", "show", "10.22.0.0/24");
         assertTrue(kernel.contains("via " + B4) && kernel.contains("proto bird"), kernel);
 
         gobgp.withdraw(List.of("10.22.0.0/24"));
         Await.until("BIRD sees the withdrawal", () -> set(bird.routes(Afi.IPV4)),
-                Set.of(route("10.22.1.0/24", B4, AS_B))::equals, lab);
+                Set.of(route("10.22.1.0/24", B4, AS_B))::equals, lab::logs);
         Await.until("BIRD removes the withdrawn route from the kernel", () -> bird.kernelRoutes(Afi.IPV4),
-                List.of("10.22.1.0/24")::equals, lab);
+                List.of("10.22.1.0/24")::equals, lab::logs);
 
         // A new gobgpd in the killed one's work dir (its API socket still there) peers and announces again.
         gobgp.kill9();
         Router again = lab.start(new GobgpRouter(), lab.b, gobgpConfig);
         Await.until("BIRD relearns the restarted gobgpd's prefixes", () -> Set.copyOf(bird.kernelRoutes(Afi.IPV4)),
-                Set.of("10.22.0.0/24", "10.22.1.0/24")::equals, lab);
+                Set.of("10.22.0.0/24", "10.22.1.0/24")::equals, lab::logs);
         assertEquals(Router.ESTABLISHED, again.sessionState(A4));
     }
 
@@ -119,26 +119,26 @@ class RouterInteropTest {
                 .withPrefixes(List.of("10.33.0.0/24", "10.33.1.0/24", "fd00:33::/64"));
         Router frr = lab.start(new FrrRouter(), lab.b, frrConfig);
 
-        Await.until("bgpd's MD5 session with BIRD Established", () -> frr.sessionState(A4), Router.ESTABLISHED::equals, lab);
+        Await.until("bgpd's MD5 session with BIRD Established", () -> frr.sessionState(A4), Router.ESTABLISHED::equals, lab::logs);
         Await.until("BIRD learns FRR's IPv4 prefixes", () -> set(bird.routes(Afi.IPV4)), Set.of(
-                route("10.33.0.0/24", B4, AS_B), route("10.33.1.0/24", B4, AS_B))::equals, lab);
+                route("10.33.0.0/24", B4, AS_B), route("10.33.1.0/24", B4, AS_B))::equals, lab::logs);
         Await.until("BIRD learns FRR's IPv6 prefix", () -> set(bird.routes(Afi.IPV6)),
-                Set.of(route("fd00:33::/64", B6, AS_B))::equals, lab);
+                Set.of(route("fd00:33::/64", B6, AS_B))::equals, lab::logs);
 
         bird.announce(List.of("10.11.0.0/24", "10.11.1.0/24", "fd00:11::/64"));
         Await.until("FRR learns BIRD's IPv4 prefixes", () -> set(frr.routes(Afi.IPV4)), Set.of(
-                route("10.11.0.0/24", A4, AS_A), route("10.11.1.0/24", A4, AS_A))::equals, lab);
+                route("10.11.0.0/24", A4, AS_A), route("10.11.1.0/24", A4, AS_A))::equals, lab::logs);
         Await.until("FRR learns BIRD's IPv6 prefix", () -> set(frr.routes(Afi.IPV6)),
-                Set.of(route("fd00:11::/64", A6, AS_A))::equals, lab);
+                Set.of(route("fd00:11::/64", A6, AS_A))::equals, lab::logs);
         assertEquals(List.of(), frr.kernelRoutes(Afi.IPV4), "bgpd runs with -n: no kernel routes");
 
         frr.withdraw(List.of("10.33.0.0/24", "fd00:33::/64"));
         Await.until("BIRD sees FRR's IPv4 withdrawal", () -> set(bird.routes(Afi.IPV4)),
-                Set.of(route("10.33.1.0/24", B4, AS_B))::equals, lab);
-        Await.until("BIRD sees FRR's IPv6 withdrawal", () -> bird.routes(Afi.IPV6), List::isEmpty, lab);
+                Set.of(route("10.33.1.0/24", B4, AS_B))::equals, lab::logs);
+        Await.until("BIRD sees FRR's IPv6 withdrawal", () -> bird.routes(Afi.IPV6), List::isEmpty, lab::logs);
         bird.withdraw(List.of("10.11.1.0/24"));
         Await.until("FRR sees BIRD's withdrawal", () -> set(frr.routes(Afi.IPV4)),
-                Set.of(route("10.11.0.0/24", A4, AS_A))::equals, lab);
+                Set.of(route("10.11.0.0/24", A4, AS_A))::equals, lab::logs);
 
         // FRR stopped and started again in the same work dir (sockets, pid files) peers again.
         long pid = frr.pid();
@@ -146,7 +146,7 @@ class RouterInteropTest {
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "bgpd " + pid + " survived stop");
         Router again = lab.start(new FrrRouter(), lab.b, frrConfig);
         Await.until("the restarted FRR relearns BIRD's prefixes", () -> set(again.routes(Afi.IPV4)),
-                Set.of(route("10.11.0.0/24", A4, AS_A))::equals, lab);
+                Set.of(route("10.11.0.0/24", A4, AS_A))::equals, lab::logs);
     }
 
     @Test
@@ -157,9 +157,9 @@ class RouterInteropTest {
                 .withNeighbour(Neighbour.of(A4, AS_A)));
 
         Await.until("zebra installs BIRD's IPv4 prefix", () -> frr.kernelRoutes(Afi.IPV4), List.of("10.11.0.0/24")::equals,
-                lab);
+                lab::logs);
         Await.until("zebra installs BIRD's IPv6 prefix", () -> frr.kernelRoutes(Afi.IPV6), List.of("fd00:11::/64")::equals,
-                lab);
+                lab::logs);
         String kernel = Lab.sh("ip", "-n", lab.b, "route", "show", "10.11.0.0/24");
         assertTrue(kernel.contains("via " + A4) && kernel.contains("proto bgp"), kernel);
     }
@@ -184,7 +184,7 @@ class RouterInteropTest {
         // The kernel drops segments whose MD5 signature does not verify and counts them: once both sides have had
         // their connection attempts refused that way, the session has had its chance to come up.
         Await.until("TCP MD5 failures counted in both namespaces",
-                () -> md5Failures(lab.a) > 0 && md5Failures(lab.b) > 0, Boolean::booleanValue, lab);
+                () -> md5Failures(lab.a) > 0 && md5Failures(lab.b) > 0, Boolean::booleanValue, lab::logs);
         assertFalse(bird.established(B4), "BIRD's session is up although the passwords differ");
         assertFalse(frr.established(A4), "bgpd's session is up although the passwords differ");
         assertEquals(List.of(), bird.routes(Afi.IPV4));

@@ -53,7 +53,7 @@ import org.jboss.logging.Logger;
  * <p>The speaker is made again when its identity changes (router id, AS, cluster id, listen port): BIRD restarts
  * every protocol then too.
  */
-public final class BgpAgent implements SpeakerView, SpeakerHealthSource, AutoCloseable {
+public final class BgpAgent implements SpeakerView, SpeakerHealthSource, RouteClaim.KernelLoop, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BgpAgent.class);
 
     private final SocketSetup sockets;
@@ -64,6 +64,7 @@ public final class BgpAgent implements SpeakerView, SpeakerHealthSource, AutoClo
     private volatile BgpSpeaker speaker;
     private volatile Identity identity;
     private volatile String problem = "no configuration yet";
+    private volatile Runnable kernelApplied = () -> { };
 
     private record Identity(String routerId, long as, String clusterId, int port, String v4, String v6) {
     }
@@ -216,8 +217,28 @@ public final class BgpAgent implements SpeakerView, SpeakerHealthSource, AutoClo
         }
         List<Cidr> blocks = k.affineBlocks().stream().filter(KernelInputs.AffineBlock::blackholed)
                 .map(KernelInputs.AffineBlock::cidr).toList();
-        return kernel.apply(new KernelWants(installable(s.bestLearned()), pools, k.subnets(), blocks,
+        ApplyResult result = kernel.apply(new KernelWants(installable(s.bestLearned()), pools, k.subnets(), blocks,
                 k.serviceCidrs()));
+        if (result.ok()) {
+            kernelApplied.run();
+        }
+        return result;
+    }
+
+    // ---- RouteClaim.KernelLoop ----
+
+    @Override
+    public void resyncThen(Runnable armed) {
+        // One task, so the re-read is asked for and armed runs in the same turn of the loop, before its apply.
+        loop.onUpdate(() -> {
+            loop.requestResync();
+            armed.run();
+        });
+    }
+
+    @Override
+    public void onKernelApplied(Runnable listener) {
+        kernelApplied = listener;
     }
 
     // ---- SpeakerView and health ----

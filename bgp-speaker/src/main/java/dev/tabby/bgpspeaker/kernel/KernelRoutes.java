@@ -45,6 +45,9 @@ public final class KernelRoutes {
         this.netlink = netlink;
         this.families = families;
         this.table = new RouteTable(RouteKernel.of(netlink), Route.MAIN_TABLE, RouteProtocol.BGP, families);
+        // While this node's speaker holds the route claim, ipip-manager's routes (proto 82) are ours to replace in place
+        // (datastore RouteClaims: the handover never leaves a destination without a route).
+        this.table.adoptRoutesOf(RouteProtocol.IPIP);
     }
 
     /** The driver in an operator's words: {@code routes table 254 proto 83}. */

@@ -12,6 +12,7 @@ import dev.tabby.bgpspeaker.agent.BgpAgent;
 import dev.tabby.bgpspeaker.agent.ConfigSource;
 import dev.tabby.bgpspeaker.agent.EtcdConfigSource;
 import dev.tabby.bgpspeaker.agent.FileConfigSource;
+import dev.tabby.bgpspeaker.agent.RouteClaim;
 import dev.tabby.bgpspeaker.health.SpeakerHealthSource;
 import dev.tabby.datastore.KeyValueStore;
 import dev.tabby.datastore.status.NodeName;
@@ -30,7 +31,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Starts this node's {@link BgpAgent} with the service, from etcd or (standalone) from a file, and stops it on
- * shutdown, leaving the kernel's routes for the next start to adopt. It is the {@link SpeakerView} and
+ * shutdown, leaving the kernel's routes for the next start to adopt. With etcd it also holds the node's
+ * {@link RouteClaim}, so ipip-manager leaves the IP-in-IP routes to the speaker; a standalone speaker has no etcd to
+ * claim them in (nor an ipip-manager beside it). It is the {@link SpeakerView} and
  * {@link SpeakerHealthSource} the HTTP surfaces, metrics and health read.
  */
 @ApplicationScoped
@@ -47,6 +50,7 @@ public class BgpService implements SpeakerView, SpeakerHealthSource {
     Netlink netlink;
 
     private volatile BgpAgent agent;
+    private volatile RouteClaim claim;
 
     void start(@Observes StartupEvent event) {
         String node;
@@ -60,6 +64,9 @@ public class BgpService implements SpeakerView, SpeakerHealthSource {
             source = new EtcdConfigSource(store.get(), node);
         }
         agent = new BgpAgent(netlink, sockets(), source, settings.resyncInterval()).start();
+        if (settings.configFile().isEmpty()) {
+            claim = new RouteClaim(store.get(), node, agent).start();
+        }
         LOG.infof("event=started node=%s source=%s resync=%s", node == null ? "(the file's)" : node,
                 settings.configFile().map(f -> "file:" + f).orElse("etcd"), settings.resyncInterval());
     }
@@ -67,6 +74,10 @@ public class BgpService implements SpeakerView, SpeakerHealthSource {
     void stop(@Observes ShutdownEvent event) {
         if (agent != null) {
             agent.close();
+        }
+        // After the agent: no kernel write of ours may follow ipip-manager taking the routes over.
+        if (claim != null) {
+            claim.close();
         }
     }
 

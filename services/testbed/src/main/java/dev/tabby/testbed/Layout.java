@@ -20,20 +20,36 @@ record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir, String pr
     static final int PROBE_PORT = 9184;
     static final int POLICY_PORT = 9183;
     static final int BGP_PORT = 9180;
+    static final int IPIP_PORT = 9181;
     /** The top-of-rack router's AS (--peer): not the cluster's 64512, so its sessions with the nodes are eBGP. */
     static final long TOR_AS = 65000;
 
     enum Mode {
-        VXLAN("vxlan", "Always"), VXLAN_CROSSSUBNET("vxlan-crosssubnet", "CrossSubnet"),
+        VXLAN("vxlan", "Always", "Never"), VXLAN_CROSSSUBNET("vxlan-crosssubnet", "CrossSubnet", "Never"),
         /** Plain routing: no encapsulation, bgp-speaker on every node puts the other nodes' blocks into the kernel. */
-        BGP("bgp", "Never");
+        BGP("bgp", "Never", "Never"),
+        /**
+         * IP-in-IP, Calico's default, routed by ipip-manager (no BGP). Needs a kernel with ipip: run it inside
+         * {@code bin/tabby vm run}.
+         */
+        IPIP("ipip", "Never", "Always"), IPIP_CROSSSUBNET("ipip-crosssubnet", "Never", "CrossSubnet");
 
         final String label;
         final String vxlanMode;
+        final String ipipMode;
 
-        Mode(String label, String vxlanMode) {
+        Mode(String label, String vxlanMode, String ipipMode) {
             this.label = label;
             this.vxlanMode = vxlanMode;
+            this.ipipMode = ipipMode;
+        }
+
+        boolean crossSubnet() {
+            return this == VXLAN_CROSSSUBNET || this == IPIP_CROSSSUBNET;
+        }
+
+        boolean ipip() {
+            return this == IPIP || this == IPIP_CROSSSUBNET;
         }
 
         static Mode parse(String text) {
@@ -42,7 +58,8 @@ record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir, String pr
                     return m;
                 }
             }
-            throw new IllegalArgumentException("--mode \"" + text + "\" is not known; use vxlan, vxlan-crosssubnet or bgp");
+            throw new IllegalArgumentException("--mode \"" + text + "\" is not known; use vxlan, vxlan-crosssubnet, bgp, ipip or"
+                    + " ipip-crosssubnet");
         }
     }
 
@@ -99,7 +116,7 @@ record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir, String pr
 
     /** CrossSubnet puts odd nodes in one subnet and even nodes in another, so both kinds of pair exist. */
     int subnetOf(int i) {
-        return mode == Mode.VXLAN_CROSSSUBNET && i % 2 == 0 ? 2 : 1;
+        return mode.crossSubnet() && i % 2 == 0 ? 2 : 1;
     }
 
     String nodeAddress(int i) {
@@ -112,7 +129,7 @@ record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir, String pr
 
     List<String> gatewayAddresses() {
         List<String> out = new ArrayList<>(List.of("10.99.1.1/24"));
-        if (mode == Mode.VXLAN_CROSSSUBNET) {
+        if (mode.crossSubnet()) {
             out.add("10.99.2.1/24");
         }
         return out;

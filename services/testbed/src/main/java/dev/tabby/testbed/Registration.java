@@ -57,7 +57,7 @@ final class Registration {
                 "dev.tabby.ctl.Main", "--etcd-endpoints", Layout.etcdEndpointFromNodes(),
                 "node", "register", "--name", node, "--ip", "autodetect", "--ip-autodetection-method", "interface=eth0",
                 "--default-pool-cidr", Layout.POOL_CIDR, "--default-pool-block-size", "26",
-                "--default-pool-ipip-mode", "Never", "--default-pool-vxlan-mode", layout.mode().vxlanMode);
+                "--default-pool-ipip-mode", layout.mode().ipipMode, "--default-pool-vxlan-mode", layout.mode().vxlanMode);
         return Shell.run(OnNode.command(layout.nodeNamespace(node), layout.nodeDir(node), cmd), null, 120);
     }
 }

@@ -20,6 +20,7 @@ final class Services {
     static final String POLICY = "policy-renderer";
     static final String CNI = "cni-daemon";
     static final String BGP = "bgp-speaker";
+    static final String IPIP = "ipip-manager";
     static final String FORWARDER = "etcd-forwarder";
     static final List<String> NODE_SERVICES = List.of(VXLAN, POLICY, PROBE, CNI);
     /**
@@ -27,6 +28,8 @@ final class Services {
      * that publishes the workload MTU (/var/lib/tabby/mtu) tabby-cni gives workloads.
      */
     static final List<String> BGP_NODE_SERVICES = List.of(VXLAN, POLICY, PROBE, CNI, BGP);
+    /** IP-in-IP mode adds ipip-manager, which routes the pool while no bgp-speaker claims the routes. */
+    static final List<String> IPIP_NODE_SERVICES = List.of(VXLAN, POLICY, PROBE, CNI, IPIP);
     private static final List<String> JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
 
     private final Path root;
@@ -41,7 +44,7 @@ final class Services {
 
     /** The services every node of {@code layout} runs. */
     static List<String> nodeServices(Layout layout) {
-        return layout.bgp() ? BGP_NODE_SERVICES : NODE_SERVICES;
+        return layout.bgp() ? BGP_NODE_SERVICES : layout.mode().ipip() ? IPIP_NODE_SERVICES : NODE_SERVICES;
     }
 
     void startNode(int i) {
@@ -60,13 +63,15 @@ final class Services {
             case POLICY -> quarkusApp(POLICY);
             case CNI -> List.of("-cp", classpath("services/cni"), "dev.tabby.cni.daemon.CniDaemon");
             case BGP -> layout.bgp() ? quarkusApp(BGP) : null;
+            case IPIP -> layout.mode().ipip() ? quarkusApp(IPIP) : null;
             default -> null;
         };
         if (java == null) {
             throw new IllegalArgumentException("no service \"" + service + "\" in " + layout.mode().label + " mode; one of "
                     + String.join(", ", nodeServices(layout)));
         }
-        Map<String, String> extra = service.equals(PROBE) ? Map.of("TABBY_PROBE_MODES", layout.bgp() ? "bgp" : "vxlan") : Map.of();
+        Map<String, String> extra = service.equals(PROBE) ? Map.of("TABBY_PROBE_MODES",
+                layout.bgp() ? "bgp" : layout.mode().ipip() ? "ipip" : "vxlan") : Map.of();
         List<String> cmd = new ArrayList<>(List.of("setsid", "java"));
         cmd.addAll(JVM);
         cmd.addAll(java);
@@ -77,6 +82,7 @@ final class Services {
             case PROBE -> Layout.PROBE_PORT;
             case POLICY -> Layout.POLICY_PORT;
             case BGP -> Layout.BGP_PORT;
+            case IPIP -> Layout.IPIP_PORT;
             default -> 0;
         };
         state.processes.add(p);

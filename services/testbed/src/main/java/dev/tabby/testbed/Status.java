@@ -160,8 +160,9 @@ final class Status {
 
     static void printTable(PrintWriter out, Snapshot s) {
         boolean bgp = Layout.Mode.BGP.label.equals(s.state().mode);
+        boolean ipip = s.state().mode != null && Layout.Mode.parse(s.state().mode).ipip();
         out.println("NODE     ADDRESS          VXLAN-MANAGER   POLICY-RENDERER PROBE       CNI        "
-                + (bgp ? "BGP-SPEAKER     BGP-PEERS" : "VTEPS"));
+                + (bgp ? "BGP-SPEAKER     BGP-PEERS" : ipip ? "IPIP-MANAGER" : "VTEPS"));
         for (State.NodeInfo n : s.state().nodes) {
             out.printf("%-8s %-16s %-15s %-15s %-11s %-10s %s%n", n.name, n.address,
                     s.readiness().getOrDefault(n.name + "/" + Services.VXLAN, "-"),
@@ -170,6 +171,7 @@ final class Status {
                     s.readiness().getOrDefault(n.name + "/" + Services.CNI, "-"),
                     bgp ? String.format("%-15s %s", s.readiness().getOrDefault(n.name + "/" + Services.BGP, "-"),
                             peerCount(s.peers().get(n.name)))
+                            : ipip ? s.readiness().getOrDefault(n.name + "/" + Services.IPIP, "-")
                             : s.vteps().getOrDefault(n.name, -1) < 0 ? "?" : s.vteps().get(n.name));
         }
         if (bgp) {

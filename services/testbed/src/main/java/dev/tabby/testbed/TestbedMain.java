@@ -28,7 +28,6 @@ import picocli.CommandLine.Option;
 @Command(name = "testbed", subcommands = {TestbedMain.Up.class, TestbedMain.StatusCommand.class, TestbedMain.Down.class,
         TestbedMain.Restart.class, WorkloadCommands.class})
 public final class TestbedMain {
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     static final Duration CONVERGE_TIMEOUT = Duration.ofSeconds(60);
 
     public static void main(String[] args) {
@@ -62,7 +61,13 @@ public final class TestbedMain {
         @Option(names = "--workloads", defaultValue = "2", description = "workloads per node")
         int workloads;
 
-        @Option(names = "--mode", defaultValue = "vxlan", description = "vxlan, vxlan-crosssubnet or bgp")
+        @Option(names = "--ready-timeout", defaultValue = "180", paramLabel = "SECONDS",
+                description = "how long the nodes' services may take to become ready (raise it in bin/tabby vm run, where"
+                        + " Java runs 20-50 times slower)")
+        int readyTimeout;
+
+        @Option(names = "--mode", defaultValue = "vxlan", description = "vxlan, vxlan-crosssubnet, bgp, ipip or ipip-crosssubnet (ipip needs a kernel with"
+                + " the ipip module: run it in bin/tabby vm run)")
         String mode;
 
         @Option(names = "--peer", description = "with --mode bgp: a top-of-rack router (bird, gobgp or frr) in the underlay, AS 65000, peered with every node")
@@ -74,12 +79,20 @@ public final class TestbedMain {
         @Override
         public Integer call() {
             PrintWriter out = new PrintWriter(System.out, true);
+            if (readyTimeout < 1) {
+                throw new IllegalArgumentException("--ready-timeout " + readyTimeout + " must be at least 1 second");
+            }
+            if (Layout.Mode.parse(mode).ipip() && !KernelIpip.available()) {
+                throw new IllegalArgumentException("--mode " + mode + " needs IP-in-IP, and this kernel ("
+                        + System.getProperty("os.version") + ") has no ipip module; run it in a VM with Debian's kernel:"
+                        + " bin/tabby vm run -- bin/tabby up --mode " + mode);
+            }
             if (State.load(varDir()) != null) {
                 out.println("tabby: a testbed is already up; taking it down first");
                 new Teardown(varDir(), etcdEndpoints(), out).run();
             }
             Layout layout = new Layout(nodes, workloads, Layout.Mode.parse(mode), varDir(), prefix);
-            RouterKind peerKind = peer == null ? null : RouterKind.parse(peer);
+                        RouterKind peerKind = peer == null ? null : RouterKind.parse(peer);
             if (peerKind != null && !layout.bgp()) {
                 throw new IllegalArgumentException("--peer " + peer + " needs --mode bgp: the router peers with the nodes' bgp-speakers");
             }
@@ -123,7 +136,7 @@ public final class TestbedMain {
             for (State.NodeInfo n : state.nodes) {
                 services.startNode(n.index);
             }
-            waitForServices(state, layout);
+            waitForServices(state, layout, readyTimeout);
             Workloads wl = new Workloads(root(), layout, state);
             try (KeyValueStore kv = KeyValueStore.connect(EtcdConfig.fromEnvironment(System.getenv()))) {
                 ResourceStore store = new ResourceStore(kv);
@@ -147,8 +160,8 @@ public final class TestbedMain {
             return healthy ? 0 : 1;
         }
 
-        private static void waitForServices(State state, Layout layout) {
-            Instant deadline = Instant.now().plus(READY_TIMEOUT);
+        private static void waitForServices(State state, Layout layout, int readyTimeout) {
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(readyTimeout));
             while (true) {
                 Map<String, String> readiness = new LinkedHashMap<>();
                 state.processes.forEach(p -> readiness.put(p.node + "/" + p.service, Services.readiness(layout, p)));
@@ -158,7 +171,7 @@ public final class TestbedMain {
                     return;
                 }
                 if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("services not ready after " + READY_TIMEOUT.toSeconds() + " s: "
+                    throw new IllegalStateException("services not ready after " + readyTimeout + " s: "
                             + readiness + "; see the logs in " + varDir());
                 }
                 sleep(1000);
@@ -206,7 +219,7 @@ public final class TestbedMain {
         @Option(names = "--node", required = true)
         String node;
 
-        @Option(names = "--service", required = true, description = "vxlan-manager, policy-renderer, requirements-probe, cni-daemon or (--mode bgp) bgp-speaker")
+        @Option(names = "--service", required = true, description = "vxlan-manager, policy-renderer, requirements-probe, cni-daemon, (--mode bgp) bgp-speaker or (--mode ipip*) ipip-manager")
         String service;
 
         @Option(names = "--kill", description = "kill -9, as a crash would, instead of a clean stop")

@@ -1,6 +1,7 @@
 package dev.tabby.vxlan.agent;
 
 import dev.tabby.dataplane.loop.ApplyLoop;
+import dev.tabby.dataplane.loop.KernelWatch;
 import dev.tabby.dataplane.loop.LoopCounters;
 import dev.tabby.dataplane.loop.LoopStatus;
 import dev.tabby.datastore.KeyValueStore;
@@ -11,13 +12,15 @@ import dev.tabby.datastore.syncer.SyncerCallbacks;
 import dev.tabby.datastore.syncer.SyncerConfig;
 import dev.tabby.datastore.syncer.Update;
 import dev.tabby.ipam.Ipam;
+import dev.tabby.ipam.tunnel.TunnelAddressAllocator;
+import dev.tabby.ipam.tunnel.TunnelKind;
 import dev.tabby.model.v3.Kind;
 import dev.tabby.netlink.Netlink;
 import dev.tabby.vxlan.manager.UpdateTranslator;
 import dev.tabby.vxlan.manager.VxlanManager;
 import dev.tabby.vxlan.manager.VxlanStatus;
 import dev.tabby.vxlan.manager.VxlanUpdate;
-import dev.tabby.vxlan.node.TunnelAddressAllocator;
+import dev.tabby.vxlan.plan.VtepMac;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -55,7 +58,9 @@ public final class VxlanAgent implements AutoCloseable {
         this.loop = new ApplyLoop(settings.loopSettings(), manager::apply, manager::queueResync);
         this.kernelWatch = new KernelWatch(settings.node(), manager, loop);
         this.allocator = settings.allocateTunnelAddress()
-                ? new TunnelAddressAllocator(settings.node(), new ResourceStore(store), new Ipam(store)) : null;
+                ? new TunnelAddressAllocator(TunnelKind.VXLAN, settings.node(), new ResourceStore(store),
+                        new Ipam(store), TunnelKind.fillVxlanMac(VtepMac.derived(settings.node()).toString()))
+                : null;
         this.ownNodeKey = ResourceStore.prefix(Kind.NODE, null) + settings.node();
         // The canary key carries the node name: several agents may share one etcd (tests, the testbed).
         SyncerConfig config = SyncerConfig.of("vxlan-" + settings.node(), UpdateTranslator.prefixes());

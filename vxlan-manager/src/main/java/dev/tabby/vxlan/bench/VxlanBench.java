@@ -1,5 +1,6 @@
 package dev.tabby.vxlan.bench;
 
+import dev.tabby.dataplane.bench.BenchNamespace;
 import dev.tabby.datastore.KeyValueStore;
 import dev.tabby.datastore.KvEntry;
 import dev.tabby.datastore.ResourceStore;

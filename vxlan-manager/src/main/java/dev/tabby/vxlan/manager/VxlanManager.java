@@ -1,6 +1,8 @@
 package dev.tabby.vxlan.manager;
 
 import dev.tabby.dataplane.ApplyResult;
+import dev.tabby.dataplane.loop.KernelWatch;
+import dev.tabby.dataplane.mtu.MtuFile;
 import dev.tabby.dataplane.fdb.FdbKernel;
 import dev.tabby.dataplane.fdb.FdbTable;
 import dev.tabby.dataplane.neigh.NeighKernel;
@@ -8,6 +10,7 @@ import dev.tabby.dataplane.neigh.NeighTable;
 import dev.tabby.dataplane.route.IpFamilies;
 import dev.tabby.dataplane.route.RouteKernel;
 import dev.tabby.dataplane.route.RouteTable;
+import dev.tabby.ipam.routes.PoolRoutes;
 import dev.tabby.ipam.routes.RoutableBlock;
 import dev.tabby.model.net.Cidr;
 import dev.tabby.model.net.IpAddress;
@@ -49,7 +52,7 @@ import org.jboss.logging.Logger;
  *
  * <p>Used from the apply loop's thread only, except {@link #status()}.
  */
-public final class VxlanManager {
+public final class VxlanManager implements KernelWatch.Interest {
     private static final Logger LOG = Logger.getLogger(VxlanManager.class);
     public static final String DEFAULT_FELIX_CONFIG = "default";
 
@@ -71,6 +74,7 @@ public final class VxlanManager {
     private int deviceIndex;
     private VxlanPlan.State lastState;
     private volatile int lastApplyWrites;
+    private List<HostLink> lastHostLinks = List.of();
 
     /** @param mtuFile where the workload MTU is published (Felix's /var/lib/calico/mtu); null: nowhere */
     public VxlanManager(String node, Netlink netlink, Path mtuFile) {
@@ -141,6 +145,7 @@ public final class VxlanManager {
     }
 
     /** Whether a change to this link may need a repair: vxlan.calico, the parent, or an interface the MTU counts. */
+    @Override
     public boolean affectedBy(Link link) {
         String name = link.name();
         if (name.startsWith("cali")) {
@@ -152,6 +157,7 @@ public final class VxlanManager {
     }
 
     /** Whether an IPv4 address change may need a repair: on vxlan.calico or its parent, or the node's address. */
+    @Override
     public boolean affectedBy(Addr addr) {
         Interest i = interest;
         return addr.linkIndex() == i.parentIndex() || addr.linkIndex() == i.deviceIndex()
@@ -167,6 +173,7 @@ public final class VxlanManager {
             return ApplyResult.failed(VxlanDevice.DRIVER, "interface dump", e.getMessage());
         }
         VxlanPlan plan = plan(hostLinks);
+        lastHostLinks = hostLinks;
         if (plan.state() != lastState) {
             LOG.infof("event=vxlan_state node=%s state=%s reason=\"%s\"", node, plan.state(), plan.reason());
             lastState = plan.state();
@@ -224,11 +231,18 @@ public final class VxlanManager {
         routes.ownAllRoutesOnLink(dev.index());
         routes.replaceAllRoutes(routesWanted);
         // FDB and ARP before the routes that use them, so a new route never sends into a missing entry.
-        return ApplyResult.merge(dev.result(), fdb.apply(), arp.apply(), routes.apply(), publishMtu(spec.mtu()));
+        return ApplyResult.merge(dev.result(), fdb.apply(), arp.apply(), routes.apply(),
+                publishMtu(felix().podMtu(lastHostLinks, pools.values().stream().anyMatch(VxlanManager::usesIpip))));
+    }
+
+    /** An IPv4 pool with ipipMode Always or CrossSubnet (its MTU counts for the workloads' too). */
+    private static boolean usesIpip(IPPool pool) {
+        return pool.spec() != null && ("Always".equals(pool.spec().ipipMode()) || "CrossSubnet".equals(pool.spec().ipipMode()))
+                && PoolRoutes.poolCidr(pool).map(Cidr::isV4).orElse(false);
     }
 
     /**
-     * Publishes the device's MTU for the CNI plugin. Only while VXLAN is active: when it is not, the file is left as it
+     * Publishes the workload MTU for the CNI plugin. Only while VXLAN is active: when it is not, the file is left as it
      * is (Felix would write the host MTU there), because another overlay (IP-in-IP) may be what the pods need a
      * smaller MTU for, and a stale smaller MTU only costs a little throughput while a too-large one drops packets.
      */

@@ -1,5 +1,6 @@
 package dev.tabby.vxlan.plan;
 
+import dev.tabby.dataplane.mtu.PodMtu;
 import dev.tabby.model.v3.FelixConfiguration;
 import java.util.List;
 import java.util.function.Function;
@@ -17,22 +18,21 @@ import java.util.regex.PatternSyntaxException;
  * @param vxlanEnabled     {@code vxlanEnabled}; null when set nowhere. Felix v3.18 defaults it to false and is turned
  *                         on by calico-node when a VXLAN pool exists; Tabby reads unset as "when a pool asks for it",
  *                         and only an explicit false switches VXLAN off
+ * @param ipipMtu          {@code ipipMTU}, 0 when unset: read only for the workload MTU, which is the smallest of
+ *                         the overlays in use ({@link PodMtu})
+ * @param ipipEnabled      {@code ipipEnabled}, null when set nowhere
  */
-public record FelixSettings(int vxlanVni, int vxlanPort, int vxlanMtu, String mtuIfacePattern, Boolean vxlanEnabled) {
+public record FelixSettings(int vxlanVni, int vxlanPort, int vxlanMtu, String mtuIfacePattern, Boolean vxlanEnabled,
+                            int ipipMtu, Boolean ipipEnabled) {
     public static final int DEFAULT_VNI = 4096;
     public static final int DEFAULT_PORT = 4789;
     /** Felix v3.18's default: the host's physical-looking interfaces, never workload ones. */
     public static final String DEFAULT_MTU_IFACE_PATTERN = "^((en|wl|ww|sl|ib)[opsx].*|(eth|wlan|wwan).*)";
-    /** Outer IPv4 (20) + UDP (8) + VXLAN (8) + inner Ethernet (14). */
-    public static final int VXLAN_OVERHEAD = 50;
-    /**
-     * The host MTU Felix assumes when no interface matches the pattern: "the smallest among common cloud providers"
-     * (dataplane/linux/int_dataplane.go, findHostMTU).
-     */
-    public static final int FALLBACK_HOST_MTU = 1460;
+    public static final int VXLAN_OVERHEAD = PodMtu.VXLAN_OVERHEAD;
+    public static final int FALLBACK_HOST_MTU = PodMtu.FALLBACK_HOST_MTU;
 
     public static final FelixSettings DEFAULTS = new FelixSettings(DEFAULT_VNI, DEFAULT_PORT, 0, DEFAULT_MTU_IFACE_PATTERN,
-            null);
+            null, 0, null);
 
     /** Either argument may be null (not in the datastore). */
     public static FelixSettings merge(FelixConfiguration clusterDefault, FelixConfiguration thisNode) {
@@ -43,11 +43,13 @@ public record FelixSettings(int vxlanVni, int vxlanPort, int vxlanMtu, String mt
         Integer mtu = pick(node, global, FelixConfiguration.Spec::vxlanMTU);
         String pattern = pick(node, global, FelixConfiguration.Spec::mtuIfacePattern);
         Boolean enabled = pick(node, global, FelixConfiguration.Spec::vxlanEnabled);
+        Integer ipipMtu = pick(node, global, FelixConfiguration.Spec::ipipMTU);
+        Boolean ipipEnabled = pick(node, global, FelixConfiguration.Spec::ipipEnabled);
         return new FelixSettings(vni == null ? DEFAULT_VNI : vni,
                 port == null || port == 0 ? DEFAULT_PORT : port,
                 mtu == null ? 0 : mtu,
                 pattern == null || pattern.isBlank() ? DEFAULT_MTU_IFACE_PATTERN : pattern,
-                enabled);
+                enabled, ipipMtu == null ? 0 : ipipMtu, ipipEnabled);
     }
 
     private static <T> T pick(FelixConfiguration.Spec node, FelixConfiguration.Spec global,
@@ -70,6 +72,15 @@ public record FelixSettings(int vxlanVni, int vxlanPort, int vxlanMtu, String mt
      */
     public int deviceMtu(List<HostLink> links) {
         return vxlanMtu > 0 ? vxlanMtu : hostMtu(links) - VXLAN_OVERHEAD;
+    }
+
+    /**
+     * The workload MTU to publish while VXLAN is in use: {@link PodMtu}, the smaller of this device's MTU and
+     * IP-in-IP's when an IP-in-IP pool is in use too, so vxlan-manager and ipip-manager write the same number.
+     */
+    public int podMtu(List<HostLink> links, boolean ipipPoolExists) {
+        boolean ipipInUse = ipipPoolExists && !Boolean.FALSE.equals(ipipEnabled);
+        return PodMtu.of(hostMtu(links), ipipInUse, ipipMtu, true, vxlanMtu);
     }
 
     /**

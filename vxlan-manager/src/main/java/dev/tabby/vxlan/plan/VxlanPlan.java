@@ -1,8 +1,7 @@
 package dev.tabby.vxlan.plan;
 
-import dev.tabby.ipam.routes.BlockRoutes;
 import dev.tabby.ipam.routes.NodeRoute;
-import dev.tabby.ipam.routes.RoutableBlock;
+import dev.tabby.ipam.routes.PoolRoutes;
 import dev.tabby.model.net.Cidr;
 import dev.tabby.model.net.IpAddress;
 import dev.tabby.model.v3.IPPool;
@@ -13,10 +12,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * What vxlan.calico, its FDB and ARP entries and the routes via it must be on one node: a pure function of the
@@ -130,19 +127,11 @@ public record VxlanPlan(State state, String reason, DeviceSpec device, List<Vtep
 
     /** An IPv4 pool with vxlanMode Always or CrossSubnet. */
     public static boolean usesVxlan(IPPool pool) {
-        return pool.spec() != null && isEncapMode(pool.spec().vxlanMode()) && poolCidr(pool).map(Cidr::isV4).orElse(false);
+        return pool.spec() != null && isEncapMode(pool.spec().vxlanMode()) && PoolRoutes.poolCidr(pool).map(Cidr::isV4).orElse(false);
     }
 
     private static boolean isEncapMode(String mode) {
         return "Always".equals(mode) || "CrossSubnet".equals(mode);
-    }
-
-    private static Optional<Cidr> poolCidr(IPPool pool) {
-        try {
-            return Optional.of(Cidr.parse(pool.spec().cidr()).network());
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
     }
 
     /**
@@ -187,61 +176,30 @@ public record VxlanPlan(State state, String reason, DeviceSpec device, List<Vtep
     }
 
     /**
-     * The routes to other nodes' blocks and borrowed addresses, and (into {@code blackholes}) this node's blocks. Blocks
-     * are visited in address order, so when two claim one /32 (corrupt IPAM data) the same one wins on every node.
+     * The routes to other nodes' blocks and borrowed addresses, and (into {@code blackholes}) this node's blocks:
+     * {@link PoolRoutes}, the calculation ipip-manager shares, with Felix's REMOTE_TUNNEL rule for VXLAN tunnel
+     * addresses.
      */
     private static List<PlannedRoute> routes(VxlanInputs in, List<IPPool> vxlanPools, Cidr localSubnet, HostLink parent,
             Map<String, Vtep> vteps, List<Cidr> blackholes, List<String> problems) {
-        List<Map.Entry<Cidr, IPPool>> pools = new ArrayList<>();
-        for (IPPool p : vxlanPools) {
-            poolCidr(p).ifPresent(c -> pools.add(Map.entry(c, p)));
-        }
-        // Most specific pool first, should pools nest.
-        pools.sort(Comparator.comparingInt((Map.Entry<Cidr, IPPool> e) -> e.getKey().prefixLength()).reversed());
         Set<IpAddress> tunnelAddresses = new HashSet<>();
         for (NodeFacts n : in.nodes().values()) {
             if (n.tunnelAddress() != null) {
                 tunnelAddresses.add(n.tunnelAddress());
             }
         }
-
-        Comparator<Cidr> byAddress = Comparator.comparing(Cidr::address).thenComparingInt(Cidr::prefixLength);
-        TreeMap<Cidr, RoutableBlock> blocks = new TreeMap<>(byAddress);
-        for (RoutableBlock b : in.blocks().values()) {
-            if (b.cidr().isV4()) {
-                blocks.put(b.cidr(), b);
+        PoolRoutes walked = PoolRoutes.compute(in.thisNode(), vxlanPools, in.blocks().values(), tunnelAddresses);
+        problems.addAll(walked.problems());
+        blackholes.addAll(walked.ownBlocks());
+        List<PlannedRoute> out = new ArrayList<>(walked.routes().size());
+        for (PoolRoutes.PoolRoute r : walked.routes()) {
+            boolean crossSubnet = "CrossSubnet".equals(r.pool().spec().vxlanMode());
+            PlannedRoute planned = route(in, r.route(), crossSubnet, localSubnet, parent, vteps);
+            if (planned != null) {
+                out.add(planned);
             }
         }
-        TreeMap<Cidr, PlannedRoute> byDestination = new TreeMap<>(byAddress);
-        TreeSet<Cidr> ownBlocks = new TreeSet<>(byAddress);
-        for (RoutableBlock block : blocks.values()) {
-            IPPool pool = poolHolding(pools, block.cidr());
-            if (pool == null) {
-                continue; // not a VXLAN pool's block: IP-in-IP or BGP routes it
-            }
-            for (IpAddress lost : block.unrecorded()) {
-                problems.add("block " + block.cidr() + ": " + lost + " was allocated with no node recorded in IPAM,"
-                        + " so it has no route (Felix skips it too); release it and allocate it again with a node");
-            }
-            if (in.thisNode().equals(block.host())) {
-                ownBlocks.add(block.cidr());
-            }
-            boolean crossSubnet = "CrossSubnet".equals(pool.spec().vxlanMode());
-            for (NodeRoute r : BlockRoutes.of(block)) {
-                if (r.node().equals(in.thisNode()) || byDestination.containsKey(r.destination())) {
-                    continue; // a local workload (or block): the CNI's routes serve it
-                }
-                if (r.isHostRoute() && tunnelAddresses.contains(r.destination().address())) {
-                    continue; // REMOTE_TUNNEL in Felix: not programmed by vxlan_mgr.go
-                }
-                PlannedRoute planned = route(in, r, crossSubnet, localSubnet, parent, vteps);
-                if (planned != null) {
-                    byDestination.put(r.destination(), planned);
-                }
-            }
-        }
-        blackholes.addAll(ownBlocks);
-        return List.copyOf(byDestination.values());
+        return out;
     }
 
     /** The route to {@code r}'s node, direct in CrossSubnet's same subnet, else via its VTEP; null while there is none. */
@@ -259,15 +217,5 @@ public record VxlanPlan(State state, String reason, DeviceSpec device, List<Vtep
             return null; // the route waits for the node's VTEP, as in Felix
         }
         return new PlannedRoute(r.destination(), r.node(), vtep.tunnelAddress(), DeviceSpec.NAME, true);
-    }
-
-    /** The most specific pool holding the block (the list is most specific first), or null. */
-    private static IPPool poolHolding(List<Map.Entry<Cidr, IPPool>> pools, Cidr block) {
-        for (Map.Entry<Cidr, IPPool> e : pools) {
-            if (e.getKey().prefixLength() <= block.prefixLength() && e.getKey().contains(block.address())) {
-                return e.getValue();
-            }
-        }
-        return null;
     }
 }

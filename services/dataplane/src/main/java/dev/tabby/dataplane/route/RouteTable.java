@@ -39,6 +39,8 @@ public final class RouteTable implements Driver {
     private boolean resyncQueued = true;
     // Every route whose output device is this ifindex is ours too, whatever its protocol (0: none).
     private int ownedLink;
+    // Another service's protocol whose route at a destination we want may be replaced by ours (never deleted).
+    private int adoptedProtocol;
 
     public RouteTable(RouteKernel kernel, int table, int protocol, IpFamilies families) {
         this.kernel = kernel;
@@ -92,6 +94,17 @@ public final class RouteTable implements Driver {
             ownedLink = linkIndex;
             resyncQueued = true;
         }
+    }
+
+    /**
+     * Lets a route of {@code otherProtocol} at a destination we want be replaced by ours (0: none). Only replaced, in
+     * place: a route of that protocol that we do not want is never deleted, and none is read as ours. For a handover
+     * between two services that program the same destinations (bgp-speaker and ipip-manager, datastore's
+     * {@code RouteClaims}): the new owner replaces the old owner's routes one by one, so no destination is ever
+     * without a route.
+     */
+    public void adoptRoutesOf(int otherProtocol) {
+        adoptedProtocol = otherProtocol;
     }
 
     /** Whether a route the kernel reported is ours to keep, replace or delete. */
@@ -257,7 +270,8 @@ public final class RouteTable implements Driver {
      */
     private void takeOverSlot(Route want) {
         Optional<Route> holder = holderOf(want);
-        if (holder.isPresent() && !ours(holder.get())) {
+        if (holder.isPresent() && !ours(holder.get())
+                && (adoptedProtocol == 0 || holder.get().protocol() != adoptedProtocol)) {
             throw new SlotTakenException(want, holder.get());
         }
         kernel.routeReplace(want);

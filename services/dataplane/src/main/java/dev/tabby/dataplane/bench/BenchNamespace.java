@@ -1,4 +1,4 @@
-package dev.tabby.vxlan.bench;
+package dev.tabby.dataplane.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A fresh namespace {@code tabby-b-<random>} holding the node's underlay interface (a veth {@code eth0} with the node
- * address, up), removed on close (and by a shutdown hook should the benchmark die).
+ * A fresh namespace {@code tabby-b-<random>} with the node's underlay interface (a veth {@code eth0} holding the node
+ * address, up, MTU 1500: the host MTU the tunnel devices' MTUs derive from), removed on close and by a shutdown hook
+ * should the benchmark die. With the ipip module loaded the kernel puts its fallback {@code tunl0} (down) in it too.
+ * The overlay benchmarks' (vxlan, ipip) node namespace.
  */
-final class BenchNamespace implements AutoCloseable {
+public final class BenchNamespace implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String name;
@@ -24,7 +26,7 @@ final class BenchNamespace implements AutoCloseable {
         this.cleanup = new Thread(this::delete, "tabby-bench-netns-cleanup");
     }
 
-    static BenchNamespace create(String nodeAddress) {
+    public static BenchNamespace create(String nodeAddress) {
         byte[] suffix = new byte[4];
         RANDOM.nextBytes(suffix);
         BenchNamespace ns = new BenchNamespace("tabby-b-" + HexFormat.of().formatHex(suffix));
@@ -43,15 +45,15 @@ final class BenchNamespace implements AutoCloseable {
         return ns;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    Path path() {
+    public Path path() {
         return Path.of("/run/netns", name);
     }
 
-    void ip(String... args) {
+    public void ip(String... args) {
         String[] cmd = new String[args.length + 3];
         cmd[0] = "ip";
         cmd[1] = "-n";
@@ -60,8 +62,8 @@ final class BenchNamespace implements AutoCloseable {
         run(cmd);
     }
 
-    /** Runs a command; fails with its output when it exits non-zero. */
-    static String run(String... command) {
+    /** Runs a command and returns its output; fails with that output when it exits non-zero. */
+    public static String run(String... command) {
         try {
             Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -70,7 +72,7 @@ final class BenchNamespace implements AutoCloseable {
             }
             return out;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + String.join(" ", command), e);
+            throw new IllegalStateException("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted running " + String.join(" ", command), e);
@@ -82,7 +84,7 @@ final class BenchNamespace implements AutoCloseable {
             try {
                 new ProcessBuilder("ip", "netns", "del", name).start().waitFor(30, TimeUnit.SECONDS);
             } catch (IOException e) {
-                // nothing more to do
+                // nothing more to do: the namespace goes with the next reboot (or the VM)
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

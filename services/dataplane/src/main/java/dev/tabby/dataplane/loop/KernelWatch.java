@@ -1,41 +1,48 @@
-package dev.tabby.vxlan.agent;
+package dev.tabby.dataplane.loop;
 
-import dev.tabby.dataplane.loop.ApplyLoop;
+import dev.tabby.netlink.Addr;
 import dev.tabby.netlink.AddrEvent;
 import dev.tabby.netlink.EventGroup;
+import dev.tabby.netlink.Link;
 import dev.tabby.netlink.LinkEvent;
 import dev.tabby.netlink.LinkSubscription;
 import dev.tabby.netlink.Netlink;
 import dev.tabby.netlink.NetlinkException;
 import dev.tabby.netlink.NetlinkListener;
-import dev.tabby.vxlan.manager.VxlanManager;
 import java.util.EnumSet;
 import org.jboss.logging.Logger;
 
 /**
  * Repairs on kernel events rather than at the next resync: link and IPv4 address events of the agent's own namespace
- * that touch what the manager depends on (vxlan.calico changed or deleted by hand, its parent's link or address
- * changed, an interface gaining the node's address) make the apply loop re-read the kernel and apply at once. Felix
- * polls the device every 10 s (vxlan_mgr.go KeepVXLANDeviceInSync); an event is here within milliseconds. Workload
- * (cali*) churn is dropped on the event thread with a string compare. Lost events (the kernel's queue overflowed)
- * mean a resync too.
+ * that touch what a manager depends on (its device changed or deleted by hand, an interface gaining the node's
+ * address, an MTU that counts) make the apply loop re-read the kernel and apply at once. Felix polls its devices
+ * every 10 s (vxlan_mgr.go KeepVXLANDeviceInSync, ipip_mgr.go KeepIPIPDeviceInSync); an event is here within
+ * milliseconds. The manager's {@link Interest} filters on the event thread, so workload (cali*) churn costs a string
+ * compare. Lost events (the kernel's queue overflowed) mean a resync too.
  */
-final class KernelWatch implements NetlinkListener, AutoCloseable {
+public final class KernelWatch implements NetlinkListener, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(KernelWatch.class);
 
     private final String node;
-    private final VxlanManager manager;
+    private final Interest manager;
     private final ApplyLoop loop;
     private LinkSubscription subscription;
 
-    KernelWatch(String node, VxlanManager manager, ApplyLoop loop) {
+    /** What of the kernel a manager depends on; asked on the event thread, so it must be cheap and thread-safe. */
+    public interface Interest {
+        boolean affectedBy(Link link);
+
+        boolean affectedBy(Addr addr);
+    }
+
+    public KernelWatch(String node, Interest manager, ApplyLoop loop) {
         this.node = node;
         this.manager = manager;
         this.loop = loop;
     }
 
     /** Subscribes on a thread of the subscription's own; without it the periodic resync still repairs, later. */
-    KernelWatch start(Netlink netlink) {
+    public KernelWatch start(Netlink netlink) {
         try {
             subscription = netlink.subscribe(EnumSet.of(EventGroup.LINK, EventGroup.IPV4_ADDRESS), this);
         } catch (NetlinkException e) {

@@ -1,4 +1,4 @@
-package dev.tabby.vxlan.manager;
+package dev.tabby.dataplane.mtu;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,28 +12,30 @@ import org.jboss.logging.Logger;
 /**
  * The workload MTU published on the node, as Felix writes /var/lib/calico/mtu (dataplane/linux/int_dataplane.go,
  * writeMTUFile): the decimal MTU and nothing else, mode 0644, its directory made when missing. The CNI plugin reads
- * it unless its own config sets an MTU, so pods and vxlan.calico agree. Written atomically (a temporary file in the
+ * it unless its own config sets an MTU, so pods and the tunnel devices agree. vxlan-manager and ipip-manager both
+ * write it, each the same {@link PodMtu}. Written atomically (a temporary file in the
  * same directory, then a rename), so a reader never sees half a number; rewritten only when the MTU changes (or the
  * file was removed or altered). Apply thread only.
  */
-final class MtuFile {
+public final class MtuFile {
     private static final Logger LOG = Logger.getLogger(MtuFile.class);
 
     private final Path path;
     private int written;
 
-    MtuFile(Path path) {
+    public MtuFile(Path path) {
         this.path = path;
     }
 
-    Path path() {
+    public Path path() {
         return path;
     }
 
     /** Makes the file say {@code mtu}; returns whether it wrote. */
-    boolean publish(int mtu) throws IOException {
+    public boolean publish(int mtu) throws IOException {
         String want = Integer.toString(mtu);
-        if (written == mtu && want.equals(current())) {
+        if (want.equals(current())) {
+            written = mtu; // a restarted service, or the other overlay's manager, already wrote it
             return false;
         }
         Path dir = path.toAbsolutePath().getParent();

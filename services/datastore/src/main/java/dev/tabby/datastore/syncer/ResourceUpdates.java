@@ -1,0 +1,36 @@
+package dev.tabby.datastore.syncer;
+
+import dev.tabby.model.codec.ResourceCodec;
+import dev.tabby.model.v3.Kind;
+import org.jboss.logging.Logger;
+
+/**
+ * A syncer {@link Update} of a Calico resource as the services read it: decoded and validated, or null when it is
+ * deleted or does not decode. A value that does not decode counts as gone, with a log line naming the key: programming
+ * half-understood state would be worse.
+ */
+public final class ResourceUpdates {
+    private static final Logger LOG = Logger.getLogger(ResourceUpdates.class);
+
+    private ResourceUpdates() {
+    }
+
+    public static <T> T decodeOrGone(Update u, Kind kind, Class<T> type) {
+        if (u.isDelete()) {
+            return null;
+        }
+        try {
+            return type.cast(ResourceCodec.fromStoredValue(kind, u.value(), u.modRevision(), u.key()));
+        } catch (RuntimeException e) {
+            LOG.warnf("event=unreadable_resource key=%s problem=\"%s\" action=treated_as_gone", u.key(), oneLine(e));
+            return null;
+        }
+    }
+
+    /** A log line stays one line: parsers' messages carry a newline and the source position. */
+    public static String oneLine(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return (nl < 0 ? m : m.substring(0, nl)).replace('"', '\'');
+    }
+}

@@ -2,7 +2,6 @@ package dev.tabby.ipip.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tabby.datastore.DatastoreException;
 import dev.tabby.datastore.KeyValueStore;
 import dev.tabby.datastore.status.StatusPublisher;
 import dev.tabby.ipip.agent.AgentSettings;
@@ -14,7 +13,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Publishes what {@code /v1/status} says under {@code /tabby/status/<node>/ipip-manager}, so an operator sees every
- * node's VTEPs and routes from etcd (architecture.md: status flows back through etcd status keys).
+ * node's tunl0, route owner and routes from etcd (architecture.md: status flows back through etcd status keys).
  */
 @ApplicationScoped
 public class StatusPublishing {
@@ -29,9 +28,7 @@ public class StatusPublishing {
     @Inject
     ObjectMapper json;
 
-    private volatile String lastPublished;
-    // Whether the last attempt failed: a failure is logged once when it starts (then at debug), and the recovery once.
-    private volatile boolean failing;
+    private volatile StatusPublisher publisher;
 
     @Scheduled(every = "${tabby.ipip.status-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void publishNow() {
@@ -43,26 +40,13 @@ public class StatusPublishing {
         if (service.started().isEmpty()) {
             return false;
         }
+        if (publisher == null) {
+            publisher = new StatusPublisher(store, service.node(), AgentSettings.SERVICE);
+        }
         try {
-            String body = json.writeValueAsString(StatusResource.of(service.agent()));
-            if (body.equals(lastPublished)) {
-                return false;
-            }
-            new StatusPublisher(store, service.node(), AgentSettings.SERVICE).publish(body);
-            lastPublished = body;
-            if (failing) {
-                failing = false;
-                LOG.infof("event=status_publish_recovered node=%s", service.node());
-            }
-            return true;
-        } catch (JsonProcessingException | DatastoreException e) {
-            if (failing) {
-                LOG.debugf("event=status_publish_failed node=%s error=\"%s\"", service.node(), e.getMessage());
-            } else {
-                failing = true;
-                LOG.warnf("event=status_publish_failed node=%s error=\"%s\" retry=\"every status interval; logged again"
-                        + " when it recovers\"", service.node(), e.getMessage());
-            }
+            return publisher.publishIfChanged(json.writeValueAsString(StatusResource.of(service.agent())));
+        } catch (JsonProcessingException e) {
+            LOG.warnf("event=status_encode_failed node=%s error=\"%s\"", service.node(), e.getMessage());
             return false;
         }
     }

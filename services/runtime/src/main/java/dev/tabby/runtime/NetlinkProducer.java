@@ -1,4 +1,4 @@
-package dev.tabby.vxlan.service;
+package dev.tabby.runtime;
 
 import dev.tabby.netlink.Netlink;
 import io.quarkus.arc.DefaultBean;
@@ -8,9 +8,9 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 /**
- * The Netlink handle the service programs: always the process's own namespace, since the service runs inside its
- * node's (architecture.md, "Running on a node"). A default bean only so that the service's own test can hand it a
- * namespace the test made, rather than the host's.
+ * The Netlink handle a service programs (vxlan-manager, ipip-manager, bgp-speaker): always the process's own
+ * namespace, since the service runs inside its node's (architecture.md, "Running on a node"). A default bean only so
+ * that a service's own test can hand it a namespace the test made, rather than the host's.
  */
 @ApplicationScoped
 public class NetlinkProducer {

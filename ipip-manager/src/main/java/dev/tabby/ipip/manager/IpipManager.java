@@ -65,6 +65,7 @@ public final class IpipManager implements KernelWatch.Interest {
     private volatile Interest interest = Interest.NONE;
     private IpipPlan.State lastState;
     private RouteOwner lastOwner;
+    private int deviceIndex;
     private volatile int lastApplyWrites;
 
     /** @param mtuFile where the workload MTU is published (Felix's /var/lib/calico/mtu); null: nowhere */
@@ -174,7 +175,7 @@ public final class IpipManager implements KernelWatch.Interest {
             case ACTIVE -> program(plan);
         };
         IpipNode me = nodes.get(node);
-        interest = new Interest(device.index(), me == null ? null : me.underlayAddress(), settings().compiledPattern());
+        interest = new Interest(deviceIndex, me == null ? null : me.underlayAddress(), settings().compiledPattern());
         lastApplyWrites = result.writes();
         return result;
     }
@@ -186,6 +187,7 @@ public final class IpipManager implements KernelWatch.Interest {
 
     private ApplyResult program(IpipPlan plan) {
         TunnelDevice.Outcome dev = device.ensure(plan.device());
+        deviceIndex = dev.index();
         if (dev.index() == 0) {
             return dev.result();
         }
@@ -236,7 +238,9 @@ public final class IpipManager implements KernelWatch.Interest {
         routes.ownAllRoutesOnLink(0);
         routes.replaceAllRoutes(List.of());
         ApplyResult routed = routes.apply();
-        return ApplyResult.merge(routed, device.quiesce());
+        TunnelDevice.Outcome quiesced = device.quiesce();
+        deviceIndex = quiesced.index(); // still watched: an operator bringing tunl0 up again is put down again
+        return ApplyResult.merge(routed, quiesced.result());
     }
 
     private List<HostLink> hostLinks() {

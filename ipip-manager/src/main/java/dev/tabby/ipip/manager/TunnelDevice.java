@@ -83,14 +83,16 @@ final class TunnelDevice {
      * IP-in-IP is off: tunl0 loses its addresses and goes down. The device itself stays (the module's fallback
      * device cannot be deleted), and a missing tunl0 is left missing: asking for it would load the module.
      */
-    ApplyResult quiesce() {
+    Outcome quiesce() {
         ApplyTally tally = new ApplyTally(DRIVER);
+        int index = 0;
         try {
             Optional<Link> link = netlink.linkByName(TunnelSpec.NAME);
             if (link.isEmpty()) {
-                return ApplyResult.NOTHING;
+                return new Outcome(ApplyResult.NOTHING, 0);
             }
-            for (Addr a : netlink.addrList(link.get().index(), Family.INET)) {
+            index = link.get().index();
+            for (Addr a : netlink.addrList(index, Family.INET)) {
                 netlink.addrDel(a);
                 tally.wrote();
             }
@@ -104,11 +106,6 @@ final class TunnelDevice {
                 tally.failed(TunnelSpec.NAME + " set down", e.getMessage());
             }
         }
-        return tally.result();
-    }
-
-    /** tunl0's ifindex now, 0 when it does not exist. */
-    int index() {
-        return netlink.linkByName(TunnelSpec.NAME).map(Link::index).orElse(0);
+        return new Outcome(tally.result(), index);
     }
 }

@@ -2,10 +2,11 @@ package dev.tabby.ipip.plan;
 
 import dev.tabby.dataplane.mtu.PodMtu;
 import dev.tabby.model.v3.FelixConfiguration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The FelixConfiguration fields ipip-manager reads, merged as Felix merges them: {@code node.<nodename>} over
@@ -20,8 +21,7 @@ import java.util.regex.PatternSyntaxException;
  * @param vxlanMtu         {@code vxlanMTU}, likewise
  */
 public record IpipSettings(Boolean ipipEnabled, int ipipMtu, String mtuIfacePattern, Boolean vxlanEnabled, int vxlanMtu) {
-    /** Felix v3.18's default: the host's physical-looking interfaces, never workload ones. */
-    public static final String DEFAULT_MTU_IFACE_PATTERN = "^((en|wl|ww|sl|ib)[opsx].*|(eth|wlan|wwan).*)";
+    public static final String DEFAULT_MTU_IFACE_PATTERN = PodMtu.DEFAULT_MTU_IFACE_PATTERN;
 
     public static final IpipSettings DEFAULTS = new IpipSettings(null, 0, DEFAULT_MTU_IFACE_PATTERN, null, 0);
 
@@ -67,25 +67,13 @@ public record IpipSettings(Boolean ipipEnabled, int ipipMtu, String mtuIfacePatt
      * Felix's fallback (int_dataplane.go findHostMTU). tunl0 never counts.
      */
     public int hostMtu(List<HostLink> links) {
-        Pattern pattern = compiledPattern();
-        int smallest = 0;
-        for (HostLink l : links) {
-            if (l.mtu() <= 0 || l.name().equals(TunnelSpec.NAME) || !pattern.matcher(l.name()).find()) {
-                continue;
-            }
-            if (smallest == 0 || l.mtu() < smallest) {
-                smallest = l.mtu();
-            }
-        }
-        return smallest == 0 ? PodMtu.FALLBACK_HOST_MTU : smallest;
+        Map<String, Integer> mtus = new HashMap<>();
+        links.forEach(l -> mtus.put(l.name(), l.mtu()));
+        return PodMtu.hostMtu(mtus, compiledPattern(), TunnelSpec.NAME);
     }
 
     /** {@code mtuIfacePattern}, compiled; the default pattern when it does not compile. */
     public Pattern compiledPattern() {
-        try {
-            return Pattern.compile(mtuIfacePattern);
-        } catch (PatternSyntaxException e) {
-            return Pattern.compile(DEFAULT_MTU_IFACE_PATTERN);
-        }
+        return PodMtu.pattern(mtuIfacePattern);
     }
 }

@@ -2,10 +2,11 @@ package dev.tabby.vxlan.plan;
 
 import dev.tabby.dataplane.mtu.PodMtu;
 import dev.tabby.model.v3.FelixConfiguration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The FelixConfiguration fields the VXLAN manager reads, merged as Felix merges them: a field set on
@@ -26,8 +27,7 @@ public record FelixSettings(int vxlanVni, int vxlanPort, int vxlanMtu, String mt
                             int ipipMtu, Boolean ipipEnabled) {
     public static final int DEFAULT_VNI = 4096;
     public static final int DEFAULT_PORT = 4789;
-    /** Felix v3.18's default: the host's physical-looking interfaces, never workload ones. */
-    public static final String DEFAULT_MTU_IFACE_PATTERN = "^((en|wl|ww|sl|ib)[opsx].*|(eth|wlan|wwan).*)";
+    public static final String DEFAULT_MTU_IFACE_PATTERN = PodMtu.DEFAULT_MTU_IFACE_PATTERN;
     public static final int VXLAN_OVERHEAD = PodMtu.VXLAN_OVERHEAD;
     public static final int FALLBACK_HOST_MTU = PodMtu.FALLBACK_HOST_MTU;
 
@@ -88,26 +88,13 @@ public record FelixSettings(int vxlanVni, int vxlanPort, int vxlanMtu, String mt
      * Felix's {@link #FALLBACK_HOST_MTU} (int_dataplane.go findHostMTU). vxlan.calico itself never counts.
      */
     public int hostMtu(List<HostLink> links) {
-        Pattern pattern = compiledPattern();
-        int smallest = 0;
-        for (HostLink l : links) {
-            if (l.mtu() <= 0 || l.name().equals(DeviceSpec.NAME) || !pattern.matcher(l.name()).find()) {
-                continue;
-            }
-            if (smallest == 0 || l.mtu() < smallest) {
-                smallest = l.mtu();
-            }
-        }
-        return smallest == 0 ? FALLBACK_HOST_MTU : smallest;
+        Map<String, Integer> mtus = new HashMap<>();
+        links.forEach(l -> mtus.put(l.name(), l.mtu()));
+        return PodMtu.hostMtu(mtus, compiledPattern(), DeviceSpec.NAME);
     }
 
     /** {@code mtuIfacePattern}, compiled; the default pattern when it does not compile. */
     public Pattern compiledPattern() {
-        try {
-            return Pattern.compile(mtuIfacePattern);
-        } catch (PatternSyntaxException e) {
-            // The model validates the pattern on write; an unreadable one falls back rather than stopping VXLAN.
-            return Pattern.compile(DEFAULT_MTU_IFACE_PATTERN);
-        }
+        return PodMtu.pattern(mtuIfacePattern);
     }
 }

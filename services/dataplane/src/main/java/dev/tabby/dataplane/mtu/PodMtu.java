@@ -1,5 +1,9 @@
 package dev.tabby.dataplane.mtu;
 
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
 /**
  * The MTU for workloads' interfaces, as Felix v3.18 determines it (dataplane/linux/int_dataplane.go,
  * {@code determinePodMTU}): the smallest MTU among the enabled encapsulations, else the host MTU. vxlan-manager and
@@ -15,8 +19,41 @@ public final class PodMtu {
      * providers" (int_dataplane.go, findHostMTU).
      */
     public static final int FALLBACK_HOST_MTU = 1460;
+    /** Felix v3.18's default {@code mtuIfacePattern}: the host's physical-looking interfaces, never workload ones. */
+    public static final String DEFAULT_MTU_IFACE_PATTERN = "^((en|wl|ww|sl|ib)[opsx].*|(eth|wlan|wwan).*)";
 
     private PodMtu() {
+    }
+
+    /**
+     * The host MTU: the smallest MTU among the interfaces whose name matches {@code mtuIfacePattern}, with none matching
+     * {@link #FALLBACK_HOST_MTU} (int_dataplane.go findHostMTU). The overlay's own device never counts.
+     *
+     * @param mtuByInterface  the host's interfaces and their MTUs
+     * @param ownDevice       the calling overlay's device (vxlan.calico, tunl0)
+     */
+    public static int hostMtu(Map<String, Integer> mtuByInterface, Pattern mtuIfacePattern, String ownDevice) {
+        int smallest = 0;
+        for (Map.Entry<String, Integer> e : mtuByInterface.entrySet()) {
+            int mtu = e.getValue();
+            if (mtu <= 0 || e.getKey().equals(ownDevice) || !mtuIfacePattern.matcher(e.getKey()).find()) {
+                continue;
+            }
+            if (smallest == 0 || mtu < smallest) {
+                smallest = mtu;
+            }
+        }
+        return smallest == 0 ? FALLBACK_HOST_MTU : smallest;
+    }
+
+    /** {@code mtuIfacePattern}, compiled; Felix's default when it does not compile (the model refuses such on write). */
+    public static Pattern pattern(String mtuIfacePattern) {
+        try {
+            return Pattern.compile(mtuIfacePattern == null || mtuIfacePattern.isBlank() ? DEFAULT_MTU_IFACE_PATTERN
+                    : mtuIfacePattern);
+        } catch (PatternSyntaxException e) {
+            return Pattern.compile(DEFAULT_MTU_IFACE_PATTERN);
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.tabby.datastore.status;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Optional;
 
 /**
@@ -20,6 +22,7 @@ public final class RouteClaims {
     public static final String PREFIX = "/tabby/route-claims/";
     public static final String WAITING = "waiting";
     public static final String PROGRAMMING = "programming";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private RouteClaims() {
     }
@@ -42,12 +45,11 @@ public final class RouteClaims {
         if (json == null) {
             return Optional.empty();
         }
-        if (json.replace(" ", "").contains("\"kernel\":\"" + PROGRAMMING + "\"")) {
-            return Optional.of(PROGRAMMING);
+        try {
+            String kernel = JSON.readTree(json).path("kernel").asText("");
+            return kernel.equals(WAITING) || kernel.equals(PROGRAMMING) ? Optional.of(kernel) : Optional.empty();
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
         }
-        if (json.replace(" ", "").contains("\"kernel\":\"" + WAITING + "\"")) {
-            return Optional.of(WAITING);
-        }
-        return Optional.empty();
     }
 }

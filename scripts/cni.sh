@@ -29,7 +29,8 @@
 #   K8S_POD_SERVICE_ACCOUNT (Tabby's own) names its service account, default "default"; IP=a.b.c.d asks for that
 #   address (from any pool, as Calico's IP= does).
 
-CNI_TARGET="$TABBY_ROOT/services/cni/target"
+# TABBY_CNI_TARGET: the build elsewhere (the tabby/cni image installs from its copy).
+CNI_TARGET="${TABBY_CNI_TARGET:-$TABBY_ROOT/services/cni/target}"
 CNI_DEFAULT_SOCKET="/run/tabby/cni.sock"
 # A JVM start is most of a plugin call: no tiered C2, a small GC, no perf data file, JVM warnings to stderr
 # (stdout is the CNI result), and the client's classes from a CDS archive when one matches the client jar.
@@ -54,7 +55,7 @@ _cni_launcher() {
   jar=$(cni_client_jar)
   cat <<EOF
 #!/bin/bash
-# Tabby's $plugin CNI plugin launcher, written by 'bin/tabby cni install' from $TABBY_ROOT.
+# Tabby's $plugin CNI plugin launcher, written by cni_install (bin/tabby cni install, or the tabby/cni image's install).
 # It hands the call to the Tabby CNI daemon (socket \$TABBY_CNI_SOCKET, default $CNI_DEFAULT_SOCKET).
 export TABBY_CNI_SOCKET="\${TABBY_CNI_SOCKET:-$CNI_DEFAULT_SOCKET}"
 cds=()
@@ -64,19 +65,26 @@ exec "$java" $CNI_JAVA_FLAGS "\${cds[@]}" -cp "$(cni_classpath)" dev.tabby.cni.c
 EOF
 }
 
-# cni_install DIR CONF_DIR [NODE]
+# cni_install DIR CONF_DIR [NODE]; TABBY_CNI_JAVA: the java the launchers run (default: this host's, resolved)
 cni_install() {
   local dir=$1 conf_dir=$2 node=${3:-} java jsa nodename_line=""
   [ -n "$dir" ] && [ -n "$conf_dir" ] || die "cni install needs --dir DIR and --conf-dir DIR"
   [ -n "$(cni_client_jar)" ] || die "the CNI module is not built ($CNI_TARGET has no client jar); run bin/tabby build first"
-  java=$(readlink -f "$(command -v java)") || die "no java on PATH"
   mkdir -p "$dir" "$conf_dir" "$(_cni_var)"
-  jsa="$(_cni_var)/client.jsa"
-  # Record the client's classes once (a stand-in daemon answers), so each call maps them instead of loading them.
-  rm -f "$jsa"
-  TABBY_CNI_WARMUP=1 "$java" $CNI_JAVA_FLAGS -Xlog:disable -XX:ArchiveClassesAtExit="$jsa" -cp "$(cni_classpath)" \
-    dev.tabby.cni.client.CniClient tabby-cni </dev/null >/dev/null 2>&1 \
-    || { rm -f "$jsa"; say "no CDS archive for the CNI client (the launchers still work, a little slower)"; }
+  if [ -n "${TABBY_CNI_JAVA:-}" ]; then
+    # The launchers' java is another machine's (the tabby/cni image installs for the host's java): no CDS archive,
+    # as one is valid only for the JVM that wrote it.
+    java=$TABBY_CNI_JAVA
+    jsa=""
+  else
+    java=$(readlink -f "$(command -v java)") || die "no java on PATH"
+    jsa="$(_cni_var)/client.jsa"
+    # Record the client's classes once (a stand-in daemon answers), so each call maps them instead of loading them.
+    rm -f "$jsa"
+    TABBY_CNI_WARMUP=1 "$java" $CNI_JAVA_FLAGS -Xlog:disable -XX:ArchiveClassesAtExit="$jsa" -cp "$(cni_classpath)" \
+      dev.tabby.cni.client.CniClient tabby-cni </dev/null >/dev/null 2>&1 \
+      || { rm -f "$jsa"; say "no CDS archive for the CNI client (the launchers still work, a little slower)"; }
+  fi
   local plugin
   for plugin in tabby-cni tabby-ipam; do
     _cni_launcher "$plugin" "$java" "$jsa" > "$dir/$plugin.tmp"

@@ -16,6 +16,8 @@ PKGS_ROUTERS="bird2:bird gobgpd:gobgpd frr:/usr/lib/frr/bgpd"
 # `bin/tabby vm run`: qemu, Debian's stock kernel (this host's may lack ipip) and its modules, a static busybox for
 # the VM's initramfs, and kmod, whose modprobe resolves the initramfs's modules and autoloads the rest inside.
 PKGS_VM="qemu-system-x86:qemu-system-x86_64 linux-image-amd64:/vmlinuz busybox-static:/bin/busybox kmod:/sbin/modprobe"
+# bin/tabby images: podman with runc (crun fails in some sandboxes), mmdebstrap for the Debian bases, newuidmap.
+PKGS_IMAGES="podman:podman runc:runc mmdebstrap:mmdebstrap uidmap:newuidmap"
 PKGS_TEST="containernetworking-plugins:/usr/lib/cni/bridge iptables:iptables-save nftables:nft ipset:ipset socat:socat $PKGS_ROUTERS"
 
 # install_missing "pkg:command ...": installs the packages whose command is not on PATH. A check starting with /

@@ -13,20 +13,27 @@ import java.nio.file.Path;
 
 /**
  * For benchmarks, tests and the testbed, never a node: lets processes inside a network namespace reach a server (etcd)
- * on this machine's loopback. The listening socket is made on a thread that has entered the namespace (a socket
- * belongs to its creator's namespace), on an address of that namespace; each connection is carried to the upstream
- * from this process's own namespace. Nothing is added to this machine's network.
+ * on this machine's loopback ({@link #start}), or processes here reach a server inside a namespace ({@link #into}).
+ * A socket belongs to its creator's namespace: the socket on the namespace's side is made on a thread that has entered
+ * it. Nothing is added to this machine's network.
  */
 public final class NamespaceForwarder implements AutoCloseable {
     private static final int BUFFER = 64 * 1024;
 
+    /** Opens the upstream socket, in whichever namespace the upstream lives. */
+    private interface Opener {
+        SocketChannel open() throws IOException;
+    }
+
     private final ServerSocketChannel server;
     private final InetSocketAddress upstream;
+    private final Opener opener;
     private final Thread acceptor;
 
-    private NamespaceForwarder(ServerSocketChannel server, InetSocketAddress upstream) {
+    private NamespaceForwarder(ServerSocketChannel server, InetSocketAddress upstream, Opener opener) {
         this.server = server;
         this.upstream = upstream;
+        this.opener = opener;
         this.acceptor = new Thread(this::acceptLoop, "tabby-forward-accept");
         acceptor.setDaemon(true);
     }
@@ -52,7 +59,37 @@ public final class NamespaceForwarder implements AutoCloseable {
         } catch (ErrnoException e) {
             throw new IOException("cannot enter " + netns + ": " + e.getMessage(), e);
         }
-        NamespaceForwarder f = new NamespaceForwarder(server, upstream);
+        NamespaceForwarder f = new NamespaceForwarder(server, upstream, SocketChannel::open);
+        f.acceptor.start();
+        return f;
+    }
+
+    /**
+     * Listens on {@code listen} here and forwards to {@code upstream} inside {@code netns}. One thread stays in the
+     * namespace for the forwarder's life and makes every upstream socket there, so the namespace outlives it.
+     */
+    public static NamespaceForwarder into(InetSocketAddress listen, Path netns, InetSocketAddress upstream) throws IOException {
+        NetnsThread inside;
+        try {
+            inside = NetnsThread.enter(netns);
+        } catch (ErrnoException e) {
+            throw new IOException("cannot enter " + netns + ": " + e.getMessage(), e);
+        }
+        ServerSocketChannel server = ServerSocketChannel.open();
+        server.bind(listen);
+        NamespaceForwarder f = new NamespaceForwarder(server, upstream, () -> {
+            try {
+                return inside.call(() -> {
+                    try {
+                        return SocketChannel.open();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            } catch (ErrnoException | java.io.UncheckedIOException e) {
+                throw new IOException("cannot open a socket in " + netns + ": " + e.getMessage(), e);
+            }
+        });
         f.acceptor.start();
         return f;
     }
@@ -77,7 +114,8 @@ public final class NamespaceForwarder implements AutoCloseable {
     }
 
     private void serve(SocketChannel client) {
-        try (client; SocketChannel up = SocketChannel.open(upstream)) {
+        try (client; SocketChannel up = opener.open()) {
+            up.connect(upstream);
             // gRPC writes small frames and waits for answers: Nagle's algorithm here would hold each one back for
             // the peer's delayed ACK (tens of milliseconds per call), as the ends themselves never do.
             client.setOption(StandardSocketOptions.TCP_NODELAY, true);

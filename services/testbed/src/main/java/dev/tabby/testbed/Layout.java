@@ -8,13 +8,16 @@ import java.util.List;
  * Names and addresses of a testbed: an underlay namespace with a bridge that routes between the node subnets, one
  * namespace per node, one per workload. Everything is named {@code tabby-*} so an operator sees at once what is ours.
  */
-record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir, String prefix) {
+record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir, String prefix, int etcdMembers) {
     static final String DEFAULT_PREFIX = "tabby-";
     static final String BRIDGE = "br0";
     static final String POOL_CIDR = "192.168.0.0/16";
     /** Where the nodes reach etcd: the underlay's gateway address, forwarded to the etcd on this host. */
     static final String ETCD_ADDRESS = "10.99.1.1";
     static final int ETCD_PORT = 2379;
+    static final int ETCD_PEER_PORT = 2380;
+    /** etcd advises at most seven members: more slow every write and tolerate no failure that seven do not. */
+    static final int MAX_ETCD_MEMBERS = 7;
     /** The services' standard HTTP ports (architecture.md), each on its own node's loopback. */
     static final int VXLAN_PORT = 9182;
     static final int PROBE_PORT = 9184;
@@ -77,12 +80,27 @@ record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir, String pr
         if (workloadsPerNode < 0 || workloadsPerNode > 20) {
             throw new IllegalArgumentException("--workloads " + workloadsPerNode + " is out of range; 0..20");
         }
+        requireEtcdMembers(etcdMembers);
+    }
+
+    /** Refuses an even number of members or more than 7, before anything is made or taken down. */
+    static void requireEtcdMembers(int etcdMembers) {
+        if (etcdMembers < 1 || etcdMembers > MAX_ETCD_MEMBERS || etcdMembers % 2 == 0) {
+            throw new IllegalArgumentException("--etcd-members " + etcdMembers + " is not allowed; use an odd number from 1"
+                    + " to " + MAX_ETCD_MEMBERS + " (an even number tolerates no more failures than one member fewer)");
+        }
+    }
+
+    /** Today's testbed: the nodes reach the one etcd on this host through the forwarder. */
+    Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir, String prefix) {
+        this(nodes, workloadsPerNode, mode, varDir, prefix, 1);
     }
 
     /** The layout of the testbed that {@code state} describes. */
     static Layout of(State state, Path varDir) {
         return new Layout(Math.max(1, state.nodesWanted), state.workloadsPerNode,
-                state.mode == null ? Mode.VXLAN : Mode.parse(state.mode), varDir, state.prefix);
+                state.mode == null ? Mode.VXLAN : Mode.parse(state.mode), varDir, state.prefix,
+                Math.max(1, state.etcdMembersWanted));
     }
 
     static String nodeName(int i) {
@@ -135,9 +153,51 @@ record Layout(int nodes, int workloadsPerNode, Mode mode, Path varDir, String pr
         return out;
     }
 
-    /** What the nodes' services are told: etcd as seen from inside a node. */
-    static String etcdEndpointFromNodes() {
-        return "http://" + ETCD_ADDRESS + ":" + ETCD_PORT;
+    /** True when the testbed runs its own etcd cluster (--etcd-members above 1) instead of using this host's etcd. */
+    boolean etcdCluster() {
+        return etcdMembers > 1;
+    }
+
+    /** What the nodes' services are told: etcd as seen from inside a node; every member of a cluster. */
+    String etcdEndpointFromNodes() {
+        if (!etcdCluster()) {
+            return "http://" + ETCD_ADDRESS + ":" + ETCD_PORT;
+        }
+        List<String> urls = new ArrayList<>();
+        for (int k = 1; k <= etcdMembers; k++) {
+            urls.add(etcdMemberClientUrl(k));
+        }
+        return String.join(",", urls);
+    }
+
+    /** etcd member {@code k} (1-based) of a cluster: its name, also its namespace's suffix. */
+    static String etcdMemberName(int k) {
+        return "etcd" + k;
+    }
+
+    String etcdMemberNamespace(int k) {
+        return prefix + etcdMemberName(k);
+    }
+
+    /**
+     * Members sit in the first node subnet at .201 and up: nodes use .11 to .30 (20 nodes at most), the gateway .1,
+     * so no node's address is ever a member's. CrossSubnet's second subnet reaches them through the gateway.
+     */
+    static String etcdMemberAddress(int k) {
+        return "10.99.1." + (200 + k);
+    }
+
+    static String etcdMemberClientUrl(int k) {
+        return "http://" + etcdMemberAddress(k) + ":" + ETCD_PORT;
+    }
+
+    static String etcdMemberPeerUrl(int k) {
+        return "http://" + etcdMemberAddress(k) + ":" + ETCD_PEER_PORT;
+    }
+
+    /** Where member {@code k}'s data and log live: under the testbed's var dir, removed by down. */
+    Path etcdMemberDir(int k) {
+        return varDir.resolve("etcd").resolve(etcdMemberName(k));
     }
 
     String workloadNamespace(String workload) {

@@ -20,26 +20,44 @@ import java.util.List;
 final class OnNode {
     static final Path RUN_DIR = Path.of("/run/tabby");
     static final Path LIB_DIR = Path.of("/var/lib/tabby");
+    static final Path CNI_BIN_DIR = Path.of("/opt/cni/bin");
+    static final Path CNI_CONF_DIR = Path.of("/etc/cni/net.d");
 
     private OnNode() {
     }
 
     /** {@code command} wrapped to run on the node whose namespace is {@code netns} and whose files are under {@code nodeDir}. */
     static List<String> command(String netns, Path nodeDir, List<String> command) {
-        Path run = nodeDir.resolve("run");
-        Path lib = nodeDir.resolve("lib");
+        return command(netns, nodeDir, command, false);
+    }
+
+    /**
+     * As {@link #command(String, Path, List)}; with {@code cniDirs} the node's own /opt/cni/bin and /etc/cni/net.d
+     * too, where the cni image's installer put the plugins (whose launchers name their jars by those paths).
+     */
+    static List<String> command(String netns, Path nodeDir, List<String> command, boolean cniDirs) {
+        List<Path[]> binds = new ArrayList<>(List.of(new Path[] {nodeDir.resolve("run"), RUN_DIR},
+                new Path[] {nodeDir.resolve("lib"), LIB_DIR}));
+        if (cniDirs) {
+            binds.add(new Path[] {nodeDir.resolve("cni-bin"), CNI_BIN_DIR});
+            binds.add(new Path[] {nodeDir.resolve("cni-conf"), CNI_CONF_DIR});
+        }
+        StringBuilder script = new StringBuilder();
+        List<String> args = new ArrayList<>();
         try {
-            // The mount points on this host, and the node's own directories bound over them.
-            Files.createDirectories(RUN_DIR);
-            Files.createDirectories(LIB_DIR);
-            Files.createDirectories(run);
-            Files.createDirectories(lib);
+            for (Path[] b : binds) {
+                // The mount point on this host, and the node's own directory bound over it.
+                Files.createDirectories(b[1]);
+                Files.createDirectories(b[0]);
+                args.add(b[0].toString());
+                script.append("mount --bind \"$").append(args.size()).append("\" ").append(b[1]).append(" && ");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + nodeDir + " for the node's files", e);
         }
-        List<String> out = new ArrayList<>(List.of("ip", "netns", "exec", netns, "sh", "-c",
-                "mount --bind \"$1\" " + RUN_DIR + " && mount --bind \"$2\" " + LIB_DIR + " && shift 2 && exec \"$@\"",
-                "on-node", run.toString(), lib.toString()));
+        script.append("shift ").append(args.size()).append(" && exec \"$@\"");
+        List<String> out = new ArrayList<>(List.of("ip", "netns", "exec", netns, "sh", "-c", script.toString(), "on-node"));
+        out.addAll(args);
         out.addAll(command);
         return out;
     }

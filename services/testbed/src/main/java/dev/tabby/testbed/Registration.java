@@ -17,9 +17,20 @@ final class Registration {
     private final Path root;
     private final Layout layout;
 
+    /** Under --runtime podman, the containers' runner and the node's ${...} values; else null. */
+    private final ContainerServices containers;
+    private final java.util.function.Function<String, java.util.Map<String, String>> variables;
+
     Registration(Path root, Layout layout) {
+        this(root, layout, null, null);
+    }
+
+    Registration(Path root, Layout layout, ContainerServices containers,
+                 java.util.function.Function<String, java.util.Map<String, String>> variables) {
         this.root = root;
         this.layout = layout;
+        this.containers = containers;
+        this.variables = variables;
     }
 
     /** Registers every node (in parallel: each is a JVM start); returns what tabbyctl said, node by node. */
@@ -51,13 +62,18 @@ final class Registration {
     }
 
     private Shell.Result register(String node) {
-        Path ctl = root.resolve("services/ctl");
-        List<String> cmd = List.of("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-cp", ctl.resolve("target/classes") + File.pathSeparator + ctl.resolve("target/lib") + "/*",
-                "dev.tabby.ctl.Main", "--etcd-endpoints", Layout.etcdEndpointFromNodes(),
-                "node", "register", "--name", node, "--ip", "autodetect", "--ip-autodetection-method", "interface=eth0",
+        List<String> options = List.of("--ip", "autodetect", "--ip-autodetection-method", "interface=eth0",
                 "--default-pool-cidr", Layout.POOL_CIDR, "--default-pool-block-size", "26",
                 "--default-pool-ipip-mode", layout.mode().ipipMode, "--default-pool-vxlan-mode", layout.mode().vxlanMode);
+        if (containers != null) {
+            // The chart's node-register init container: the ctl image, its node name and etcd from the environment.
+            return containers.runToCompletion("node-register", node, variables.apply(node), options);
+        }
+        Path ctl = root.resolve("services/ctl");
+        List<String> cmd = new ArrayList<>(List.of("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+                "-cp", ctl.resolve("target/classes") + File.pathSeparator + ctl.resolve("target/lib") + "/*",
+                "dev.tabby.ctl.Main", "--etcd-endpoints", layout.etcdEndpointFromNodes(), "node", "register", "--name", node));
+        cmd.addAll(options);
         return Shell.run(OnNode.command(layout.nodeNamespace(node), layout.nodeDir(node), cmd), null, 120);
     }
 }

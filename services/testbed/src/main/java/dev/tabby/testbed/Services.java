@@ -36,10 +36,24 @@ final class Services {
     private final Layout layout;
     private final State state;
 
+    /** Under --runtime podman, how containers are started; null for plain processes. */
+    private final ContainerServices containers;
+
     Services(Path root, Layout layout, State state) {
         this.root = root;
         this.layout = layout;
         this.state = state;
+        this.containers = ContainerServices.RUNTIME.equals(state.runtime) ? new ContainerServices(root, layout) : null;
+    }
+
+    /** Under podman: fails with the remedy (bin/tabby images) before anything is made if an image is missing. */
+    void requireImages() {
+        if (containers != null) {
+            List<String> needed = new ArrayList<>(nodeServices(layout));
+            needed.add("install-cni");
+            needed.add("node-register");
+            containers.requireImages(needed);
+        }
     }
 
     /** The services every node of {@code layout} runs. */
@@ -56,22 +70,50 @@ final class Services {
     /** Starts one of node {@code i}'s services, told only what a node's service is told: its node name and etcd. */
     void startService(int i, String service) {
         String node = Layout.nodeName(i);
-        Map<String, String> env = Map.of("TABBY_NODENAME", node, "TABBY_ETCD_ENDPOINTS", Layout.etcdEndpointFromNodes());
+        if (!nodeServices(layout).contains(service)) {
+            throw new IllegalArgumentException("no service \"" + service + "\" in " + layout.mode().label + " mode; one of "
+                    + String.join(", ", nodeServices(layout)));
+        }
+        State.ServiceProcess p = containers != null ? containers.start(node, service, containerVariables(node))
+                : startProcess(node, service);
+        state.processes.add(p);
+        state.save(layout.varDir());
+    }
+
+    /** Before the node's services start under podman: the CNI plugins from the cni image, as the chart's init container. */
+    void installCni(int i) {
+        if (containers != null) {
+            String node = Layout.nodeName(i);
+            containers.installCni(node, containerVariables(node));
+        }
+    }
+
+    /** Registers nodes as the runtime runs things: tabbyctl as a process, or the chart's node-register container. */
+    Registration registration() {
+        return new Registration(root, layout, containers, this::containerVariables);
+    }
+
+    /** What ${...} in charts/tabby/services.yaml stands for on node {@code node}. */
+    private Map<String, String> containerVariables(String node) {
+        return Map.of("NODE_NAME", node, "ETCD_ENDPOINTS", layout.etcdEndpointFromNodes(), "PROBE_MODES", probeModes());
+    }
+
+    private String probeModes() {
+        return layout.bgp() ? "bgp" : layout.mode().ipip() ? "ipip" : "vxlan";
+    }
+
+    private State.ServiceProcess startProcess(String node, String service) {
+        Map<String, String> env = Map.of("TABBY_NODENAME", node, "TABBY_ETCD_ENDPOINTS", layout.etcdEndpointFromNodes());
         List<String> java = switch (service) {
             case VXLAN -> quarkusApp(VXLAN);
             case PROBE -> quarkusApp(PROBE);
             case POLICY -> quarkusApp(POLICY);
             case CNI -> List.of("-cp", classpath("services/cni"), "dev.tabby.cni.daemon.CniDaemon");
-            case BGP -> layout.bgp() ? quarkusApp(BGP) : null;
-            case IPIP -> layout.mode().ipip() ? quarkusApp(IPIP) : null;
-            default -> null;
+            case BGP -> quarkusApp(BGP);
+            case IPIP -> quarkusApp(IPIP);
+            default -> throw new IllegalArgumentException("no service \"" + service + "\"");
         };
-        if (java == null) {
-            throw new IllegalArgumentException("no service \"" + service + "\" in " + layout.mode().label + " mode; one of "
-                    + String.join(", ", nodeServices(layout)));
-        }
-        Map<String, String> extra = service.equals(PROBE) ? Map.of("TABBY_PROBE_MODES",
-                layout.bgp() ? "bgp" : layout.mode().ipip() ? "ipip" : "vxlan") : Map.of();
+        Map<String, String> extra = service.equals(PROBE) ? Map.of("TABBY_PROBE_MODES", probeModes()) : Map.of();
         List<String> cmd = new ArrayList<>(List.of("setsid", "java"));
         cmd.addAll(JVM);
         cmd.addAll(java);
@@ -85,8 +127,7 @@ final class Services {
             case IPIP -> Layout.IPIP_PORT;
             default -> 0;
         };
-        state.processes.add(p);
-        state.save(layout.varDir());
+        return p;
     }
 
     /** The forwarder that lets the nodes reach this host's etcd at {@link Layout#ETCD_ADDRESS} on the underlay. */
@@ -166,7 +207,17 @@ final class Services {
 
     /** "ready", or why not: the service's own readiness answer on its node's loopback. */
     static String readiness(Layout layout, State.ServiceProcess p) {
-        if (!ProcessHandle.of(p.pid).map(ProcessHandle::isAlive).orElse(false)) {
+        return readiness(layout, p, p.container == null ? Map.of() : ContainerServices.states(layout.prefix()));
+    }
+
+    /** As {@link #readiness(Layout, State.ServiceProcess)}, with podman's view of the containers taken once for many. */
+    static String readiness(Layout layout, State.ServiceProcess p, Map<String, ContainerServices.ContainerState> containers) {
+        if (p.container != null) {
+            ContainerServices.ContainerState c = containers.get(p.container);
+            if (c == null || !c.running()) {
+                return "not running (" + (c == null ? "no container" : c.state()) + "; see " + p.log + ")";
+            }
+        } else if (!ProcessHandle.of(p.pid).map(ProcessHandle::isAlive).orElse(false)) {
             return "not running (see " + p.log + ")";
         }
         if (p.port == 0) {
@@ -185,9 +236,13 @@ final class Services {
         return r == null || !r.ok() ? null : r.body();
     }
 
-    /** Ends a process by its own PID: TERM, then KILL after 10 s. */
+    /** Ends a process by its own PID, or removes a container: TERM, then KILL after 10 s. */
     static void stop(State.ServiceProcess p) {
         if (p == null) {
+            return;
+        }
+        if (p.container != null) {
+            ContainerServices.remove(p);
             return;
         }
         ProcessHandle.of(p.pid).ifPresent(h -> {

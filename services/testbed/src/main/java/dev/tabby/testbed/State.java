@@ -15,6 +15,8 @@ import java.util.List;
  */
 final class State {
     public String mode;
+    /** How node services run: "process" (ip netns exec) or "podman" (a container per service, ContainerServices). */
+    public String runtime = "process";
     public String prefix = Layout.DEFAULT_PREFIX;
     public int nodesWanted;
     public int workloadsPerNode;
@@ -28,6 +30,14 @@ final class State {
     public String peer;
     /** The router's daemons (FRR: zebra and bgpd), stopped by {@code down}. */
     public List<ServiceProcess> routerProcesses = new ArrayList<>();
+    /** --etcd-members: 1 is this host's etcd through {@link #forwarder}; more, the testbed's own cluster. */
+    public int etcdMembersWanted = 1;
+    /** The cluster's members (node "etcd1".., service "etcd"), each stopped by its PID in {@code down}. */
+    public List<ServiceProcess> etcdMembers = new ArrayList<>();
+    /** The forwarder of one 127.0.0.1 port per member into the members' namespaces, or null. */
+    public ServiceProcess etcdHostForwarder;
+    /** The members as this host reaches them through that forwarder (for bin/tabbyctl and the testbed itself). */
+    public List<String> hostEtcdEndpoints = new ArrayList<>();
 
     public static final class NodeInfo {
         public String name;
@@ -39,6 +49,8 @@ final class State {
         public String node;
         public String service;
         public long pid;
+        /** The container's name under --runtime podman, else null; pid is then its main process when started. */
+        public String container;
         public int port;
         public String log;
     }

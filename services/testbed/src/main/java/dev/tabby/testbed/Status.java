@@ -28,9 +28,10 @@ final class Status {
      * @param peers each BGP-mode node's sessions (empty outside BGP mode); a node whose speaker does not answer maps
      *     to null
      * @param torRoutes the routes the top-of-rack router put into the underlay's kernel, or null without one
+     * @param containers under --runtime podman, each testbed container by name with podman's view of it; else empty
      */
     record Snapshot(State state, Map<String, String> readiness, Map<String, Integer> vteps, boolean[][] pings,
-            Map<String, List<Peer>> peers, List<String> torRoutes) {
+            Map<String, List<Peer>> peers, List<String> torRoutes, Map<String, ContainerServices.ContainerState> containers) {
         /** Traffic flows, the services are ready and (BGP mode) every session is Established. */
         boolean healthy() {
             return allPingsOk() && allReady() && allPeersUp();
@@ -68,8 +69,10 @@ final class Status {
         Map<String, String> readiness = new LinkedHashMap<>();
         Map<String, Integer> vteps = new LinkedHashMap<>();
         Map<String, List<Peer>> peers = new LinkedHashMap<>();
+        Map<String, ContainerServices.ContainerState> containers = ContainerServices.RUNTIME.equals(state.runtime)
+                ? ContainerServices.states(state.prefix) : Map.of();
         for (State.ServiceProcess p : state.processes) {
-            String ready = Services.readiness(layout, p);
+            String ready = Services.readiness(layout, p, containers);
             if (p.service.equals(Services.PROBE) && !ready.equals("ready")) {
                 ready = probeVerdict(Services.get(layout, p.node, p.port, "/v1/report"), ready);
             }
@@ -82,7 +85,7 @@ final class Status {
             }
         }
         return new Snapshot(state, readiness, vteps, pingMatrix(state.workloads), peers,
-                state.peer == null ? null : TorRouter.kernelRoutes(layout, state.peer));
+                state.peer == null ? null : TorRouter.kernelRoutes(layout, state.peer), containers);
     }
 
     /** "2 fail" says more than "not ready": the probe is not ready exactly when checks fail. */
@@ -189,6 +192,17 @@ final class Status {
                 }
             }
         }
+        if (ContainerServices.RUNTIME.equals(s.state().runtime)) {
+            out.println();
+            out.println("CONTAINERS (podman, runc)");
+            out.println("NODE     SERVICE            CONTAINER                               STATE      RESTARTS HEALTH");
+            for (State.ServiceProcess p : s.state().processes) {
+                ContainerServices.ContainerState c = s.containers().get(p.container);
+                out.printf("%-8s %-18s %-39s %-10s %-8s %s%n", p.node, p.service, p.container,
+                        c == null ? "missing" : c.state(), c == null ? "-" : c.restarts(),
+                        s.readiness().getOrDefault(p.node + "/" + p.service, "-"));
+            }
+        }
         if (s.state().peer != null) {
             out.println();
             String pids = String.join(",", s.state().routerProcesses.stream().map(p -> p.service + " " + p.pid
@@ -196,6 +210,10 @@ final class Status {
             out.println("TOP OF RACK: " + s.state().peer + " at " + Layout.torAddress() + ", AS " + Layout.TOR_AS + " (" + pids + ")");
             out.println(TorRouter.kernelProtocol(s.state().peer) == null ? "  learns only: no kernel routes (no zebra here)"
                     : "  kernel routes in the underlay: " + (s.torRoutes().isEmpty() ? "none" : String.join(", ", s.torRoutes())));
+        }
+        if (!s.state().etcdMembers.isEmpty()) {
+            out.println();
+            EtcdMembers.printTable(out, Layout.of(s.state(), TestbedMain.varDir()), s.state());
         }
         out.println();
         out.println("WORKLOAD         NODE     IP               LABELS");
@@ -237,6 +255,9 @@ final class Status {
     static String json(Snapshot s) {
         ObjectNode root = JSON.createObjectNode();
         root.put("mode", s.state().mode);
+        if (!s.state().etcdMembers.isEmpty()) {
+            EtcdMembers.json(root, Layout.of(s.state(), TestbedMain.varDir()), s.state());
+        }
         ArrayNode nodes = root.putArray("nodes");
         for (State.NodeInfo n : s.state().nodes) {
             ObjectNode o = nodes.addObject();
@@ -249,6 +270,16 @@ final class Status {
                 }
             });
             o.put("vteps", s.vteps().getOrDefault(n.name, -1));
+            if (!s.containers().isEmpty()) {
+                ObjectNode cs = o.putObject("containers");
+                s.state().processes.stream().filter(p -> p.node.equals(n.name) && p.container != null).forEach(p -> {
+                    ContainerServices.ContainerState c = s.containers().get(p.container);
+                    ObjectNode co = cs.putObject(p.service);
+                    co.put("name", p.container);
+                    co.put("state", c == null ? "missing" : c.state());
+                    co.put("restarts", c == null ? 0 : c.restarts());
+                });
+            }
             if (s.peers().containsKey(n.name)) {
                 o.putPOJO("bgpPeers", s.peers().get(n.name));
             }

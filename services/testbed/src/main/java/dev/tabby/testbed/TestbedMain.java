@@ -73,8 +73,16 @@ public final class TestbedMain {
         @Option(names = "--peer", description = "with --mode bgp: a top-of-rack router (bird, gobgp or frr) in the underlay, AS 65000, peered with every node")
         String peer;
 
+        @Option(names = "--runtime", defaultValue = "process", description = "process (each node service a process in its"
+                + " node's namespace) or podman (each a container of the image bin/tabby images built, as the chart runs it)")
+        String runtime;
+
         @Option(names = "--prefix", defaultValue = Layout.DEFAULT_PREFIX, description = "namespace name prefix (tests use their own)")
         String prefix;
+
+        @Option(names = "--etcd-members", defaultValue = "1", paramLabel = "N", description = "1: this host's etcd (the"
+                + " default); 3, 5 or 7: the testbed's own etcd cluster, each member in its own namespace on the underlay")
+        int etcdMembers;
 
         @Override
         public Integer call() {
@@ -82,6 +90,7 @@ public final class TestbedMain {
             if (readyTimeout < 1) {
                 throw new IllegalArgumentException("--ready-timeout " + readyTimeout + " must be at least 1 second");
             }
+            Layout.requireEtcdMembers(etcdMembers); // before a testbed that is up is taken down for this one
             if (Layout.Mode.parse(mode).ipip() && !KernelIpip.available()) {
                 throw new IllegalArgumentException("--mode " + mode + " needs IP-in-IP, and this kernel ("
                         + System.getProperty("os.version") + ") has no ipip module; run it in a VM with Debian's kernel:"
@@ -91,15 +100,22 @@ public final class TestbedMain {
                 out.println("tabby: a testbed is already up; taking it down first");
                 new Teardown(varDir(), etcdEndpoints(), out).run();
             }
-            Layout layout = new Layout(nodes, workloads, Layout.Mode.parse(mode), varDir(), prefix);
+            Layout layout = new Layout(nodes, workloads, Layout.Mode.parse(mode), varDir(), prefix, etcdMembers);
                         RouterKind peerKind = peer == null ? null : RouterKind.parse(peer);
             if (peerKind != null && !layout.bgp()) {
                 throw new IllegalArgumentException("--peer " + peer + " needs --mode bgp: the router peers with the nodes' bgp-speakers");
             }
+            if (!runtime.equals("process") && !runtime.equals(ContainerServices.RUNTIME)) {
+                throw new IllegalArgumentException("--runtime " + runtime + " is not known; use process or podman");
+            }
             State state = new State();
+            state.runtime = runtime;
+            // Missing images stop up before anything is made.
+            new Services(root(), layout, state).requireImages();
             state.mode = layout.mode().label;
             state.prefix = prefix;
             state.nodesWanted = nodes;
+            state.etcdMembersWanted = etcdMembers;
             state.workloadsPerNode = workloads;
             state.save(varDir());
             Underlay underlay = new Underlay(layout, state);
@@ -114,14 +130,23 @@ public final class TestbedMain {
                 state.save(varDir());
             }
             Services services = new Services(root(), layout, state);
-            services.startForwarder(etcdEndpoints());
-            out.println("tabby: nodes reach etcd at " + Layout.etcdEndpointFromNodes() + " on the underlay (forwarded to "
-                    + etcdEndpoints() + ")");
-            new Registration(root(), layout).registerAll(state.nodes).forEach(line -> out.println("tabby: " + line));
+            if (layout.etcdCluster()) {
+                new EtcdMembers(layout, state).startAll(underlay);
+                out.println("tabby: etcd runs as " + etcdMembers + " members, each in its own namespace (" + layout.etcdMemberNamespace(1)
+                        + ".." + etcdMembers + ", data and logs in " + varDir().resolve("etcd") + "); nodes are given every member: "
+                        + layout.etcdEndpointFromNodes());
+                out.println("tabby: on this host reach them with TABBY_ETCD_ENDPOINTS=" + EtcdMembers.hostEndpoints(state)
+                        + " bin/tabbyctl ... (forwarded into the members' namespaces)");
+            } else {
+                services.startForwarder(etcdEndpoints());
+                out.println("tabby: nodes reach etcd at " + layout.etcdEndpointFromNodes() + " on the underlay (forwarded to "
+                        + etcdEndpoints() + ")");
+            }
+            services.registration().registerAll(state.nodes).forEach(line -> out.println("tabby: " + line));
             Router tor = null;
             if (peerKind != null) {
                 long clusterAs;
-                try (KeyValueStore kv = KeyValueStore.connect(EtcdConfig.fromEnvironment(System.getenv()))) {
+                try (KeyValueStore kv = KeyValueStore.connect(EtcdMembers.hostConfig(state))) {
                     ResourceStore store = new ResourceStore(kv);
                     TorRouter.writePeer(store);
                     clusterAs = TorRouter.clusterAs(store);
@@ -132,13 +157,15 @@ public final class TestbedMain {
                         + clusterAs + "); global BGPPeer " + TorRouter.BGP_PEER + " written, so every node peers with it");
             }
             out.println("tabby: starting " + String.join(", ", Services.nodeServices(layout)) + " inside each node's namespace"
+                    + (state.runtime.equals(ContainerServices.RUNTIME) ? " as podman containers" : "")
                     + " (logs in " + varDir() + ")");
             for (State.NodeInfo n : state.nodes) {
+                services.installCni(n.index);
                 services.startNode(n.index);
             }
             waitForServices(state, layout, readyTimeout);
             Workloads wl = new Workloads(root(), layout, state);
-            try (KeyValueStore kv = KeyValueStore.connect(EtcdConfig.fromEnvironment(System.getenv()))) {
+            try (KeyValueStore kv = KeyValueStore.connect(EtcdMembers.hostConfig(state))) {
                 ResourceStore store = new ResourceStore(kv);
                 for (State.NodeInfo n : state.nodes) {
                     for (int k = 1; k <= workloads; k++) {
@@ -164,7 +191,9 @@ public final class TestbedMain {
             Instant deadline = Instant.now().plus(Duration.ofSeconds(readyTimeout));
             while (true) {
                 Map<String, String> readiness = new LinkedHashMap<>();
-                state.processes.forEach(p -> readiness.put(p.node + "/" + p.service, Services.readiness(layout, p)));
+                Map<String, ContainerServices.ContainerState> containers = ContainerServices.RUNTIME.equals(state.runtime)
+                        ? ContainerServices.states(state.prefix) : Map.of();
+                state.processes.forEach(p -> readiness.put(p.node + "/" + p.service, Services.readiness(layout, p, containers)));
                 boolean cniUp = state.nodes.stream().allMatch(n -> Files.exists(layout.nodeDir(n.name).resolve("run/cni.sock")));
                 if (cniUp && readiness.entrySet().stream().filter(e -> !e.getKey().endsWith("/" + Services.PROBE))
                         .allMatch(e -> e.getValue().equals("ready") || e.getValue().equals("running"))) {
@@ -219,7 +248,8 @@ public final class TestbedMain {
         @Option(names = "--node", required = true)
         String node;
 
-        @Option(names = "--service", required = true, description = "vxlan-manager, policy-renderer, requirements-probe, cni-daemon, (--mode bgp) bgp-speaker or (--mode ipip*) ipip-manager")
+        @Option(names = "--service", required = true, description = "vxlan-manager, policy-renderer, requirements-probe, cni-daemon, (--mode bgp) bgp-speaker or (--mode ipip*) ipip-manager;"
+                + " etcd with --node etcd1.. for a member of --etcd-members (started again also when it is down)")
         String service;
 
         @Option(names = "--kill", description = "kill -9, as a crash would, instead of a clean stop")
@@ -231,10 +261,21 @@ public final class TestbedMain {
             if (state == null) {
                 throw new IllegalStateException("no testbed is up; start one with bin/tabby up");
             }
+            if (service.equals(EtcdMembers.SERVICE)) {
+                System.out.println(new EtcdMembers(Layout.of(state, varDir()), state).restart(node, kill));
+                return 0;
+            }
             State.NodeInfo n = state.nodes.stream().filter(x -> x.name.equals(node)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no node \"" + node + "\" in the testbed"));
             State.ServiceProcess old = state.processes.stream().filter(p -> p.node.equals(node) && p.service.equals(service))
                     .findFirst().orElseThrow(() -> new IllegalArgumentException("no service \"" + service + "\" on " + node));
+            if (old.container != null) {
+                ContainerRestart.run(Layout.of(state, varDir()), old, kill);
+                state.save(varDir());
+                System.out.println("tabby: " + service + " on " + node + (kill ? " killed; podman restarted its container"
+                        : " restarted in its container"));
+                return 0;
+            }
             ProcessHandle.of(old.pid).ifPresent(h -> {
                 if (kill) {
                     h.destroyForcibly();
@@ -277,7 +318,10 @@ public final class TestbedMain {
             state.processes.forEach(Services::stop);
             state.routerProcesses.forEach(Services::stop);
             Services.stop(state.forwarder);
-            try (KeyValueStore kv = KeyValueStore.connect(EtcdConfig.fromEnvironment(System.getenv()))) {
+            if (!state.etcdMembers.isEmpty()) {
+                // The testbed's own cluster goes with its data: nothing of ours to remove from it first.
+                EtcdMembers.stopAll(state);
+            } else try (KeyValueStore kv = KeyValueStore.connect(EtcdMembers.hostConfig(state))) {
                 ResourceStore store = new ResourceStore(kv);
                 if (state.peer != null) {
                     try {
@@ -308,9 +352,12 @@ public final class TestbedMain {
             if (state.forwarder != null) {
                 all.add(state.forwarder);
             }
+            all.addAll(EtcdMembers.processes(state));
             long alive = all.stream().filter(p -> ProcessHandle.of(p.pid).map(ProcessHandle::isAlive).orElse(false)).count();
-            if (!left.isEmpty() || alive > 0) {
-                out.println("tabby: down left namespaces [" + left + "] and " + alive + " processes; remove them by hand");
+            List<String> containers = ContainerServices.RUNTIME.equals(state.runtime) ? ContainerServices.leftOver(state.prefix) : List.of();
+            if (!left.isEmpty() || alive > 0 || !containers.isEmpty()) {
+                out.println("tabby: down left namespaces [" + left + "], " + alive + " processes and containers " + containers
+                        + "; remove them by hand");
                 return false;
             }
             out.println("tabby: testbed removed: " + state.namespaces.size() + " namespaces, " + all.size()

@@ -46,9 +46,22 @@ final class Underlay {
     /** Creates node {@code i}'s namespace and plugs it into the bridge; returns its address. */
     String addNode(int i) {
         String node = Layout.nodeName(i);
-        String ns = layout.nodeNamespace(node);
+        plug(layout.nodeNamespace(node), "u-" + node, layout.nodeAddress(i), layout.gateway(i));
+        return layout.nodeAddress(i);
+    }
+
+    /**
+     * Creates etcd member {@code k}'s namespace and plugs it into the bridge like a node: a member is a machine of the
+     * data centre of its own, so killing it takes nothing else with it.
+     */
+    void addEtcdMember(int k) {
+        plug(layout.etcdMemberNamespace(k), "u-" + Layout.etcdMemberName(k), Layout.etcdMemberAddress(k) + "/24",
+                Layout.torAddress());
+    }
+
+    /** A namespace with {@code eth0} on the bridge (its other end {@code port}), {@code address} and a default route. */
+    private void plug(String ns, String port, String address, String gateway) {
         createNamespace(ns);
-        String port = "u-" + node;
         try (Netlink u = Netlink.at(Layout.netnsPath(layout.underlay()))) {
             u.linkAdd(new Link.Veth(LinkAttrs.named(port), "eth0", Layout.netnsPath(ns)));
             u.linkSetMaster(port, Layout.BRIDGE);
@@ -56,11 +69,10 @@ final class Underlay {
         }
         try (Netlink n = Netlink.at(Layout.netnsPath(ns))) {
             int eth0 = n.linkByName("eth0").orElseThrow().index();
-            n.addrAdd(Addr.of(eth0, Cidr.parse(layout.nodeAddress(i))));
+            n.addrAdd(Addr.of(eth0, Cidr.parse(address)));
             n.linkSetUp("eth0");
-            n.routeReplace(Route.via(Cidr.parse("0.0.0.0/0"), IpAddress.parse(layout.gateway(i)), eth0, RouteProtocol.BOOT));
+            n.routeReplace(Route.via(Cidr.parse("0.0.0.0/0"), IpAddress.parse(gateway), eth0, RouteProtocol.BOOT));
             n.sysctlSet("net/ipv4/ip_forward", "1");
         }
-        return layout.nodeAddress(i);
     }
 }

@@ -3,7 +3,6 @@ package dev.tabby.testbed;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tabby.datastore.EtcdConfig;
 import dev.tabby.datastore.KeyValueStore;
 import dev.tabby.datastore.ResourceStore;
 import java.util.ArrayList;
@@ -53,7 +52,7 @@ final class WorkloadCommands {
         public Integer call() {
             State state = loadState();
             Layout layout = Layout.of(state, TestbedMain.varDir());
-            try (KeyValueStore kv = KeyValueStore.connect(EtcdConfig.fromEnvironment(System.getenv()))) {
+            try (KeyValueStore kv = KeyValueStore.connect(EtcdMembers.hostConfig(state))) {
                 State.WorkloadInfo w = new Workloads(TestbedMain.root(), layout, state).add(name, node, namespace,
                         Workloads.parseLabels(labels), ip, new Underlay(layout, state), new ResourceStore(kv));
                 System.out.println(w.ip);

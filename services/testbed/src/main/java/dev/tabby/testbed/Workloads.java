@@ -39,7 +39,7 @@ final class Workloads {
         return """
                 {"cniVersion":"1.0.0","name":"k8s-pod-network","type":"tabby","log_level":"info",
                  "etcd_endpoints":"%s","nodename":"%s","ipam":{"type":"tabby-ipam"}}
-                """.formatted(Layout.etcdEndpointFromNodes(), node);
+                """.formatted(layout.etcdEndpointFromNodes(), node);
     }
 
     /**
@@ -127,11 +127,20 @@ final class Workloads {
         if (w.requestedIp != null) {
             args.append(";IP=").append(w.requestedIp);
         }
+        boolean installed = ContainerServices.RUNTIME.equals(state.runtime);
+        // Installed: the node's /opt/cni/bin (its own directory, bound there by OnNode), as a runtime on a node sees it.
+        Path binDir = installed ? OnNode.CNI_BIN_DIR : root.resolve("var/testbed/cni-bin");
         List<String> cmd = new ArrayList<>(List.of("env",
                 "CNI_COMMAND=" + command, "CNI_CONTAINERID=" + w.containerId,
-                "CNI_NETNS=" + Layout.netnsPath(w.namespace), "CNI_IFNAME=eth0", "CNI_PATH=" + root.resolve("var/testbed/cni-bin"),
-                "CNI_ARGS=" + args,
-                "java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+                "CNI_NETNS=" + Layout.netnsPath(w.namespace), "CNI_IFNAME=eth0", "CNI_PATH=" + binDir,
+                "CNI_ARGS=" + args));
+        if (installed) {
+            // What a runtime does on a node where the cni image's installer ran: the conflist's plugin, by its type.
+            InstalledCni.Plugin plugin = InstalledCni.read(layout.nodeDir(w.node).resolve("cni-conf"));
+            cmd.add(binDir.resolve(plugin.type()).toString());
+            return Shell.run(OnNode.command(layout.nodeNamespace(w.node), layout.nodeDir(w.node), cmd, true), plugin.config(), 60);
+        }
+        cmd.addAll(List.of("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
                 "-cp", cni.resolve("target/classes") + File.pathSeparator + cni.resolve("target/lib") + "/*",
                 "dev.tabby.cni.client.CniClient", "tabby-cni"));
         return Shell.run(OnNode.command(layout.nodeNamespace(w.node), layout.nodeDir(w.node), cmd), networkConfig(w.node), 60);

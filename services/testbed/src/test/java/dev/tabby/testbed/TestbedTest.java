@@ -34,12 +34,13 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The whole testbed as {@code bin/tabby up / workload / restart / status / down} drive it: three nodes, their real
  * services running inside the nodes' network namespaces, workloads attached through tabby-cni on the nodes, traffic
  * across the VXLAN overlay. One testbed for the class (an up costs half a minute); each test leaves it as it found
- * it. Its own etcd, namespace prefix and var dir keep it apart from an operator's testbed.
+ * it. Its own etcd, namespace prefix and var dir keep it apart from an operator's testbed. The node services run as
+ * plain processes here; {@link PodmanTestbedTest} runs the same tests on containers ({@code --runtime podman}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TestbedTest {
-    private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
+    static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     Path tmp;
@@ -47,13 +48,21 @@ class TestbedTest {
     String prefix;
     Path varDir;
 
+    /** How the node services run: bin/tabby up's --runtime. */
+    String runtime() {
+        return "process";
+    }
+
     @BeforeAll
     void up() throws Exception {
+        if (runtime().equals(ContainerServices.RUNTIME)) {
+            BuiltImages.ensure(ROOT);
+        }
         tmp = Files.createTempDirectory("tabby-testbed-test");
         etcd = LocalEtcd.start(tmp.resolve("etcd"));
-        prefix = "tabby-t-" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36) + "-";
+        prefix = (runtime().equals(ContainerServices.RUNTIME) ? "tabby-c-" : "tabby-t-") + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36) + "-";
         varDir = tmp.resolve("testbed");
-        Run up = testbed("up", "--nodes", "3", "--workloads", "1", "--prefix", prefix);
+        Run up = testbed("up", "--runtime", runtime(), "--nodes", "3", "--workloads", "1", "--prefix", prefix);
         assertEquals(0, up.exit(), up.out());
         assertTrue(up.out().contains("every workload reaches every other"), up.out());
         assertEquals(7, ourNamespaces().size(), "underlay, 3 nodes, 3 workloads: " + ourNamespaces());
@@ -68,21 +77,26 @@ class TestbedTest {
                 assertEquals(0, down.exit(), down.out());
                 assertTrue(down.out().contains("nothing left"), down.out());
                 assertEquals(List.of(), ourNamespaces());
+                assertEquals(List.of(), ContainerServices.leftOver(prefix), "containers left");
                 for (State.ServiceProcess p : state.processes) {
                     assertTrue(ProcessHandle.of(p.pid).map(h -> !h.isAlive()).orElse(true), p.service + " still runs");
                 }
                 assertFalse(Files.exists(varDir), "var dir removed");
             }
         } finally {
+            if (runtime().equals(ContainerServices.RUNTIME)) {
+                // After a failed down: remove what carries our own label, never anything else.
+                ContainerServices.leftOver(prefix).forEach(c -> Shell.run(List.of("podman", "rm", "-f", c), null, 60));
+            }
             etcd.close();
             TestbedMain.deleteTree(tmp);
         }
     }
 
-    private record Run(int exit, String out) {
+    record Run(int exit, String out) {
     }
 
-    private Run testbed(String... args) throws IOException, InterruptedException {
+    Run testbed(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
                 System.getProperty("java.class.path"), TestbedMain.class.getName()));
         cmd.addAll(List.of(args));
@@ -102,11 +116,11 @@ class TestbedTest {
         return Shell.run("ip", "netns", "list").out().lines().map(l -> l.split(" ")[0]).filter(n -> n.startsWith(prefix)).toList();
     }
 
-    private State state() {
+    State state() {
         return State.load(varDir);
     }
 
-    private Layout layout() {
+    Layout layout() {
         return Layout.of(state(), varDir);
     }
 
@@ -122,7 +136,7 @@ class TestbedTest {
         return Shell.run("ip", "netns", "exec", from.namespace, "ping", "-c", "1", "-W", "1", to).ok();
     }
 
-    private void awaitHealthy() throws Exception {
+    void awaitHealthy() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         Run status;
         do {

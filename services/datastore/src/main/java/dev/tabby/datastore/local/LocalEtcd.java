@@ -36,6 +36,10 @@ public final class LocalEtcd implements AutoCloseable {
     private final Path etcdctlBinary;
     private final Optional<EtcdTlsFiles> tls;
     private final Duration startTimeout;
+    private final String name;
+    private final Optional<Membership> membership;
+    private final int heartbeatMillis;
+    private final int electionMillis;
     private int clientPort;
     private int peerPort;
     private Process process;
@@ -49,6 +53,24 @@ public final class LocalEtcd implements AutoCloseable {
         this.etcdctlBinary = b.etcdctlBinary;
         this.tls = Optional.ofNullable(b.tls);
         this.startTimeout = b.startTimeout;
+        this.name = b.name;
+        this.membership = Optional.ofNullable(b.membership);
+        this.heartbeatMillis = b.heartbeatMillis;
+        this.electionMillis = b.electionMillis;
+        membership.ifPresent(m -> {
+            clientPort = m.clientPort();
+            peerPort = m.peerPort();
+        });
+    }
+
+    /**
+     * This etcd as one member of a cluster ({@link LocalEtcdCluster}): its ports are chosen by the cluster, since
+     * every member's {@code --initial-cluster} names every peer URL before any member starts.
+     *
+     * @param initialCluster etcd's {@code --initial-cluster}: {@code name=http://127.0.0.1:peerPort,...}
+     * @param clusterToken etcd's {@code --initial-cluster-token}, one per cluster so members of two clusters never join
+     */
+    record Membership(int clientPort, int peerPort, String initialCluster, String clusterToken) {
     }
 
     public static Builder builder(Path dataDir) {
@@ -82,6 +104,15 @@ public final class LocalEtcd implements AutoCloseable {
 
     public Path logFile() {
         return logFile;
+    }
+
+    /** The member name ({@code --name}). */
+    public String name() {
+        return name;
+    }
+
+    public synchronized int peerPort() {
+        return peerPort;
     }
 
     public Optional<EtcdTlsFiles> tls() {
@@ -163,7 +194,31 @@ public final class LocalEtcd implements AutoCloseable {
         stop();
     }
 
+    /**
+     * A cluster member's first start: its process is launched but not waited for, since a member alone has no
+     * quorum and cannot answer a health check until enough of its peers run ({@link #awaitHealthy()}).
+     */
+    synchronized void launch() {
+        try {
+            Files.createDirectories(dataDir.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dataDir.getParent(), e);
+        }
+        startProcess();
+    }
+
+    /** Waits until this etcd answers {@code etcdctl endpoint health} (which needs its cluster's quorum). */
+    synchronized void awaitHealthy() {
+        if (process == null) {
+            throw new IllegalStateException("etcd " + name + " is not running");
+        }
+        waitHealthy(process);
+    }
+
     private synchronized void firstStart() {
+        if (membership.isPresent()) {
+            throw new IllegalStateException("a cluster member is started by its LocalEtcdCluster");
+        }
         try {
             Files.createDirectories(dataDir.getParent());
         } catch (IOException e) {
@@ -196,6 +251,13 @@ public final class LocalEtcd implements AutoCloseable {
     }
 
     private void launchAndWait() {
+        startProcess();
+        waitHealthy(process);
+        LOG.infof("event=etcd_started pid=%d name=%s endpoint=%s data_dir=%s tls=%s", process.pid(), name, endpoint(),
+                dataDir, tls.isPresent());
+    }
+
+    private void startProcess() {
         List<String> command = command();
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -208,9 +270,6 @@ public final class LocalEtcd implements AutoCloseable {
         Process started = process;
         shutdownHook = new Thread(started::destroyForcibly, "local-etcd-reaper-" + started.pid());
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        waitHealthy(started);
-        LOG.infof("event=etcd_started pid=%d endpoint=%s data_dir=%s tls=%s", started.pid(), endpoint(), dataDir,
-                tls.isPresent());
     }
 
     private List<String> command() {
@@ -219,19 +278,17 @@ public final class LocalEtcd implements AutoCloseable {
         String peerUrl = "http://127.0.0.1:" + peerPort;
         List<String> c = new ArrayList<>(List.of(
                 etcdBinary.toString(),
-                "--name", "tabby-local",
+                "--name", name,
                 "--data-dir", dataDir.toString(),
                 "--listen-client-urls", clientUrl,
                 "--advertise-client-urls", clientUrl,
                 "--listen-peer-urls", peerUrl,
                 "--initial-advertise-peer-urls", peerUrl,
-                "--initial-cluster", "tabby-local=" + peerUrl,
+                "--initial-cluster", membership.map(Membership::initialCluster).orElse(name + "=" + peerUrl),
                 "--initial-cluster-state", "new",
-                "--initial-cluster-token", "tabby-local-" + peerPort,
-                // A lone member elects itself after one election timeout: keep it short so
-                // tests that restart etcd do not spend seconds waiting for a leader.
-                "--heartbeat-interval", "25",
-                "--election-timeout", "250",
+                "--initial-cluster-token", membership.map(Membership::clusterToken).orElse("tabby-local-" + peerPort),
+                "--heartbeat-interval", Integer.toString(heartbeatMillis),
+                "--election-timeout", Integer.toString(electionMillis),
                 "--logger", "zap",
                 "--log-outputs", "stderr"));
         tls.ifPresent(t -> {
@@ -323,6 +380,12 @@ public final class LocalEtcd implements AutoCloseable {
         private Path etcdctlBinary = DEFAULT_ETCDCTL;
         private EtcdTlsFiles tls;
         private Duration startTimeout = Duration.ofSeconds(20);
+        private String name = "tabby-local";
+        private Membership membership;
+        // A lone member elects itself after one election timeout: keep it short so tests that restart etcd do not
+        // spend seconds waiting for a leader.
+        private int heartbeatMillis = 25;
+        private int electionMillis = 250;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -352,6 +415,40 @@ public final class LocalEtcd implements AutoCloseable {
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = timeout;
             return this;
+        }
+
+        /** The member name ({@code --name}); default {@code tabby-local}. */
+        public Builder name(String memberName) {
+            this.name = Objects.requireNonNull(memberName, "name");
+            return this;
+        }
+
+        /**
+         * etcd's {@code --heartbeat-interval} and {@code --election-timeout} in milliseconds (default 25 and 250).
+         * etcd wants the election timeout at least five heartbeats.
+         */
+        public Builder timing(int heartbeat, int electionTimeout) {
+            if (heartbeat < 1 || electionTimeout < 5 * heartbeat) {
+                throw new IllegalArgumentException("election timeout " + electionTimeout + " ms must be at least 5"
+                        + " heartbeats (" + heartbeat + " ms)");
+            }
+            this.heartbeatMillis = heartbeat;
+            this.electionMillis = electionTimeout;
+            return this;
+        }
+
+        /** Makes this etcd a member of a cluster on the given ports; {@link LocalEtcdCluster} uses it. */
+        Builder member(Membership m) {
+            this.membership = m;
+            return this;
+        }
+
+        /** A cluster member, created but not started ({@link LocalEtcd#launch()}). */
+        LocalEtcd build() {
+            if (membership == null) {
+                throw new IllegalStateException("only a cluster member is built without starting; use start()");
+            }
+            return new LocalEtcd(this);
         }
 
         /** Picks free ports, starts etcd and returns once it answers a health check. */

@@ -26,7 +26,6 @@ IMAGES_MMDEBSTRAP_OPTS=(--variant=essential --format=tar
   "--dpkgopt=path-exclude=/usr/lib/jvm/*/lib/ct.sym" "--dpkgopt=path-exclude=/usr/lib/jvm/*/lib/server/classes_nocoops.jsa"
   # update-alternatives (the JRE's java.1.gz) fails without the man1 directory, even with its files excluded.
   '--setup-hook=mkdir -p "$1/usr/share/man/man1"')
-IMAGES_PODMAN_RUN=(podman run --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 
 _images_var() { echo "$TABBY_ROOT/var/images"; }
 

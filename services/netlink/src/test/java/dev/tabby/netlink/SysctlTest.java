@@ -22,9 +22,10 @@ class SysctlTest {
         nl.linkAdd(new Link.Veth(LinkAttrs.named("cali1"), "eth0x", null));
         String hostForwarding = Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip();
 
+        // ip_forward first: writing it sets every interface's forwarding to the same value (inet_forward_change).
+        nl.sysctlSet("net/ipv4/ip_forward", hostForwarding.equals("1") ? "0" : "1");
         nl.sysctlSet("net/ipv4/conf/cali1/forwarding", "1");
         nl.sysctlSet("net/ipv6/conf/cali1/proxy_ndp", "1");
-        nl.sysctlSet("net/ipv4/ip_forward", hostForwarding.equals("1") ? "0" : "1");
 
         assertEquals("1", ns.oracle().sysctl("net.ipv4.conf.cali1.forwarding"));
         assertEquals("1", nl.sysctlGet("net/ipv4/conf/cali1/forwarding"));

@@ -23,8 +23,8 @@ import java.util.Map;
  * (/lib/modules, /run/netns, /run/xtables.lock) are this host's, which the nodes share.
  *
  * <p>runc, not crun (crun fails on this machine's cgroup set-up); podman here cannot raise rlimits, so they are set to
- * what it allows. A container that exits non-zero is restarted by podman (restart policy on-failure), as the kubelet
- * restarts a crashed container of a DaemonSet's pod.
+ * what it allows. A container that exits, however it exits, is restarted by podman (restart policy always), as the
+ * kubelet restarts a DaemonSet pod's container (restartPolicy Always); podman rm -f and podman restart end it on purpose.
  */
 final class ContainerServices {
     static final String RUNTIME = "podman";
@@ -101,7 +101,7 @@ final class ContainerServices {
         Path log = layout.nodeDir(node).resolve(service + ".log");
         Shell.run(List.of("podman", "rm", "-f", "--ignore", name), null, 60);
         List<String> cmd = podmanRun(node, d, vars, List.of("-d", "--name", name, "--label", LABEL + "=" + layout.prefix(),
-                "--restart", "on-failure", "--log-driver", "k8s-file", "--log-opt", "path=" + log));
+                "--restart", "always", "--log-driver", "k8s-file", "--log-opt", "path=" + log));
         Shell.Result r = Shell.run(cmd, null, 120);
         if (!r.ok()) {
             throw new IllegalStateException("podman could not start " + name + ": " + Workloads.firstLine(r));

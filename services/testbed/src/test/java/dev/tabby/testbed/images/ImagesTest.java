@@ -49,8 +49,12 @@ class ImagesTest {
     private static List<String> images;
     private static final List<Path> temps = new ArrayList<>();
 
+    /** This host's links and IPv4 forwarding before the class ran: containers must leave them as they were. */
+    private static String hostNetworkBefore;
+
     @BeforeAll
-    static void buildImages() {
+    static void buildImages() throws IOException {
+        hostNetworkBefore = hostNetwork();
         images = ServiceDeclarations.load(ROOT).images();
         version = script("images_version").out.strip();
         assertFalse(version.isEmpty(), "no project version from pom.xml");
@@ -62,8 +66,15 @@ class ImagesTest {
         }
     }
 
+    private static String hostNetwork() throws IOException {
+        return run("ip", "-o", "link", "show").out.lines().map(l -> l.split(":")[1].strip()).sorted().toList()
+                + " ip_forward=" + Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip();
+    }
+
     @AfterAll
     static void removeTemps() throws IOException {
+        // A podman run without --network none would have put cni-podman0 on this host and turned ip_forward on.
+        assertEquals(hostNetworkBefore, hostNetwork(), "the images' containers changed this host's network");
         for (Path t : temps) {
             try (Stream<Path> s = Files.walk(t)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
@@ -193,8 +204,10 @@ class ImagesTest {
     }
 
     private static Result podmanRun(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("podman", "run", "--rm", "--runtime", "runc", "--ulimit",
-                "nofile=1024:1024", "--ulimit", "nproc=1024:1024"));
+        // --network none: podman's default network is a bridge on this host (cni-podman0, its iptables rules and
+        // ip_forward=1), and a test never touches the host's network.
+        List<String> cmd = new ArrayList<>(List.of("podman", "run", "--rm", "--runtime", "runc", "--network", "none",
+                "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"));
         cmd.addAll(Arrays.asList(args));
         return run(cmd.toArray(String[]::new));
     }

@@ -29,10 +29,13 @@ public final class EtcdClients {
                 // instead of every call silently waiting out its deadline.
                 .waitForReady(false)
                 .retryMaxDuration(config.timeout())
-                // Detect a dead connection (etcd host gone) within ~40 s even with no traffic.
+                // Detect a dead connection (etcd host gone) within ~40 s while a call or watch is open. Not while
+                // idle: etcd's gRPC server counts a ping with no open stream as abuse and, after a few, closes the
+                // connection with GOAWAY ENHANCE_YOUR_CALM "too_many_pings" (seen on an idle CNI daemon after 2 min);
+                // an idle client's next call finds a dead connection by its own deadline instead.
                 .keepaliveTime(Duration.ofSeconds(30))
                 .keepaliveTimeout(Duration.ofSeconds(10))
-                .keepaliveWithoutCalls(true)
+                .keepaliveWithoutCalls(false)
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
                 .interceptor(new UnaryCallDeadline(config.timeout()));
         if (config.usesTls()) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabby.datastore.EtcdConfig;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -80,7 +79,7 @@ final class EtcdMembers {
                 "--heartbeat-interval", HEARTBEAT_MS,
                 "--election-timeout", ELECTION_MS,
                 "--logger", "zap", "--log-outputs", "stderr");
-        State.ServiceProcess p = launch(name, SERVICE, cmd, dir.resolve("etcd.log"));
+        State.ServiceProcess p = Services.launch(name, SERVICE, cmd, java.util.Map.of(), dir.resolve("etcd.log"));
         p.port = Layout.ETCD_PORT;
         state.etcdMembers.removeIf(old -> old.node.equals(name));
         state.etcdMembers.add(p);
@@ -142,7 +141,7 @@ final class EtcdMembers {
                     + Layout.ETCD_PORT);
             endpoints.add("http://127.0.0.1:" + port);
         }
-        state.etcdHostForwarder = launch("-", HOST_FORWARDER, cmd, layout.varDir().resolve(HOST_FORWARDER + ".log"));
+        state.etcdHostForwarder = Services.launch("-", HOST_FORWARDER, cmd, java.util.Map.of(), layout.varDir().resolve(HOST_FORWARDER + ".log"));
         state.hostEtcdEndpoints = endpoints;
         state.save(layout.varDir());
         awaitLog(state.etcdHostForwarder, "event=etcd_host_forwarder_listening", layout.etcdMembers());
@@ -245,25 +244,8 @@ final class EtcdMembers {
         }
     }
 
-    private State.ServiceProcess launch(String node, String service, List<String> cmd, Path log) {
-        try {
-            Files.createDirectories(log.getParent());
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            Process p = pb.start();
-            State.ServiceProcess sp = new State.ServiceProcess();
-            sp.node = node;
-            sp.service = service;
-            sp.pid = p.pid();
-            sp.log = log.toString();
-            return sp;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + service + " " + node + "; is etcd installed?", e);
-        }
-    }
-
-    private static void awaitLog(State.ServiceProcess p, String line, int times) {
+    /** Waits until {@code p}'s log holds {@code line} {@code times} times (a log is appended to across restarts). */
+    static void awaitLog(State.ServiceProcess p, String line, int times) {
         Path log = Path.of(p.log);
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (true) {

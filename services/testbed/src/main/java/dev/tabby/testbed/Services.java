@@ -117,7 +117,7 @@ final class Services {
         List<String> cmd = new ArrayList<>(List.of("setsid", "java"));
         cmd.addAll(JVM);
         cmd.addAll(java);
-        State.ServiceProcess p = start(node, service, OnNode.command(layout.nodeNamespace(node), layout.nodeDir(node), cmd),
+        State.ServiceProcess p = launch(node, service, OnNode.command(layout.nodeNamespace(node), layout.nodeDir(node), cmd),
                 merge(env, extra), layout.nodeDir(node).resolve(service + ".log"));
         p.port = switch (service) {
             case VXLAN -> Layout.VXLAN_PORT;
@@ -136,36 +136,10 @@ final class Services {
                 // This process's own classpath: the testbed's target/lib does not exist yet while its tests run.
                 "-cp", System.getProperty("java.class.path"), EtcdForwarder.class.getName(),
                 Layout.netnsPath(layout.underlay()).toString(), Layout.ETCD_ADDRESS + ":" + Layout.ETCD_PORT, etcdEndpoint));
-        state.forwarder = start("-", FORWARDER, cmd, Map.of(), layout.varDir().resolve(FORWARDER + ".log"));
+        state.forwarder = launch("-", FORWARDER, cmd, Map.of(), layout.varDir().resolve(FORWARDER + ".log"));
         state.save(layout.varDir());
-        awaitListening(state.forwarder);
-    }
-
-    /** The nodes' first etcd call comes right after this: wait until the forwarder says it listens. */
-    private static void awaitListening(State.ServiceProcess forwarder) {
-        Path log = Path.of(forwarder.log);
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                if (Files.exists(log) && Files.readString(log).contains("event=etcd_forwarder_listening")) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not written yet
-            }
-            if (!ProcessHandle.of(forwarder.pid).map(ProcessHandle::isAlive).orElse(false)) {
-                throw new IllegalStateException("the etcd forwarder exited at start; see " + log);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the etcd forwarder did not start listening within 60 s; see " + log);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the etcd forwarder", e);
-            }
-        }
+        // The nodes' first etcd call comes right after this: wait until the forwarder says it listens.
+        EtcdMembers.awaitLog(state.forwarder, "event=etcd_forwarder_listening", 1);
     }
 
     private List<String> quarkusApp(String module) {
@@ -187,11 +161,16 @@ final class Services {
         return out;
     }
 
-    private State.ServiceProcess start(String node, String service, List<String> cmd, Map<String, String> env, Path log) {
+    /**
+     * Starts {@code cmd} detached from our stdin, its output appended to {@code log} (a restarted process's log keeps
+     * what the one before it wrote); the testbed's way to start any process it records by PID.
+     */
+    static State.ServiceProcess launch(String node, String service, List<String> cmd, Map<String, String> env, Path log) {
         try {
             Files.createDirectories(log.getParent());
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().putAll(env);
             Process p = pb.start();
             State.ServiceProcess sp = new State.ServiceProcess();
@@ -201,7 +180,7 @@ final class Services {
             sp.log = log.toString();
             return sp;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + service + " for " + node, e);
+            throw new UncheckedIOException("cannot start " + service + " for " + node + ": " + e.getMessage(), e);
         }
     }
 

@@ -140,6 +140,11 @@ extraArgs (appended to the declared args).
     - name: TABBY_ETCD_KEY_FILE
       value: /etc/tabby/etcd-tls/etcd-key
     {{- end }}
+    {{- if and $etcd $root.Values.events.kafkaBootstrap }}
+    # events.kafkaBootstrap: the service's events to Kafka topic tabby.events (policy-renderer's flow logs to tabby.flows).
+    - name: TABBY_KAFKA_BOOTSTRAP
+      value: {{ $root.Values.events.kafkaBootstrap | quote }}
+    {{- end }}
     {{- if eq .name "install-cni" }}
     # cni.binDir and cni.confDir, mounted at the same paths: the launchers it writes name their jars by host path.
     - name: CNI_BIN_DIR

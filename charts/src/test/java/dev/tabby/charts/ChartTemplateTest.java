@@ -117,6 +117,34 @@ class ChartTemplateTest {
     }
 
     @Test
+    void kafkaBootstrapReachesEveryContainerThatTalksToEtcdAndNoOther() {
+        String bootstrap = "kafka-0.kafka:9092,kafka-1.kafka:9092";
+        Rendered r = Rendered.of(List.of(Checkout.ci("bgp-values.yaml")), Map.of("events", Map.of("kafkaBootstrap", bootstrap),
+                "cniDaemon", Map.of("enabled", true)));
+        int told = 0;
+        for (DaemonSet ds : r.daemonSets().values()) {
+            PodSpec pod = ds.getSpec().getTemplate().getSpec();
+            List<Container> all = new ArrayList<>(pod.getContainers());
+            all.addAll(pod.getInitContainers());
+            for (Container c : all) {
+                Service svc = DECLARED.get(c.getName());
+                boolean talksToEtcd = svc.env().stream().anyMatch(e -> e.value().contains("${ETCD_ENDPOINTS}"));
+                List<String> names = c.getEnv().stream().map(EnvVar::getName).toList();
+                if (talksToEtcd) {
+                    assertEquals(bootstrap, env(c, "TABBY_KAFKA_BOOTSTRAP").getValue(), c.getName());
+                    told++;
+                } else {
+                    assertTrue(!names.contains("TABBY_KAFKA_BOOTSTRAP"), c.getName() + " does not talk to the cluster's services");
+                }
+            }
+        }
+        assertTrue(told >= 4, "the node services were told: " + told);
+        String message = renderFailure(Map.of("etcd", Map.of("endpoints", List.of("http://10.0.0.1:2379")),
+                "events", Map.of("kafkaBootstrap", "kafka 9092")));
+        assertTrue(message.contains("kafkaBootstrap"), message);
+    }
+
+    @Test
     void bgpPasswordSecretsAreMountedInTheSpeaker() {
         Rendered r = Rendered.of(List.of(Checkout.ci("bgp-values.yaml")), Map.of());
         PodSpec pod = r.daemonSets().get("tabby-bgp-speaker").getSpec().getTemplate().getSpec();

@@ -6,6 +6,7 @@ import dev.tabby.bgp.speaker.BgpSpeaker;
 import dev.tabby.bgp.speaker.PeerStatus;
 import dev.tabby.bgp.speaker.RouteView;
 import dev.tabby.bgp.speaker.SocketSetup;
+import dev.tabby.bgp.speaker.SpeakerEvents;
 import dev.tabby.bgp.speaker.SpeakerSettings;
 import dev.tabby.bgp.speaker.SpeakerView;
 import dev.tabby.bgp.wire.AfiSafi;
@@ -65,11 +66,19 @@ public final class BgpAgent implements SpeakerView, SpeakerHealthSource, RouteCl
     private volatile Identity identity;
     private volatile String problem = "no configuration yet";
     private volatile Runnable kernelApplied = () -> { };
+    private final SpeakerEvents events;
 
     private record Identity(String routerId, long as, String clusterId, int port, String v4, String v6) {
     }
 
     public BgpAgent(Netlink netlink, SocketSetup sockets, ConfigSource source, Duration resyncInterval) {
+        this(netlink, sockets, source, resyncInterval, SpeakerEvents.NONE);
+    }
+
+    /** @param events told of every speaker's peer state changes, prefix limits hit and malformed messages */
+    public BgpAgent(Netlink netlink, SocketSetup sockets, ConfigSource source, Duration resyncInterval,
+                    SpeakerEvents events) {
+        this.events = events;
         this.sockets = sockets;
         this.source = source;
         this.kernel = new KernelRoutes(netlink, IpFamilies.BOTH);
@@ -103,7 +112,7 @@ public final class BgpAgent implements SpeakerView, SpeakerHealthSource, RouteCl
                         .withNextHops(next.ipv4Address() == null ? null : InetAddress.getByName(next.ipv4Address()),
                                 next.ipv6Address() == null ? null : InetAddress.getByName(next.ipv6Address()))
                         .withClusterId(next.clusterId() == null ? null : ipv4(next.clusterId()));
-                speaker = new BgpSpeaker(settings, this::learnedChanged, sockets).start();
+                speaker = new BgpSpeaker(settings, this::learnedChanged, sockets, events).start();
                 // Configurations arrive only once the source is in sync; the kernel waits for the speaker too.
                 speaker.onConverged(loop::markInSync);
                 identity = wanted;

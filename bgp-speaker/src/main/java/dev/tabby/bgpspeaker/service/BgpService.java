@@ -16,7 +16,9 @@ import dev.tabby.bgpspeaker.agent.RouteClaim;
 import dev.tabby.bgpspeaker.health.SpeakerHealthSource;
 import dev.tabby.datastore.KeyValueStore;
 import dev.tabby.datastore.status.NodeName;
+import dev.tabby.bgpspeaker.events.PeerEvents;
 import dev.tabby.netlink.Netlink;
+import dev.tabby.runtime.events.ServiceEvents;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,6 +51,9 @@ public class BgpService implements SpeakerView, SpeakerHealthSource {
     @Inject
     Netlink netlink;
 
+    @Inject
+    ServiceEvents events;
+
     private volatile BgpAgent agent;
     private volatile RouteClaim claim;
 
@@ -63,7 +68,10 @@ public class BgpService implements SpeakerView, SpeakerHealthSource {
             node = settings.node().filter(n -> !n.isBlank()).orElseGet(() -> NodeName.resolve(System.getenv()));
             source = new EtcdConfigSource(store.get(), node);
         }
-        agent = new BgpAgent(netlink, sockets(), source, settings.resyncInterval()).start();
+        if (node != null) {
+            events.useNode(node); // a file without a node name: the events name TABBY_NODENAME's or the host's
+        }
+        agent = new BgpAgent(netlink, sockets(), source, settings.resyncInterval(), new PeerEvents(events)).start();
         if (settings.configFile().isEmpty()) {
             claim = new RouteClaim(store.get(), node, agent).start();
         }

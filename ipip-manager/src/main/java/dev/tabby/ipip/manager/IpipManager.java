@@ -6,6 +6,7 @@ import dev.tabby.dataplane.mtu.MtuFile;
 import dev.tabby.dataplane.route.IpFamilies;
 import dev.tabby.dataplane.route.RouteKernel;
 import dev.tabby.dataplane.route.RouteTable;
+import dev.tabby.events.EventSink;
 import dev.tabby.ipam.routes.RoutableBlock;
 import dev.tabby.ipip.plan.HostLink;
 import dev.tabby.ipip.plan.IpipInputs;
@@ -67,9 +68,19 @@ public final class IpipManager implements KernelWatch.Interest {
     private RouteOwner lastOwner;
     private int deviceIndex;
     private volatile int lastApplyWrites;
+    private final IpipEvents events;
+    // The route driver re-reads the kernel on this apply: writes the plan does not explain are repairs.
+    private boolean resyncing = true;
+    private TunnelSpec lastSpec;
 
     /** @param mtuFile where the workload MTU is published (Felix's /var/lib/calico/mtu); null: nowhere */
     public IpipManager(String node, Netlink netlink, Path mtuFile) {
+        this(node, netlink, mtuFile, EventSink.NONE);
+    }
+
+    /** @param events where routes added and removed and drift repaired are reported */
+    public IpipManager(String node, Netlink netlink, Path mtuFile, EventSink events) {
+        this.events = new IpipEvents(events);
         this.node = node;
         this.netlink = netlink;
         this.device = new TunnelDevice(netlink);
@@ -109,6 +120,7 @@ public final class IpipManager implements KernelWatch.Interest {
 
     /** The route driver re-reads the kernel on the next apply: the periodic resync that repairs drift. */
     public void queueResync() {
+        resyncing = true;
         routes.queueResync();
     }
 
@@ -177,6 +189,9 @@ public final class IpipManager implements KernelWatch.Interest {
         IpipNode me = nodes.get(node);
         interest = new Interest(deviceIndex, me == null ? null : me.underlayAddress(), settings().compiledPattern());
         lastApplyWrites = result.writes();
+        if (result.ok()) {
+            resyncing = false;
+        }
         return result;
     }
 
@@ -187,6 +202,8 @@ public final class IpipManager implements KernelWatch.Interest {
 
     private ApplyResult program(IpipPlan plan) {
         TunnelDevice.Outcome dev = device.ensure(plan.device());
+        int deviceRepairs = plan.device().equals(lastSpec) ? dev.result().writes() : 0;
+        lastSpec = plan.device();
         deviceIndex = dev.index();
         if (dev.index() == 0) {
             return dev.result();
@@ -194,12 +211,15 @@ public final class IpipManager implements KernelWatch.Interest {
         ApplyResult routed = switch (plan.owner()) {
             case HANDING_OVER -> {
                 routes.ownAllRoutesOnLink(0); // bgp-speaker's routes are on tunl0 now too
+                events.applied(List.of(), List.of(), false, 0, deviceRepairs, false);
                 yield ApplyResult.NOTHING;
             }
             case BGP_SPEAKER -> {
                 routes.ownAllRoutesOnLink(0);
                 routes.replaceAllRoutes(List.of()); // ours only (proto 82): what the speaker did not replace
-                yield routes.apply();
+                ApplyResult done = routes.apply();
+                events.applied(List.of(), List.of(), done.ok(), done.writes(), deviceRepairs, false);
+                yield done;
             }
             case IPIP_MANAGER -> {
                 List<Route> wanted = new ArrayList<>(plan.routes().size() + plan.blackholes().size());
@@ -213,7 +233,9 @@ public final class IpipManager implements KernelWatch.Interest {
                 }
                 routes.ownAllRoutesOnLink(dev.index());
                 routes.replaceAllRoutes(wanted);
-                yield routes.apply();
+                ApplyResult done = routes.apply();
+                events.applied(plan.routes(), plan.blackholes(), done.ok(), done.writes(), deviceRepairs, resyncing);
+                yield done;
             }
         };
         return ApplyResult.merge(dev.result(), routed, publishMtu(plan.podMtu()));
@@ -238,6 +260,8 @@ public final class IpipManager implements KernelWatch.Interest {
         routes.ownAllRoutesOnLink(0);
         routes.replaceAllRoutes(List.of());
         ApplyResult routed = routes.apply();
+        events.applied(List.of(), List.of(), routed.ok(), routed.writes(), 0, false);
+        lastSpec = null;
         TunnelDevice.Outcome quiesced = device.quiesce();
         deviceIndex = quiesced.index(); // still watched: an operator bringing tunl0 up again is put down again
         return ApplyResult.merge(routed, quiesced.result());

@@ -6,6 +6,7 @@ import dev.tabby.ipip.agent.AgentSettings;
 import dev.tabby.ipip.agent.IpipAgent;
 import dev.tabby.ipip.config.IpipServiceSettings;
 import dev.tabby.netlink.Netlink;
+import dev.tabby.runtime.events.ServiceEvents;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,6 +30,9 @@ public class IpipService {
     @Inject
     Netlink netlink;
 
+    @Inject
+    ServiceEvents events;
+
     private IpipAgent agent;
     private String node;
 
@@ -36,7 +40,8 @@ public class IpipService {
         node = settings.node().filter(n -> !n.isBlank()).orElseGet(() -> NodeName.resolve(System.getenv()));
         AgentSettings agentSettings = AgentSettings.defaults(node).withResyncInterval(settings.resyncInterval())
                 .withAllocateTunnelAddress(settings.allocateTunnelAddress()).withMtuFile(Path.of(settings.mtuFile()));
-        agent = new IpipAgent(store, netlink, agentSettings).start();
+        events.useNode(node);
+        agent = new IpipAgent(store, netlink, agentSettings, events).start();
         LOG.infof("event=started node=%s resync=%s allocate_tunnel_address=%s mtu_file=%s", node,
                 settings.resyncInterval(), settings.allocateTunnelAddress(), settings.mtuFile());
     }

@@ -3,10 +3,15 @@ package dev.tabby.ipip.service;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.tabby.datastore.KeyValueStore;
+import dev.tabby.events.CloudEvent;
+import dev.tabby.events.EventHub;
+import dev.tabby.runtime.events.ServiceEvents;
+import java.util.List;
 import dev.tabby.datastore.ResourceStore;
 import dev.tabby.datastore.resource.ResourceId;
 import dev.tabby.model.v3.Kind;
@@ -67,6 +72,30 @@ class IpipServiceTest {
                 .body("checks.find { it.name == 'ipip' }.data.reason", containsString("the kernel has no IP-in-IP support"))
                 .body("checks.find { it.name == 'ipip' }.data.reason", containsString("modprobe ipip"));
         given().when().get("/q/health/live").then().statusCode(200);
+        // The last word on readiness is service.not-ready (with the reason readiness gave when it went down, which
+        // at start is the datastore's: ServiceEvents reports changes of readiness, not of its reason).
+        for (int i = 0; i < 50 && lastReadiness().isEmpty(); i++) {
+            Thread.sleep(100);
+        }
+        CloudEvent last = lastReadiness().orElseThrow(() -> new AssertionError("no readiness event: " + kept()));
+        assertEquals("dev.tabby.ipip-manager.service.not-ready", last.type(), kept().toString());
+        assertTrue(String.valueOf(last.data().get("reason")).length() > 0, last.toString());
+        assertEquals("/nodes/" + IpipServiceResource.NODE + "/ipip-manager", last.source());
+        assertTrue(kept().stream().noneMatch(e -> e.type().startsWith("dev.tabby.ipip-manager.route.")),
+                "no route is in the kernel, so none is reported added: " + kept());
+    }
+
+    @Inject
+    ServiceEvents events;
+
+    private List<CloudEvent> kept() {
+        try (EventHub.Subscription s = events.hub().subscribe(e -> true)) {
+            return s.replay();
+        }
+    }
+
+    private java.util.Optional<CloudEvent> lastReadiness() {
+        return kept().stream().filter(e -> e.type().startsWith("dev.tabby.ipip-manager.service.")).reduce((a, b) -> b);
     }
 
     @Test

@@ -52,6 +52,8 @@ public final class PolicyAgent implements AutoCloseable {
     private final ActiveStatusReport liveness;
     private final LinkWatch links;
     private final ScheduledExecutorService timers;
+    /** Flow logs (issue 15): started and stopped by the FelixConfiguration annotation, fed after each apply. */
+    private final dev.tabby.renderer.flows.FlowLogs flows;
     private volatile SyncStatus syncStatus = SyncStatus.WAIT_FOR_DATASTORE;
     private volatile Instant syncStatusSince = Instant.now();
     private volatile Instant lastRefresh = Instant.now();
@@ -84,6 +86,9 @@ public final class PolicyAgent implements AutoCloseable {
         this.endpointStatus = new EndpointStatusReporter(store, settings.node());
         this.liveness = new ActiveStatusReport(store, settings.node());
         this.links = new LinkWatch(settings.node(), settings.openNetlink(), loop::markDirty);
+        this.flows = new dev.tabby.renderer.flows.FlowLogs(settings.node(), settings.runner(),
+                new dev.tabby.renderer.flows.KernelSources(settings.netns()),
+                new dev.tabby.events.EventHub(FLOW_REPLAY), java.time.Clock.systemUTC());
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tabby-policy-timers");
             t.setDaemon(true);
@@ -149,6 +154,9 @@ public final class PolicyAgent implements AutoCloseable {
             s.setHostInterfaces(links.snapshot().addresses());
         }
         ApplyResult r = manager.apply();
+        if (r.ok()) {
+            updateFlowLogs(s, r.writes() > 0);
+        }
         if (loop.counters().resyncs() != linksRelistedAtResync) {
             relistLinks();
             linksRelistedAtResync = loop.counters().resyncs();
@@ -189,7 +197,18 @@ public final class PolicyAgent implements AutoCloseable {
         counts = new Counts(s.chainCount(), rules, s.ipSetCount(), s.renderProblems(), s.settings().problems());
         // endpointReportingEnabled false: no statuses, and those written before are deleted (Felix stops writing them).
         endpointStatus.offer(s.settings().endpointReporting() ? statuses : Map.of());
+        events.applied(r, manager.lastRepairs(), views);
         return r;
+    }
+
+    /** Endpoints programmed, applies failed and tampering repaired, as events (issue 15); loop thread only. */
+    private dev.tabby.renderer.events.PolicyEvents events =
+            new dev.tabby.renderer.events.PolicyEvents(dev.tabby.events.EventSink.NONE);
+
+    /** Reports what the applies do to {@code sink}; call before {@link #start()}. */
+    public PolicyAgent reportTo(dev.tabby.events.EventSink sink) {
+        events = new dev.tabby.renderer.events.PolicyEvents(sink);
+        return this;
     }
 
     /**
@@ -309,6 +328,25 @@ public final class PolicyAgent implements AutoCloseable {
         return endpointStatus.written();
     }
 
+    /**
+     * Flow logs follow the apply; whatever goes wrong in them (a reader that cannot open, a bug) is logged and leaves
+     * the policy that was just applied, and the apply loop, as they are: the dataplane never depends on flow logs.
+     */
+    private void updateFlowLogs(PolicyState s, boolean rendered) {
+        try {
+            flows.update(s, rendered);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.errorf("event=flow_logs_update_failed problem=\"%s\"", String.valueOf(e));
+        }
+    }
+
+    /** Flow records kept for late readers of {@code GET /v1/flows}. */
+    static final int FLOW_REPLAY = 4096;
+
+    public dev.tabby.renderer.flows.FlowLogs flows() {
+        return flows;
+    }
+
     public LoopStatus loopStatus() {
         return loop.status();
     }
@@ -348,6 +386,7 @@ public final class PolicyAgent implements AutoCloseable {
         timers.shutdownNow();
         syncer.close();
         loop.close();
+        flows.close();
         links.close();
         endpointStatus.close();
         liveness.close();

@@ -33,6 +33,8 @@ public final class PolicyManager {
     private IptablesBackend backend;
     private volatile ApplyReport lastApply = ApplyReport.NONE;
     private volatile long restoreCalls;
+    private volatile Map<String, Integer> lastRepairs = Map.of();
+    private boolean lastOk;
 
     /** What the last apply did, for the status page and metrics. */
     public record ApplyReport(Instant at, Duration took, int chainsWritten, int setsWritten, int writes, boolean ok,
@@ -71,20 +73,32 @@ public final class PolicyManager {
         push(changes);
         configureKernel();
         List<ApplyResult> results = new ArrayList<>();
+        Map<String, Integer> writes = new TreeMap<>();
         ApplyResult sets = ipsets.applyUpdates();
         results.add(sets);
         if (sets.ok()) {
             tables.values().forEach(IptablesTable::readIfQueued); // tables new in this apply (IPv6): read before any write
-            for (IptablesTable t : tables.values()) {
-                ApplyResult r = t.apply();
+            for (Map.Entry<TableKey, IptablesTable> t : tables.entrySet()) {
+                ApplyResult r = t.getValue().apply();
                 if (r.writes() > 0 || !r.ok()) {
                     restoreCalls++;
                 }
+                if (r.writes() > 0) {
+                    writes.put(t.getKey().toString(), r.writes());
+                }
                 results.add(r);
             }
-            results.add(ipsets.applyDeletions());
+            ApplyResult unused = ipsets.applyDeletions();
+            results.add(unused);
+            if (sets.writes() + unused.writes() > 0) {
+                writes.put("ipsets", sets.writes() + unused.writes());
+            }
         }
         ApplyResult all = ApplyResult.merge(results);
+        // Writes with nothing changed in the calculation, after an apply that left the kernel right: someone changed
+        // our chains or sets, and the read-back found it (a retry after a failure rewrites what failed instead).
+        lastRepairs = all.ok() && lastOk && changes.isEmpty() ? Map.copyOf(writes) : Map.of();
+        lastOk = all.ok();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         lastApply = new ApplyReport(Instant.now(), took, changes.chainCount(), changes.ipSets.size(), all.writes(),
                 all.ok(), all.ok() ? null : all.summary());
@@ -165,6 +179,14 @@ public final class PolicyManager {
 
     public ApplyReport lastApply() {
         return lastApply;
+    }
+
+    /**
+     * What the last apply wrote per driver ({@code "iptables filter" -> 2} chains, {@code "ipsets" -> 1}) although the
+     * calculation changed nothing: tampering repaired. Empty when there was none.
+     */
+    public Map<String, Integer> lastRepairs() {
+        return lastRepairs;
     }
 
     public long restoreCalls() {

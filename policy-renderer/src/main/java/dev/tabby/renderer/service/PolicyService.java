@@ -25,12 +25,20 @@ public class PolicyService {
     @Inject
     KeyValueStore store;
 
+    @Inject
+    dev.tabby.runtime.events.ServiceEvents events;
+
+    @Inject
+    dev.tabby.runtime.events.EventOutlets outlets;
+
     private PolicyAgent agent;
     private String node;
 
     void start(@Observes StartupEvent event) {
         node = settings.node().filter(n -> !n.isBlank()).orElseGet(() -> NodeName.resolve(System.getenv()));
-        agent = new PolicyAgent(store, AgentSettings.of(node)).start();
+        events.useNode(node);
+        agent = new PolicyAgent(store, AgentSettings.of(node)).reportTo(events).start();
+        outlets.attach(agent.flows().hub(), "tabby.flows"); // flow records to Kafka when TABBY_KAFKA_BOOTSTRAP is set
         LOG.infof("event=started node=%s", node);
     }
 

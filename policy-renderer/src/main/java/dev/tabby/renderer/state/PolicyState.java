@@ -128,6 +128,7 @@ public final class PolicyState {
             }
             case NODE -> {
                 putOrRemove(nodes, c.id(), (Node) c.resource());
+                namesVersion++;
                 dirtyOwners.add(STATIC);
                 if (c.id().equals(node)) {
                     remerge(); // this node's tunnel addresses
@@ -212,6 +213,7 @@ public final class PolicyState {
     }
 
     private void workload(String id, WorkloadEndpoint w) {
+        namesVersion++;
         String key = "wep/" + id;
         if (w != null && !felixSees(w)) {
             w = null;
@@ -242,6 +244,7 @@ public final class PolicyState {
     }
 
     private void host(String id, HostEndpoint h) {
+        namesVersion++;
         String key = "hep/" + id;
         HostEndpoint old = localHosts.remove(key);
         if (h == null) {
@@ -733,5 +736,63 @@ public final class PolicyState {
     /** Owners that could not be rendered (rendered empty instead), with why. */
     public Map<String, List<String>> renderProblems() {
         return Map.copyOf(renderProblems);
+    }
+
+    /**
+     * Flow logs' names of addresses: every workload endpoint's as {@code <namespace>/<name>}, every host endpoint's
+     * expected address and every node's addresses as {@code host:<node>}; keys in canonical address text.
+     */
+    public Map<String, String> endpointNamesByAddress() {
+        Map<String, String> out = new HashMap<>();
+        for (Node n : nodes.values()) {
+            if (n.spec() == null) {
+                continue;
+            }
+            String host = "host:" + n.metadata().name();
+            if (n.spec().bgp() != null) {
+                nameAddress(out, n.spec().bgp().ipv4Address(), host);
+                nameAddress(out, n.spec().bgp().ipv6Address(), host);
+                nameAddress(out, n.spec().bgp().ipv4IPIPTunnelAddr(), host);
+            }
+            nameAddress(out, n.spec().ipv4VXLANTunnelAddr(), host);
+        }
+        for (Object item : items.values()) {
+            if (item instanceof WorkloadEndpoint w && w.spec() != null && w.spec().ipNetworks() != null) {
+                String name = w.metadata().namespace() + "/" + w.metadata().name();
+                w.spec().ipNetworks().forEach(ip -> nameAddress(out, ip, name));
+            } else if (item instanceof HostEndpoint h && h.spec() != null && h.spec().expectedIPs() != null) {
+                h.spec().expectedIPs().forEach(ip -> nameAddress(out, ip, "host:" + h.spec().node()));
+            }
+        }
+        return out;
+    }
+
+    /** Changes whenever an endpoint or node (whose addresses {@link #endpointNamesByAddress} names) changes. */
+    public long endpointNamesVersion() {
+        return namesVersion;
+    }
+
+    private long namesVersion;
+
+    private static void nameAddress(Map<String, String> out, String addressOrCidr, String name) {
+        if (addressOrCidr == null || addressOrCidr.isBlank()) {
+            return;
+        }
+        String a = addressOrCidr.strip();
+        int slash = a.indexOf('/');
+        try {
+            out.put(dev.tabby.model.net.IpAddress.parse(slash < 0 ? a : a.substring(0, slash)).toString(), name);
+        } catch (IllegalArgumentException e) {
+            // not an address: names nothing
+        }
+    }
+
+    /** Policy key names and profile names rendered now (what flow-log verdicts can name). */
+    public Set<String> renderedPolicyNames() {
+        return renderedPolicies;
+    }
+
+    public Set<String> renderedProfileNames() {
+        return renderedProfiles;
     }
 }

@@ -3,7 +3,9 @@ package dev.tabby.renderer.state;
 import dev.tabby.model.v3.FelixConfiguration;
 import dev.tabby.model.v3.IPPool;
 import dev.tabby.model.v3.Node;
+import dev.tabby.renderer.flows.FlowLogSettings;
 import dev.tabby.policy.render.EndpointChains;
+import dev.tabby.policy.render.FlowLogRules;
 import dev.tabby.policy.render.Marks;
 import dev.tabby.policy.render.RuleRenderer;
 import dev.tabby.policy.render.StaticConfig;
@@ -27,6 +29,7 @@ import java.util.function.Function;
  *                 default is true where Felix's is false, because the CNI ADD waits for the status
  * @param problems one line per setting that was refused; a refused FelixConfiguration leaves the last good settings
  *                 in force (Felix would not start with it), so a typo never takes the node's policy down
+ * @param flowLogs Tabby's flow logs, from annotations on FelixConfiguration {@code default} ({@link FlowLogSettings})
  */
 public record RendererSettings(
         StaticConfig statics,
@@ -37,7 +40,8 @@ public record RendererSettings(
         Duration reportingInterval,
         Duration reportingTtl,
         boolean endpointReporting,
-        List<String> problems) {
+        List<String> problems,
+        FlowLogSettings flowLogs) {
 
     /** Felix v3.18's iptablesRefreshInterval default. */
     public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(90);
@@ -48,19 +52,24 @@ public record RendererSettings(
 
     public static final RendererSettings DEFAULTS = new RendererSettings(StaticConfig.builder().build(),
             RuleRenderer.DEFAULT_LOG_PREFIX, true, "auto", DEFAULT_REFRESH, DEFAULT_REPORTING_INTERVAL,
-            DEFAULT_REPORTING_TTL, true, List.of());
+            DEFAULT_REPORTING_TTL, true, List.of(), FlowLogSettings.DEFAULTS);
 
     public Marks marks() {
         return statics.marks();
     }
 
     public RuleRenderer ruleRenderer() {
-        return new RuleRenderer(marks(), logPrefix);
+        return new RuleRenderer(marks(), logPrefix, flowLogRules());
+    }
+
+    /** The NFLOG rules' settings while flow logs are on; null while off (no NFLOG rule anywhere). */
+    public FlowLogRules flowLogRules() {
+        return flowLogs.on() ? FlowLogRules.DEFAULT : null;
     }
 
     /** The endpoint chains' settings. */
     public EndpointChains.Config endpointChains() {
-        return statics.endpointChainsConfig();
+        return statics.endpointChainsConfig().withFlowLogs(flowLogRules());
     }
 
     /**
@@ -123,8 +132,11 @@ public record RendererSettings(
             ttl = DEFAULT_REPORTING_TTL;
         }
         Boolean endpoints = pick(n, g, FelixConfiguration.Spec::endpointReportingEnabled);
+        // Cluster-wide only: the annotations of FelixConfiguration default.
+        FlowLogSettings flowLogs = FlowLogSettings.of(clusterDefault == null || clusterDefault.metadata() == null ? null
+                : clusterDefault.metadata().annotations(), previous.flowLogs(), RendererSettings::duration, problems);
         return new RendererSettings(statics, logPrefix, v6 == null || v6, backend, refresh, interval, ttl,
-                endpoints == null || endpoints, List.copyOf(problems));
+                endpoints == null || endpoints, List.copyOf(problems), flowLogs);
     }
 
     /** A pool mode that asks for the encapsulation: Always or CrossSubnet (any case). */

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tabby.dataplane.iptables.CommandRunner;
+import dev.tabby.events.CloudEvent;
+import dev.tabby.events.EventFactory;
+import dev.tabby.events.EventHub;
+import dev.tabby.events.EventSink;
+import java.util.List;
 import dev.tabby.datastore.KeyValueStore;
 import dev.tabby.datastore.ResourceStore;
 import dev.tabby.datastore.resource.ResourceId;
@@ -110,6 +115,20 @@ class PolicyAgentKernelTest {
         }
     }
 
+    /** The agent's events, as the service's EventHub would keep them. */
+    private final EventHub events = new EventHub(1024);
+
+    private EventSink eventsOf(String node) {
+        EventFactory factory = new EventFactory(node, "policy-renderer");
+        return (what, subject, data) -> events.publish(factory.make(what, subject, data));
+    }
+
+    private List<CloudEvent> events(String what) {
+        try (EventHub.Subscription s = events.subscribe(e -> true)) {
+            return s.replay().stream().filter(e -> e.type().equals("dev.tabby.policy-renderer." + what)).toList();
+        }
+    }
+
     private String status(String key) {
         return kv.get(key).map(e -> e.valueAsString()).orElse(null);
     }
@@ -133,7 +152,7 @@ class PolicyAgentKernelTest {
                     source: {selector: role == 'frontend'}
                     destination: {ports: [5432]}
                 """);
-        agent = new PolicyAgent(kv, AgentSettings.inNamespace("pan1", ns.name())).start();
+        agent = new PolicyAgent(kv, AgentSettings.inNamespace("pan1", ns.name())).reportTo(eventsOf("pan1")).start();
 
         await("the endpoint's chain jumps to the policy", () -> save(ns, "filter")
                 .contains("-A cali-tw-calidb0001 -m comment --comment \"cali:"));
@@ -145,6 +164,14 @@ class PolicyAgentKernelTest {
         assertFalse(filter.contains("caliweb0001"), "a remote endpoint gets no chains here: " + filter);
         String sets = ipsetList(ns);
         assertTrue(sets.contains("10.65.1.5"), "the frontend's address is in the selector set: " + sets);
+        await("endpoint.programmed names the endpoint and its policy", () -> events("endpoint.programmed").stream()
+                .anyMatch(e -> "default/pan1-cni-db-eth0".equals(e.subject())
+                        && String.valueOf(e.data().get("ingressPolicies")).contains("pa-allow-frontend")));
+        CloudEvent programmed = events("endpoint.programmed").get(events("endpoint.programmed").size() - 1);
+        assertEquals("calidb0001", programmed.data().get("interface"), programmed.toString());
+        assertEquals("WorkloadEndpoint", programmed.data().get("kind"), programmed.toString());
+        assertTrue(events("endpoint.programmed").stream().noneMatch(e -> e.subject().contains("web")),
+                "a remote endpoint is not programmed here: " + events("endpoint.programmed"));
 
         assertEquals("1", Cmd.run("ip", "netns", "exec", ns.name(), "sysctl", "-n", "net.ipv4.ip_forward").strip(),
                 "IPv4 forwarding switched on in the node's namespace, as Felix's configureKernel does");
@@ -306,13 +333,17 @@ class PolicyAgentKernelTest {
                 spec: {iptablesRefreshInterval: 2s}
                 """);
         apply(wep("pan3", "app", "caliapp0003", "10.65.3.2", "app: x"));
-        agent = new PolicyAgent(kv, AgentSettings.inNamespace("pan3", ns.name())).start();
+        agent = new PolicyAgent(kv, AgentSettings.inNamespace("pan3", ns.name())).reportTo(eventsOf("pan3")).start();
         await("chains written", () -> save(ns, "filter").contains("-A cali-tw-caliapp0003"));
         String before = rules(save(ns, "filter"), "cali-tw-caliapp0003");
 
         Cmd.run("ip", "netns", "exec", ns.name(), "iptables-legacy", "-F", "cali-tw-caliapp0003");
         assertFalse(save(ns, "filter").contains("-A cali-tw-caliapp0003"));
         await("the flushed chain is rewritten", () -> rules(save(ns, "filter"), "cali-tw-caliapp0003").equals(before));
+        await("and the repair reported", () -> !events("tampering.repaired").isEmpty());
+        CloudEvent repaired = events("tampering.repaired").get(0);
+        assertTrue(String.valueOf(repaired.data().get("repaired")).contains("iptables filter"), repaired.toString());
+        assertEquals(1, events("tampering.repaired").size(), "one repair, one event: " + events("tampering.repaired"));
 
         // A foreign rule in a foreign chain is never touched.
         Cmd.run("ip", "netns", "exec", ns.name(), "iptables-legacy", "-N", "OPERATOR");

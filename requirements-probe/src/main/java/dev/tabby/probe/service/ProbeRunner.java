@@ -12,6 +12,7 @@ import dev.tabby.probe.ProbeContext;
 import dev.tabby.probe.Report;
 import dev.tabby.probe.ReportJson;
 import dev.tabby.probe.host.HostRoot;
+import dev.tabby.runtime.events.ServiceEvents;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -47,15 +48,18 @@ public class ProbeRunner {
     private volatile Report latest;
     private volatile String publishError;
     private volatile Instant lastRun;
+    private final CheckChanges changes;
 
     @Inject
-    public ProbeRunner(ProbeSettings settings, KeyValueStore store, EtcdConfig etcdConfig) {
+    public ProbeRunner(ProbeSettings settings, KeyValueStore store, EtcdConfig etcdConfig, ServiceEvents events) {
         this.settings = settings;
         this.store = store;
         this.etcdConfig = etcdConfig;
         this.modes = Mode.parseList(settings.modes());
         this.node = settings.node().orElseGet(() -> NodeName.resolve(System.getenv()));
         this.publisher = new StatusPublisher(store, node, SERVICE);
+        events.useNode(node);
+        this.changes = new CheckChanges(events);
         this.datastore = new DatastoreState(store, publisher.key(), settings.datastoreDeadline(), Clock.systemUTC(),
                 this::republish);
     }
@@ -78,6 +82,7 @@ public class ProbeRunner {
         Report report = probe.run(ctx);
         latest = report;
         lastRun = Instant.now();
+        changes.observe(report);
         LOG.infof("event=probed node=%s pass=%d warn=%d fail=%d skip=%d", node, report.count(dev.tabby.probe.Status.PASS),
                 report.count(dev.tabby.probe.Status.WARN), report.count(dev.tabby.probe.Status.FAIL),
                 report.count(dev.tabby.probe.Status.SKIP));

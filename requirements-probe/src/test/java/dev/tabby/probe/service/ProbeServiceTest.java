@@ -5,10 +5,15 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabby.datastore.KeyValueStore;
 import dev.tabby.datastore.local.LocalEtcd;
+import dev.tabby.events.CloudEvent;
+import dev.tabby.events.EventHub;
+import dev.tabby.runtime.events.ServiceEvents;
+import java.util.List;
 import dev.tabby.probe.ReportJson;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -37,6 +42,32 @@ class ProbeServiceTest {
     @BeforeEach
     void probed() {
         runner.runOnce();
+    }
+
+    @Inject
+    ServiceEvents events;
+
+    /** The service's kept events of type {@code dev.tabby.requirements-probe.<what>}, oldest first. */
+    private List<CloudEvent> events(String what) {
+        try (EventHub.Subscription s = events.hub().subscribe(e -> true)) {
+            return s.replay().stream().filter(e -> e.type().equals("dev.tabby.requirements-probe." + what)).toList();
+        }
+    }
+
+    @Test
+    void aCheckThatDoesNotPassIsReportedOnceAsChanged() throws Exception {
+        runner.runOnce(); // a second run, like the first: nothing changed, nothing more is reported
+        assertTrue(waitFor(Duration.ofSeconds(5), () -> !events("check.changed").isEmpty()), "no check.changed");
+        List<CloudEvent> kernel = events("check.changed").stream().filter(e -> "kernel-version".equals(e.subject()))
+                .toList();
+        assertEquals(1, kernel.size(), "one change, one event: " + kernel);
+        CloudEvent e = kernel.get(0);
+        assertEquals("/nodes/" + ProbeServiceResource.NODE + "/requirements-probe", e.source());
+        assertEquals("none", e.data().get("from"));
+        assertEquals("fail", e.data().get("to"));
+        assertTrue(String.valueOf(e.data().get("message")).length() > 0, e.toString());
+        assertTrue(events("check.changed").stream().noneMatch(c -> "arch".equals(c.subject())),
+                "a check that passes from the start says nothing: " + events("check.changed"));
     }
 
     @Test
@@ -93,6 +124,8 @@ class ProbeServiceTest {
             given().when().get("/q/health/live").then().statusCode(200);
             String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
             org.junit.jupiter.api.Assertions.assertTrue(metrics.contains("tabby_probe_datastore_connected 0.0"), metrics);
+            org.junit.jupiter.api.Assertions.assertTrue(waitFor(Duration.ofSeconds(5),
+                    () -> !events("datastore.lost").isEmpty()), "datastore.lost within 5 s of readiness saying so");
         } finally {
             if (!etcd.isRunning()) {
                 etcd.startAgain();
@@ -107,6 +140,8 @@ class ProbeServiceTest {
         String reason = given().when().get("/q/health/ready").then().statusCode(503).extract().jsonPath()
                 .getString("checks.find { it.name == 'requirements' }.data.reason");
         assertEquals("checks fail: kernel-version", reason, "only the failing check keeps it not ready now");
+        org.junit.jupiter.api.Assertions.assertTrue(waitFor(Duration.ofSeconds(5),
+                () -> !events("datastore.restored").isEmpty()), "datastore.restored after etcd's return");
     }
 
     private static JsonPath report() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabby.cni.plugin.Datastores;
+import dev.tabby.cni.daemon.DaemonEvents;
 import dev.tabby.cni.plugin.Plugins;
 import dev.tabby.datastore.testing.EtcdExtension;
 import dev.tabby.model.net.Cidr;
@@ -39,12 +40,15 @@ class CniPluginTest {
     final NamespaceExtension netns = new NamespaceExtension();
 
     private static TestDaemon daemon;
+    private static DaemonEvents events;
     private static CniRuntime.Transport plugin;
     private CniFixture f;
 
     @BeforeAll
     static void startDaemon() throws Exception {
-        daemon = TestDaemon.start(ETCD.scratchDir("daemon").resolve("cni.sock"));
+        // As the daemon's main wires them, with GET /v1/events on a free port of this host's 127.0.0.1.
+        events = new DaemonEvents("cni-test-node").serveOn(0);
+        daemon = TestDaemon.start(ETCD.scratchDir("daemon").resolve("cni.sock"), c -> c.withEvents(events.sink()));
         plugin = daemon.transport();
     }
 
@@ -52,6 +56,9 @@ class CniPluginTest {
     static void stopDaemon() {
         if (daemon != null) {
             daemon.close();
+        }
+        if (events != null) {
+            events.close();
         }
     }
 
@@ -141,6 +148,42 @@ class CniPluginTest {
         // IPAM holds it under Calico's handle.
         assertEquals(List.of(ip), f.ipam.addressesOf(CniFixture.NETWORK + "." + id).stream()
                 .map(a -> a.address().toString()).toList());
+    }
+
+    @Test
+    void theDaemonsEventsSayWhatHappenedToEachWorkloadOverServerSentEvents() throws Exception {
+        TestNamespace c = f.container();
+        String id = CniFixture.containerId();
+        CniRuntime.Call add = CniRuntime.Call.of("ADD", id, c.path().toString(), f.config()).withPod("shop", "ev-1");
+        String address = cni(add).requireOk().json().path("ips").get(0).path("address").asText();
+        TestNamespace c2 = f.container();
+        String refused = CniFixture.containerId();
+        CniRuntime.Outcome failed = cni(CniRuntime.Call.of("ADD", refused, c2.path().toString(), f.config())
+                .withArgs("IgnoreUnknown=1;K8S_POD_NAMESPACE=shop;K8S_POD_NAME=ev-2;IP=10.99.0.1"));
+        assertEquals(101, failed.code(), failed.toString());
+        cni(add.withCommand("DEL")).requireOk();
+
+        String endpoint = f.node.replace("-", "--") + "-k8s-ev--1-eth0";
+        List<JsonNode> seen = SseReader.read(events.httpPort(), "dev.tabby.cni.workload", 3,
+                e -> e.path("data").path("containerId").asText().equals(id)
+                        || e.path("data").path("containerId").asText().equals(refused));
+        assertEquals(List.of("dev.tabby.cni.workload.added", "dev.tabby.cni.workload.add-failed",
+                "dev.tabby.cni.workload.deleted"), seen.stream().map(e -> e.path("type").asText()).toList(), seen.toString());
+        JsonNode added = seen.get(0);
+        assertEquals("shop/" + endpoint, added.path("subject").asText());
+        assertEquals("/nodes/cni-test-node/cni", added.path("source").asText());
+        assertEquals("ev-1", added.path("data").path("pod").asText());
+        assertEquals(endpoint, added.path("data").path("endpoint").asText());
+        assertEquals(address, added.path("data").path("ips").get(0).asText());
+        assertEquals("cali" + sha1Hex("shop.ev-1").substring(0, 11), added.path("data").path("interface").asText());
+        JsonNode addFailed = seen.get(1);
+        assertEquals(101, addFailed.path("data").path("code").asInt(), addFailed.toString());
+        assertEquals(failed.msg(), addFailed.path("data").path("msg").asText(), "the msg the runtime got");
+        assertEquals("ev-2", addFailed.path("data").path("pod").asText());
+        JsonNode deleted = seen.get(2);
+        assertEquals("shop/" + endpoint, deleted.path("subject").asText());
+        assertEquals(address, deleted.path("data").path("ips").get(0).asText());
+        assertTrue(deleted.path("data").path("endpointDeleted").asBoolean(), deleted.toString());
     }
 
     @Test

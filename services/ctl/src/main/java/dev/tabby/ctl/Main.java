@@ -6,6 +6,8 @@ import dev.tabby.ctl.commands.Connection;
 import dev.tabby.ctl.commands.ConvertCommand;
 import dev.tabby.ctl.commands.CreateCommand;
 import dev.tabby.ctl.commands.DeleteCommand;
+import dev.tabby.ctl.commands.EventsCommand;
+import dev.tabby.ctl.commands.FlowsCommand;
 import dev.tabby.ctl.commands.GetCommand;
 import dev.tabby.ctl.commands.IpamCommand;
 import dev.tabby.ctl.commands.LabelCommand;
@@ -33,7 +35,7 @@ import picocli.CommandLine.Command;
         synopsisSubcommandLabel = "<command>",
         subcommands = {CreateCommand.class, ReplaceCommand.class, ApplyCommand.class, DeleteCommand.class,
                 GetCommand.class, PatchCommand.class, LabelCommand.class, ConvertCommand.class, IpamCommand.class,
-                NodeCommand.class, PolicyCommand.class,
+                NodeCommand.class, PolicyCommand.class, EventsCommand.class, FlowsCommand.class,
                 VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -181,6 +181,11 @@ final class ContainerServices {
             }
             out.addAll(List.of("-e", e.name() + "=" + value));
         }
+        // As the chart does when its value kafka.bootstrap is set: every container is told where the event bus is.
+        String kafka = vars.get(Services.KAFKA_VARIABLE);
+        if (kafka != null && !kafka.isEmpty()) {
+            out.addAll(List.of("-e", "TABBY_KAFKA_BOOTSTRAP=" + kafka));
+        }
         return out;
     }
 

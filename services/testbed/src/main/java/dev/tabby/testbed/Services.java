@@ -95,15 +95,29 @@ final class Services {
 
     /** What ${...} in charts/tabby/services.yaml stands for on node {@code node}. */
     private Map<String, String> containerVariables(String node) {
-        return Map.of("NODE_NAME", node, "ETCD_ENDPOINTS", layout.etcdEndpointFromNodes(), "PROBE_MODES", probeModes());
+        Map<String, String> vars = new java.util.HashMap<>(Map.of("NODE_NAME", node, "ETCD_ENDPOINTS",
+                layout.etcdEndpointFromNodes(), "PROBE_MODES", probeModes()));
+        String kafka = TestbedKafka.bootstrap(state);
+        if (kafka != null) {
+            vars.put(KAFKA_VARIABLE, kafka);
+        }
+        return vars;
     }
+
+    /** Not a ${...} of services.yaml: when set, every container gets TABBY_KAFKA_BOOTSTRAP, as the chart's kafka.bootstrap does. */
+    static final String KAFKA_VARIABLE = "KAFKA_BOOTSTRAP";
 
     private String probeModes() {
         return layout.bgp() ? "bgp" : layout.mode().ipip() ? "ipip" : "vxlan";
     }
 
     private State.ServiceProcess startProcess(String node, String service) {
-        Map<String, String> env = Map.of("TABBY_NODENAME", node, "TABBY_ETCD_ENDPOINTS", layout.etcdEndpointFromNodes());
+        Map<String, String> env = new java.util.HashMap<>(Map.of("TABBY_NODENAME", node, "TABBY_ETCD_ENDPOINTS",
+                layout.etcdEndpointFromNodes()));
+        String kafka = TestbedKafka.bootstrap(state);
+        if (kafka != null) {
+            env.put("TABBY_KAFKA_BOOTSTRAP", kafka);
+        }
         List<String> java = switch (service) {
             case VXLAN -> quarkusApp(VXLAN);
             case PROBE -> quarkusApp(PROBE);

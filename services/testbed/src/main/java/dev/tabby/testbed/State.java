@@ -38,6 +38,10 @@ final class State {
     public ServiceProcess etcdHostForwarder;
     /** The members as this host reaches them through that forwarder (for bin/tabbyctl and the testbed itself). */
     public List<String> hostEtcdEndpoints = new ArrayList<>();
+    /** --kafka: the broker on this host's 127.0.0.1:{@link #kafkaPort}, and the forwarder into the nodes; else null. */
+    public ServiceProcess kafka;
+    public ServiceProcess kafkaForwarder;
+    public int kafkaPort;
 
     public static final class NodeInfo {
         public String name;

@@ -80,6 +80,10 @@ public final class TestbedMain {
         @Option(names = "--prefix", defaultValue = Layout.DEFAULT_PREFIX, description = "namespace name prefix (tests use their own)")
         String prefix;
 
+        @Option(names = "--kafka", description = "run a Kafka broker (single-node KRaft, data in var/testbed/kafka) and give"
+                + " every node service TABBY_KAFKA_BOOTSTRAP: events to topic tabby.events, flow logs to tabby.flows")
+        boolean kafka;
+
         @Option(names = "--etcd-members", defaultValue = "1", paramLabel = "N", description = "1: this host's etcd (the"
                 + " default); 3, 5 or 7: the testbed's own etcd cluster, each member in its own namespace on the underlay")
         int etcdMembers;
@@ -141,6 +145,12 @@ public final class TestbedMain {
                 services.startForwarder(etcdEndpoints());
                 out.println("tabby: nodes reach etcd at " + layout.etcdEndpointFromNodes() + " on the underlay (forwarded to "
                         + etcdEndpoints() + ")");
+            }
+            if (kafka) {
+                new TestbedKafka(layout, state).start();
+                out.println("tabby: kafka runs on this host (pid " + state.kafka.pid + ", log " + state.kafka.log
+                        + "); every node service is given TABBY_KAFKA_BOOTSTRAP=" + TestbedKafka.bootstrap(state)
+                        + "; read it with TABBY_KAFKA_BOOTSTRAP=" + TestbedKafka.bootstrap(state) + " bin/tabbyctl events");
             }
             services.registration().registerAll(state.nodes).forEach(line -> out.println("tabby: " + line));
             Router tor = null;
@@ -249,7 +259,8 @@ public final class TestbedMain {
         String node;
 
         @Option(names = "--service", required = true, description = "vxlan-manager, policy-renderer, requirements-probe, cni-daemon, (--mode bgp) bgp-speaker or (--mode ipip*) ipip-manager;"
-                + " etcd with --node etcd1.. for a member of --etcd-members (started again also when it is down)")
+                + " etcd with --node etcd1.. for a member of --etcd-members (started again also when it is down);"
+                + " kafka (any --node) for the broker of --kafka (started again also when it is down)")
         String service;
 
         @Option(names = "--kill", description = "kill -9, as a crash would, instead of a clean stop")
@@ -263,6 +274,10 @@ public final class TestbedMain {
             }
             if (service.equals(EtcdMembers.SERVICE)) {
                 System.out.println(new EtcdMembers(Layout.of(state, varDir()), state).restart(node, kill));
+                return 0;
+            }
+            if (service.equals(TestbedKafka.SERVICE)) {
+                System.out.println(new TestbedKafka(Layout.of(state, varDir()), state).restart(kill));
                 return 0;
             }
             State.NodeInfo n = state.nodes.stream().filter(x -> x.name.equals(node)).findFirst()
@@ -318,6 +333,7 @@ public final class TestbedMain {
             state.processes.forEach(Services::stop);
             state.routerProcesses.forEach(Services::stop);
             Services.stop(state.forwarder);
+            TestbedKafka.stop(state);
             if (!state.etcdMembers.isEmpty()) {
                 // The testbed's own cluster goes with its data: nothing of ours to remove from it first.
                 EtcdMembers.stopAll(state);
@@ -353,6 +369,7 @@ public final class TestbedMain {
                 all.add(state.forwarder);
             }
             all.addAll(EtcdMembers.processes(state));
+            all.addAll(TestbedKafka.processes(state));
             long alive = all.stream().filter(p -> ProcessHandle.of(p.pid).map(ProcessHandle::isAlive).orElse(false)).count();
             List<String> containers = ContainerServices.RUNTIME.equals(state.runtime) ? ContainerServices.leftOver(state.prefix) : List.of();
             if (!left.isEmpty() || alive > 0 || !containers.isEmpty()) {

@@ -11,6 +11,7 @@ import dev.tabby.datastore.syncer.Syncer;
 import dev.tabby.datastore.syncer.SyncerCallbacks;
 import dev.tabby.datastore.syncer.SyncerConfig;
 import dev.tabby.datastore.syncer.Update;
+import dev.tabby.events.EventSink;
 import dev.tabby.ipam.Ipam;
 import dev.tabby.ipam.tunnel.TunnelAddressAllocator;
 import dev.tabby.ipam.tunnel.TunnelKind;
@@ -52,9 +53,14 @@ public final class VxlanAgent implements AutoCloseable {
     private volatile Instant syncStatusSince = Instant.now();
 
     public VxlanAgent(KeyValueStore store, Netlink netlink, AgentSettings settings) {
+        this(store, netlink, settings, EventSink.NONE);
+    }
+
+    /** @param events where the manager reports routes, VTEPs, drift repaired and the device recreated */
+    public VxlanAgent(KeyValueStore store, Netlink netlink, AgentSettings settings, EventSink events) {
         this.settings = settings;
         this.netlink = netlink;
-        this.manager = new VxlanManager(settings.node(), netlink, settings.mtuFile());
+        this.manager = new VxlanManager(settings.node(), netlink, settings.mtuFile(), events);
         this.loop = new ApplyLoop(settings.loopSettings(), manager::apply, manager::queueResync);
         this.kernelWatch = new KernelWatch(settings.node(), manager, loop);
         this.allocator = settings.allocateTunnelAddress()

@@ -35,14 +35,16 @@ final class VxlanDevice {
      * @param result     the writes and failures
      * @param index      the device's ifindex, 0 when it could not be made to exist
      * @param recreated  the device is new since the last call, so its FDB, ARP entries and routes are gone
+     * @param mismatch   why an existing device was deleted to be made again, or null when none was
      */
-    record Outcome(ApplyResult result, int index, boolean recreated) {
+    record Outcome(ApplyResult result, int index, boolean recreated, String mismatch) {
     }
 
     Outcome ensure(DeviceSpec spec) {
         ApplyTally tally = new ApplyTally(DRIVER);
         int index = 0;
         boolean recreated = false;
+        String replaced = null;
         String step = "look-up";
         try {
             Link link = netlink.linkByName(DeviceSpec.NAME).orElse(null);
@@ -52,6 +54,7 @@ final class VxlanDevice {
                 step = "delete (" + mismatch + ")";
                 netlink.linkDel(DeviceSpec.NAME);
                 tally.wrote();
+                replaced = mismatch;
                 link = null;
             }
             if (link == null) {
@@ -83,7 +86,7 @@ final class VxlanDevice {
         } catch (NetlinkException e) {
             tally.failed(DeviceSpec.NAME + " " + step, e.getMessage());
         }
-        return new Outcome(tally.result(), index, recreated);
+        return new Outcome(tally.result(), index, recreated, replaced);
     }
 
     private Link create(DeviceSpec spec) {

@@ -10,6 +10,7 @@ import dev.tabby.dataplane.neigh.NeighTable;
 import dev.tabby.dataplane.route.IpFamilies;
 import dev.tabby.dataplane.route.RouteKernel;
 import dev.tabby.dataplane.route.RouteTable;
+import dev.tabby.events.EventSink;
 import dev.tabby.ipam.routes.PoolRoutes;
 import dev.tabby.ipam.routes.RoutableBlock;
 import dev.tabby.model.net.Cidr;
@@ -75,9 +76,19 @@ public final class VxlanManager implements KernelWatch.Interest {
     private VxlanPlan.State lastState;
     private volatile int lastApplyWrites;
     private List<HostLink> lastHostLinks = List.of();
+    private final VxlanEvents events;
+    // The drivers re-read the kernel on this apply: writes the plan does not explain are repairs.
+    private boolean resyncing = true;
+    private DeviceSpec lastSpec;
 
     /** @param mtuFile where the workload MTU is published (Felix's /var/lib/calico/mtu); null: nowhere */
     public VxlanManager(String node, Netlink netlink, Path mtuFile) {
+        this(node, netlink, mtuFile, EventSink.NONE);
+    }
+
+    /** @param events where routes and VTEPs added and removed, drift repaired and the device recreated are reported */
+    public VxlanManager(String node, Netlink netlink, Path mtuFile, EventSink events) {
+        this.events = new VxlanEvents(events);
         this.node = node;
         this.netlink = netlink;
         this.device = new VxlanDevice(netlink);
@@ -116,6 +127,7 @@ public final class VxlanManager implements KernelWatch.Interest {
 
     /** The drivers re-read the kernel on the next apply: the periodic resync that repairs drift. */
     public void queueResync() {
+        resyncing = true;
         fdb.queueResync();
         arp.queueResync();
         routes.queueResync();
@@ -191,6 +203,9 @@ public final class VxlanManager implements KernelWatch.Interest {
         interest = new Interest(plan.device() == null ? 0 : plan.device().parentIndex(), deviceIndex,
                 me == null ? null : me.underlayAddress(), felix().compiledPattern());
         lastApplyWrites = result.writes();
+        if (result.ok()) {
+            resyncing = false;
+        }
         return result;
     }
 
@@ -201,11 +216,17 @@ public final class VxlanManager implements KernelWatch.Interest {
 
     private ApplyResult program(VxlanPlan plan) {
         DeviceSpec spec = plan.device();
+        int indexBefore = deviceIndex;
         VxlanDevice.Outcome dev = device.ensure(spec);
         if (dev.recreated()) {
             // The kernel dropped the old device's entries and routes with it; the drivers must look again.
             queueResync();
+            if (dev.mismatch() != null || indexBefore != 0) {
+                events.deviceRecreated(dev.mismatch() != null ? dev.mismatch() : "it was deleted");
+            }
         }
+        int deviceRepairs = !dev.recreated() && spec.equals(lastSpec) ? dev.result().writes() : 0;
+        lastSpec = spec;
         deviceIndex = dev.index();
         if (dev.index() == 0) {
             return dev.result();
@@ -231,7 +252,14 @@ public final class VxlanManager implements KernelWatch.Interest {
         routes.ownAllRoutesOnLink(dev.index());
         routes.replaceAllRoutes(routesWanted);
         // FDB and ARP before the routes that use them, so a new route never sends into a missing entry.
-        return ApplyResult.merge(dev.result(), fdb.apply(), arp.apply(), routes.apply(),
+        ApplyResult fdbDone = fdb.apply();
+        ApplyResult arpDone = arp.apply();
+        ApplyResult routesDone = routes.apply();
+        // A recreated device's writes are all explained (everything is written again), so no drift is reported.
+        events.applied(plan.vteps(), plan.routes(), plan.blackholes(), fdbDone.ok() && arpDone.ok(),
+                fdbDone.writes() + arpDone.writes(), routesDone.ok(), routesDone.writes(), deviceRepairs,
+                resyncing && !dev.recreated());
+        return ApplyResult.merge(dev.result(), fdbDone, arpDone, routesDone,
                 publishMtu(felix().podMtu(lastHostLinks, pools.values().stream().anyMatch(VxlanManager::usesIpip))));
     }
 
@@ -268,6 +296,8 @@ public final class VxlanManager implements KernelWatch.Interest {
         arp.replaceAllNeighbours(Map.of());
         fdb.queueResync();
         arp.queueResync();
+        lastSpec = null;
+        events.tornDown(routed.ok());
         return ApplyResult.merge(routed, removed);
     }
 

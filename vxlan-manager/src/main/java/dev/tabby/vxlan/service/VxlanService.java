@@ -3,6 +3,7 @@ package dev.tabby.vxlan.service;
 import dev.tabby.datastore.KeyValueStore;
 import dev.tabby.datastore.status.NodeName;
 import dev.tabby.netlink.Netlink;
+import dev.tabby.runtime.events.ServiceEvents;
 import dev.tabby.vxlan.agent.AgentSettings;
 import dev.tabby.vxlan.agent.VxlanAgent;
 import dev.tabby.vxlan.config.VxlanSettings;
@@ -28,6 +29,9 @@ public class VxlanService {
     @Inject
     Netlink netlink;
 
+    @Inject
+    ServiceEvents events;
+
     private VxlanAgent agent;
     private String node;
 
@@ -35,7 +39,8 @@ public class VxlanService {
         node = settings.node().filter(n -> !n.isBlank()).orElseGet(() -> NodeName.resolve(System.getenv()));
         AgentSettings agentSettings = AgentSettings.defaults(node).withResyncInterval(settings.resyncInterval())
                 .withAllocateTunnelAddress(settings.allocateTunnelAddress()).withMtuFile(Path.of(settings.mtuFile()));
-        agent = new VxlanAgent(store, netlink, agentSettings).start();
+        events.useNode(node);
+        agent = new VxlanAgent(store, netlink, agentSettings, events).start();
         LOG.infof("event=started node=%s resync=%s allocate_tunnel_address=%s mtu_file=%s", node,
                 settings.resyncInterval(), settings.allocateTunnelAddress(), settings.mtuFile());
     }

@@ -40,6 +40,7 @@ public class VxlanServiceResource implements QuarkusTestResourceLifecycleManager
         }
         etcd = LocalEtcd.start(dir.resolve("etcd"));
         ns = TestNamespace.create();
+        lastNs = ns;
         ns.ip("link", "add", "eth0", "type", "veth", "peer", "name", "eth0p");
         ns.ip("addr", "add", "10.250.9.1/24", "dev", "eth0");
         ns.ip("link", "set", "eth0", "up");
@@ -66,6 +67,9 @@ public class VxlanServiceResource implements QuarkusTestResourceLifecycleManager
     }
 
     static Path lastDir;
+
+    /** The namespace the service under test programs, for tests that change its kernel behind the service's back. */
+    static TestNamespace lastNs;
 
     @Override
     public void stop() {

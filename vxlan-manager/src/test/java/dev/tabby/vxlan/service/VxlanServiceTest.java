@@ -9,6 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tabby.datastore.KeyValueStore;
+import dev.tabby.events.CloudEvent;
+import dev.tabby.events.EventHub;
+import dev.tabby.runtime.events.ServiceEvents;
+import java.util.List;
+import java.util.Objects;
 import jakarta.inject.Inject;
 
 import dev.tabby.vxlan.plan.VtepMac;
@@ -80,6 +85,55 @@ class VxlanServiceTest {
         assertEquals("1450", java.nio.file.Files.readString(file));
         assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
                 java.nio.file.Files.getPosixFilePermissions(file)));
+    }
+
+    @Inject
+    ServiceEvents events;
+
+    @Inject
+    VxlanService service;
+
+    /** The service's kept events (GET /v1/events replays the same), oldest first. */
+    private List<CloudEvent> kept() {
+        try (EventHub.Subscription s = events.hub().subscribe(e -> true)) {
+            return s.replay();
+        }
+    }
+
+    private CloudEvent awaitEvent(String what, String subject) {
+        String type = "dev.tabby.vxlan-manager." + what;
+        Await.until(Duration.ofSeconds(15), type + " about " + subject, () -> kept().stream()
+                .anyMatch(e -> e.type().equals(type) && Objects.equals(subject, e.subject())) ? null : "kept: " + kept());
+        return kept().stream().filter(e -> e.type().equals(type) && Objects.equals(subject, e.subject()))
+                .reduce((a, b) -> b).orElseThrow();
+    }
+
+    @Test
+    void eventsSayWhatWasProgrammedAndWhatWasRepaired() {
+        CloudEvent route = awaitEvent("route.added", VxlanServiceResource.REMOTE_BLOCK);
+        assertEquals("/nodes/" + VxlanServiceResource.NODE + "/vxlan-manager", route.source());
+        assertEquals("10.65.7.0", route.data().get("gateway"));
+        assertEquals("vxlan", route.data().get("type"));
+        assertEquals("vxlan.calico", route.data().get("device"));
+        CloudEvent vtep = awaitEvent("vtep.added", VxlanServiceResource.REMOTE);
+        assertEquals("10.250.9.2", vtep.data().get("underlayAddress"));
+        assertEquals(VtepMac.derived(VxlanServiceResource.REMOTE).toString(), vtep.data().get("mac"));
+        awaitEvent("service.ready", null);
+
+        // An operator deletes the route: the next resync puts it back and says so, without a second route.added.
+        long routeAdds = kept().stream().filter(e -> e.type().endsWith(".route.added")).count();
+        VxlanServiceResource.lastNs.ip("route", "del", VxlanServiceResource.REMOTE_BLOCK);
+        service.agent().requestResync();
+        CloudEvent drift = awaitEvent("drift.repaired", "vxlan.calico");
+        assertEquals(1, ((Number) drift.data().get("routes")).intValue(), drift.toString());
+        assertEquals(routeAdds, kept().stream().filter(e -> e.type().endsWith(".route.added")).count());
+
+        // An operator deletes the device itself: the link event makes it again at once, and says so.
+        VxlanServiceResource.lastNs.ip("link", "del", "vxlan.calico");
+        CloudEvent recreated = awaitEvent("device.recreated", "vxlan.calico");
+        assertEquals("it was deleted", recreated.data().get("reason"));
+        Await.until(Duration.ofSeconds(10), "the route back on the new device", () -> VxlanServiceResource.lastNs
+                .ip("route", "show", VxlanServiceResource.REMOTE_BLOCK).contains("vxlan.calico") ? null : "not yet");
     }
 
     @Test

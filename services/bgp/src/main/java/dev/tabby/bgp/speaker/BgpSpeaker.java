@@ -86,8 +86,15 @@ public final class BgpSpeaker implements SpeakerView, AutoCloseable {
     private final Instant startedAt = Instant.now();
     private volatile boolean converged;
     private final List<Runnable> convergedListeners = new ArrayList<>();
+    private final SpeakerEvents events;
 
     public BgpSpeaker(SpeakerSettings settings, RouteSink sink, SocketSetup sockets) {
+        this(settings, sink, sockets, SpeakerEvents.NONE);
+    }
+
+    /** @param events told of session state changes, prefix limits hit and malformed messages, on the loop thread */
+    public BgpSpeaker(SpeakerSettings settings, RouteSink sink, SocketSetup sockets, SpeakerEvents events) {
+        this.events = events;
         this.settings = settings;
         this.sink = sink;
         this.sockets = sockets;
@@ -126,6 +133,10 @@ public final class BgpSpeaker implements SpeakerView, AutoCloseable {
     /** The port the speaker listens on (the one chosen when the settings said 0). */
     public int listenPort() {
         return listener == null ? 0 : ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    SpeakerEvents events() {
+        return events;
     }
 
     public SpeakerSettings settings() {

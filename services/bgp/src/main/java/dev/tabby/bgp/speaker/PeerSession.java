@@ -80,6 +80,8 @@ final class PeerSession {
     private SessionState shownState = SessionState.IDLE;
     private Instant since = Instant.now();
     private String lastError = "";
+    // What the decoder found wrong with the message the FSM is about to answer with a NOTIFICATION.
+    private String decodeProblem;
 
     PeerSession(BgpSpeaker speaker, PeerConfig config) {
         this.speaker = speaker;
@@ -209,14 +211,19 @@ final class PeerSession {
 
     void decodeFailed(Channel ch, BgpDecodeException error) {
         if (ch == waiting) {
-            send(ch, Notification.of(error), null);
+            Notification n = Notification.of(error);
+            speaker.events().malformedMessage(config.name(), config.address().getHostAddress(), n.code(),
+                    n.subcode(), error.getMessage());
+            send(ch, n, null);
             ch.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             waiting = null;
             return;
         }
         if (ch == channel) {
             lastError = "Error: " + Notification.of(error);
+            decodeProblem = error.getMessage();
             run(fsm.handle(new SessionEvent.DecodeError(error)));
+            decodeProblem = null;
         }
     }
 
@@ -306,6 +313,7 @@ final class PeerSession {
     private void run(List<SessionAction> actions) {
         for (SessionAction a : actions) {
             if (a instanceof SessionAction.Send s) {
+                reportRefusal(s.message());
                 send(channel, s.message(), negotiated);
             } else if (a instanceof SessionAction.StartTimer t) {
                 startTimer(t.timer(), t.duration());
@@ -337,6 +345,15 @@ final class PeerSession {
             channel.flush();
         }
         showState();
+    }
+
+    /** A NOTIFICATION for a message error (header, OPEN, UPDATE) we send: the peer's message was refused. */
+    private void reportRefusal(BgpMessage message) {
+        if (message instanceof Notification n && (n.code() == Notification.MESSAGE_HEADER_ERROR
+                || n.code() == Notification.OPEN_MESSAGE_ERROR || n.code() == Notification.UPDATE_MESSAGE_ERROR)) {
+            speaker.events().malformedMessage(config.name(), config.address().getHostAddress(), n.code(), n.subcode(),
+                    decodeProblem != null ? decodeProblem : "refused: " + n);
+        }
     }
 
     private void send(Channel ch, BgpMessage message, Negotiated n) {
@@ -423,6 +440,8 @@ final class PeerSession {
             lastError = "max prefixes " + config.maxPrefixes() + " exceeded";
             LOG.warnf("event=max_prefixes_exceeded peer=%s limit=%d received=%d", config.name(),
                     config.maxPrefixes(), routes.size());
+            speaker.events().prefixLimitHit(config.name(), config.address().getHostAddress(), config.maxPrefixes(),
+                    routes.size());
             byte[] data = new byte[7];
             AfiSafi f = AfiSafi.IPV4_UNICAST;
             data[0] = 0;
@@ -615,8 +634,11 @@ final class PeerSession {
     private void showState() {
         SessionState now = fsm.state();
         if (now != shownState) {
+            SessionState before = shownState;
             shownState = now;
             since = Instant.now();
+            speaker.events().peerStateChanged(config.name(), config.address().getHostAddress(), before, now,
+                    now == SessionState.ESTABLISHED ? "" : lastError);
         }
     }
 

@@ -22,6 +22,24 @@ import org.junit.jupiter.api.Test;
  */
 class ReceivingRestartTest {
     private BgpSpeaker speaker;
+    /** What the speaker reported through {@link SpeakerEvents}, one line each. */
+    private final List<String> reported = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private final SpeakerEvents recorder = new SpeakerEvents() {
+        @Override
+        public void peerStateChanged(String peer, String address, SessionState from, SessionState to, String reason) {
+            reported.add("state " + peer + " " + address + " " + from + " -> " + to + " " + reason);
+        }
+
+        @Override
+        public void prefixLimitHit(String peer, String address, int limit, int received) {
+            reported.add("prefix-limit " + peer + " " + address + " " + limit + " " + received);
+        }
+
+        @Override
+        public void malformedMessage(String peer, String address, int code, int subcode, String problem) {
+            reported.add("malformed " + peer + " " + address + " " + code + "/" + subcode + " " + problem);
+        }
+    };
 
     @AfterEach
     void stop() {
@@ -33,7 +51,7 @@ class ReceivingRestartTest {
     private void start(Integer maxPrefixes) throws Exception {
         InetAddress self = InetAddress.getByName("127.0.0.1");
         speaker = new BgpSpeaker(SpeakerSettings.of((Inet4Address) self, 65001).withListen(self, 0),
-                RouteSink.NONE, SocketSetup.NONE).start();
+                RouteSink.NONE, SocketSetup.NONE, recorder).start();
         speaker.configure(List.of(new PeerConfig("Node_127_0_0_5", InetAddress.getByName("127.0.0.5"), 179, 65005,
                 65001, true, false, false, self, Set.of(AfiSafi.IPV4_UNICAST), 90, Duration.ofSeconds(5), null, null,
                 maxPrefixes, true)));
@@ -116,6 +134,12 @@ class ReceivingRestartTest {
         SpeakerPairTest.await("its routes are gone", () -> prefixes().isEmpty());
         assertTrue(speaker.peers().get(0).lastError().contains("max prefixes 2 exceeded"),
                 speaker.peers().get(0).lastError());
+        List<String> seen = List.copyOf(reported);
+        assertTrue(seen.contains("prefix-limit Node_127_0_0_5 127.0.0.5 2 3"), seen.toString());
+        assertTrue(seen.stream().anyMatch(l -> l.startsWith("state Node_127_0_0_5 127.0.0.5 ")
+                && l.endsWith(" -> ESTABLISHED ")), seen.toString());
+        assertTrue(seen.stream().anyMatch(l -> l.startsWith("state Node_127_0_0_5 127.0.0.5 ESTABLISHED -> IDLE ")
+                && l.contains("max prefixes 2 exceeded")), seen.toString());
     }
 
     @Test
@@ -138,6 +162,9 @@ class ReceivingRestartTest {
         }
         assertTrue(speaker.peers().get(0).lastError().contains("UPDATE Message Error"),
                 speaker.peers().get(0).lastError());
+        List<String> malformed = reported.stream().filter(l -> l.startsWith("malformed ")).toList();
+        assertEquals(1, malformed.size(), reported.toString());
+        assertTrue(malformed.get(0).startsWith("malformed Node_127_0_0_5 127.0.0.5 3/1 "), malformed.toString());
     }
 
     @Test
@@ -167,5 +194,7 @@ class ReceivingRestartTest {
             assertEquals(2, n.code(), n.toString());
             assertEquals(2, n.subcode(), "Bad Peer AS: " + n);
         }
+        assertTrue(reported.stream().anyMatch(l -> l.startsWith("malformed Node_127_0_0_5 127.0.0.5 2/2 ")),
+                reported.toString());
     }
 }

@@ -11,6 +11,7 @@ import dev.tabby.cni.spec.CniError;
 import dev.tabby.cni.spec.CniResult;
 import dev.tabby.cni.spec.NetConf;
 import dev.tabby.datastore.EtcdConfig;
+import dev.tabby.datastore.status.NodeName;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -69,6 +70,10 @@ public final class CniDaemon implements AutoCloseable {
               TABBY_CNI_SOCKET      the socket when --socket is not given (default /run/tabby/cni.sock)
               TABBY_CNI_LOG_LEVEL   debug, info, warning or error (default info); logs go to stderr
               TABBY_NODENAME        the node's name when the network configuration gives none (default: host name)
+                                    and the node its events name
+              TABBY_CNI_HTTP_PORT   where GET /v1/events serves the daemon's events (Server-Sent Events) on
+                                    127.0.0.1 (default 9185; 0: not served)
+              TABBY_KAFKA_BOOTSTRAP Kafka's bootstrap servers: the events also go to topic tabby.events
               TABBY_ETCD_ENDPOINTS, TABBY_ETCD_CA_FILE, TABBY_ETCD_CERT_FILE, TABBY_ETCD_KEY_FILE,
               TABBY_ETCD_USERNAME, TABBY_ETCD_PASSWORD
                                     where etcd is; the network configuration's etcd_* keys override them per call
@@ -281,6 +286,7 @@ public final class CniDaemon implements AutoCloseable {
         Path socket;
         try {
             socket = socketFrom(args, env);
+            DaemonEvents.port(env);
         } catch (IllegalArgumentException e) {
             System.err.println("tabby cni daemon: " + e.getMessage() + "\n" + USAGE);
             System.exit(2);
@@ -291,7 +297,9 @@ public final class CniDaemon implements AutoCloseable {
             return;
         }
         Datastores datastores = new Datastores();
-        Plugins plugins = new Plugins(new PluginContext(datastores, env));
+        DaemonEvents events = new DaemonEvents(NodeName.resolve(env));
+        PluginContext context = new PluginContext(datastores, env);
+        Plugins plugins = new Plugins(context.withEvents(events.sink()));
         CniDaemon daemon;
         try {
             daemon = start(socket, plugins);
@@ -303,11 +311,14 @@ public final class CniDaemon implements AutoCloseable {
         }
         LOG.infof("event=cni_daemon_defaults nodename=%s etcd_endpoints=%s (the network configuration overrides each)",
                 env.getOrDefault("TABBY_NODENAME", "-"), env.getOrDefault(EtcdConfig.ENDPOINTS_VAR, EtcdConfig.DEFAULT_ENDPOINT));
-        Thread warm = new Thread(() -> warmUp(plugins, datastores, env), "tabby-cni-warm-up");
+        events.start(env);
+        // The warm-up's own ADD fails on purpose: it is no workload's, so it reports no event.
+        Thread warm = new Thread(() -> warmUp(new Plugins(context), datastores, env), "tabby-cni-warm-up");
         warm.setDaemon(true);
         warm.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.close();
+            events.close();
             datastores.close();
         }, "tabby-cni-shutdown"));
         Thread.currentThread().join();

@@ -9,6 +9,7 @@ import dev.tabby.cni.spec.NetConf;
 import dev.tabby.datastore.resource.ResourceConflictException;
 import dev.tabby.datastore.resource.ResourceId;
 import dev.tabby.datastore.resource.ResourceNotFoundException;
+import dev.tabby.events.EventSink;
 import dev.tabby.model.net.Cidr;
 import dev.tabby.model.v3.Kind;
 import dev.tabby.model.v3.ObjectMeta;
@@ -79,7 +80,21 @@ public final class CniPlugin implements PluginHandler {
         } catch (RuntimeException e) {
             CniError ce = Failures.toCniError(e, commandOf(request));
             LOG.debugf("event=cni_error code=%d msg=\"%s\"", ce.code(), ce.msg());
+            if ("ADD".equals(request.env().get("CNI_COMMAND")) && context.events() != EventSink.NONE) {
+                WorkloadEvents.addFailed(context.events(), workloadOrNull(request), request.env(), ce);
+            }
             return Frames.Reply.of(1, CniResult.errorJson(version, ce), "");
+        }
+    }
+
+    /** The workload a failed call was about, when its environment and configuration say; null when they cannot. */
+    private Workload workloadOrNull(Frames.Request request) {
+        try {
+            CniEnv env = CniEnv.parse(request.env()).requireContainer();
+            NetConf conf = NetConf.parse(request.stdin());
+            return Workload.of(conf.name(), context.nodeName(conf, request.env()), env);
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 
@@ -127,7 +142,10 @@ public final class CniPlugin implements PluginHandler {
                     LOG.infof("event=cni_add endpoint=%s container=%s veth=%s addresses=%s mtu=%d policy=%s ms=%d",
                             w.endpointName(), w.containerId(), attached.hostVeth(), join(lease.addresses()), mtu,
                             policy.name().toLowerCase(Locale.ROOT), (System.nanoTime() - start) / 1_000_000);
-                    return result(env, attached, lease.addresses()).toJson(conf.cniVersion());
+                    String out = result(env, attached, lease.addresses()).toJson(conf.cniVersion());
+                    WorkloadEvents.added(context.events(), w, attached.hostVeth(), lease.addresses(),
+                            policy.name().toLowerCase(Locale.ROOT));
+                    return out;
                 } catch (RuntimeException e) {
                     CniError cause = Failures.toCniError(e, "ADD");
                     String undone = undo.runAll();
@@ -246,6 +264,7 @@ public final class CniPlugin implements PluginHandler {
             }
             LOG.infof("event=cni_del endpoint=%s container=%s interface_removed=%s endpoint_deleted=%s ms=%d", w.endpointName(),
                     w.containerId(), removed, wep.isPresent(), (System.nanoTime() - start) / 1_000_000);
+            WorkloadEvents.deleted(context.events(), w, removed, wep);
             return "";
         }
     }

@@ -3,6 +3,7 @@ package dev.tabby.cni.plugin;
 import dev.tabby.cni.spec.CniError;
 import dev.tabby.cni.spec.NetConf;
 import dev.tabby.datastore.status.NodeName;
+import dev.tabby.events.EventSink;
 import dev.tabby.netlink.Netlink;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,14 +35,17 @@ public final class PluginContext {
     private final Supplier<Netlink> hostNetlink;
     private final Path mtuFile;
     private final Duration delegateTimeout;
+    private final EventSink events;
 
     /** The production context: the host is this process's network namespace, the MTU file its default path. */
     public PluginContext(Datastores datastores, Map<String, String> processEnv) {
-        this(datastores, Map.copyOf(processEnv), Netlink::open, DEFAULT_MTU_FILE, DEFAULT_DELEGATE_TIMEOUT);
+        this(datastores, Map.copyOf(processEnv), Netlink::open, DEFAULT_MTU_FILE, DEFAULT_DELEGATE_TIMEOUT,
+                EventSink.NONE);
     }
 
     private PluginContext(Datastores datastores, Map<String, String> processEnv, Supplier<Netlink> hostNetlink,
-                          Path mtuFile, Duration delegateTimeout) {
+                          Path mtuFile, Duration delegateTimeout, EventSink events) {
+        this.events = Objects.requireNonNull(events);
         this.datastores = datastores;
         this.processEnv = processEnv;
         this.hostNetlink = Objects.requireNonNull(hostNetlink);
@@ -51,17 +55,29 @@ public final class PluginContext {
 
     /** The same context with the node's side opened by {@code host} instead of {@link Netlink#open()}. */
     public PluginContext withHostNetlink(Supplier<Netlink> host) {
-        return new PluginContext(datastores, processEnv, host, mtuFile, delegateTimeout);
+        return new PluginContext(datastores, processEnv, host, mtuFile, delegateTimeout, events);
     }
 
     /** The same context reading the node's tunnel MTU from {@code file} instead of {@link #DEFAULT_MTU_FILE}. */
     public PluginContext withMtuFile(Path file) {
-        return new PluginContext(datastores, processEnv, hostNetlink, file, delegateTimeout);
+        return new PluginContext(datastores, processEnv, hostNetlink, file, delegateTimeout, events);
     }
 
     /** The same context giving a delegated IPAM plugin {@code timeout} instead of {@link #DEFAULT_DELEGATE_TIMEOUT}. */
     public PluginContext withDelegateTimeout(Duration timeout) {
-        return new PluginContext(datastores, processEnv, hostNetlink, mtuFile, timeout);
+        return new PluginContext(datastores, processEnv, hostNetlink, mtuFile, timeout, events);
+    }
+
+    /**
+     * The same context reporting workloads added, deleted and ADDs failed to {@code sink} (the daemon's events,
+     * issue 15); the in-process plugin reports nothing, as its process ends with the call.
+     */
+    public PluginContext withEvents(EventSink sink) {
+        return new PluginContext(datastores, processEnv, hostNetlink, mtuFile, delegateTimeout, sink);
+    }
+
+    EventSink events() {
+        return events;
     }
 
     public Datastores datastores() {

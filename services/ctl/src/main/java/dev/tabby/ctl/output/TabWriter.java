@@ -26,6 +26,14 @@ final class TabWriter {
         return new TabWriter(5, 3);
     }
 
+    int minWidth() {
+        return minWidth;
+    }
+
+    int padding() {
+        return padding;
+    }
+
     /** The text as the writer prints it after a Flush: complete lines end in a newline, a partial last one not. */
     String format(String text) {
         String[] raw = text.split("\n", -1);

@@ -76,6 +76,19 @@ public final class Attrs {
         return b == null || b.limit() < 4 ? absent : b.getInt(0);
     }
 
+    /** A 32-bit value in network byte order (nfnetlink sends its numbers so). */
+    public long u32be(int type, long absent) {
+        ByteBuffer b = get(type);
+        return b == null || b.limit() < 4 ? absent
+                : Integer.toUnsignedLong(b.duplicate().order(ByteOrder.BIG_ENDIAN).getInt(0));
+    }
+
+    /** A 64-bit value in network byte order, e.g. CTA_COUNTERS_BYTES. */
+    public long u64be(int type, long absent) {
+        ByteBuffer b = get(type);
+        return b == null || b.limit() < 8 ? absent : b.duplicate().order(ByteOrder.BIG_ENDIAN).getLong(0);
+    }
+
     /** A string attribute without its trailing NUL; null when absent. */
     public String string(int type) {
         ByteBuffer b = get(type);

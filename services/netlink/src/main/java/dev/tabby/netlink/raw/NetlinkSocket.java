@@ -9,9 +9,9 @@ import jnr.ffi.byref.IntByReference;
 import org.jboss.logging.Logger;
 
 /**
- * One NETLINK_ROUTE socket: requests matched to replies by sequence number and port id, multi-part dumps,
- * ACKs with the kernel's extended-ACK text. It belongs to the network namespace of the thread that opened it,
- * whichever thread uses it later. Not thread-safe.
+ * One netlink socket (NETLINK_ROUTE unless opened for another protocol): requests matched to replies by sequence
+ * number and port id, multi-part dumps, ACKs with the kernel's extended-ACK text. It belongs to the network namespace
+ * of the thread that opened it, whichever thread uses it later. Not thread-safe.
  */
 public final class NetlinkSocket implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(NetlinkSocket.class);
@@ -78,10 +78,15 @@ public final class NetlinkSocket implements AutoCloseable {
      *                      what a listener needs; see {@link #receiveBuffer()} for what was granted
      */
     public static NetlinkSocket open(int groups, int receiveBuffer) throws ErrnoException {
+        return open(Sys.NETLINK_ROUTE, groups, receiveBuffer);
+    }
+
+    /** {@link #open(int, int)} for another netlink protocol, e.g. {@link Sys#NETLINK_NETFILTER}. */
+    public static NetlinkSocket open(int protocol, int groups, int receiveBuffer) throws ErrnoException {
         LibC libc = Sys.libc();
-        int fd = libc.socket(Sys.AF_NETLINK, Sys.SOCK_RAW | Sys.SOCK_CLOEXEC, Sys.NETLINK_ROUTE);
+        int fd = libc.socket(Sys.AF_NETLINK, Sys.SOCK_RAW | Sys.SOCK_CLOEXEC, protocol);
         if (fd < 0) {
-            throw new ErrnoException(Sys.errno(), "socket(AF_NETLINK, NETLINK_ROUTE)");
+            throw new ErrnoException(Sys.errno(), "socket(AF_NETLINK, protocol " + protocol + ")");
         }
         try {
             // Best effort: older kernels lack these and still work, only with terser errors.
@@ -400,6 +405,22 @@ public final class NetlinkSocket implements AutoCloseable {
                 return true;
             }
         }
+    }
+
+    /**
+     * Hands the messages of one datagram already queued on the socket to {@code handler}, without waiting: a reader
+     * woken by {@link #receiveEvents} drains what else arrived with these calls, one recv() each instead of a poll()
+     * and a recv(), as ctnetlink sends each event in a datagram of its own.
+     *
+     * @return false when nothing was queued
+     */
+    public boolean receivePendingEvents(Decoder<?> handler) throws ErrnoException {
+        int n = receive(Sys.MSG_DONTWAIT);
+        if (n < 0) {
+            return false;
+        }
+        dispatchEvents(n, handler);
+        return true;
     }
 
     private void dispatchEvents(int n, Decoder<?> handler) {

@@ -10,6 +10,8 @@ public final class Sys {
     public static final int SOCK_RAW = 3;
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int NETLINK_ROUTE = 0;
+    /** nfnetlink: NFLOG, conntrack events (linux/netlink.h). */
+    public static final int NETLINK_NETFILTER = 12;
     public static final int SOL_SOCKET = 1;
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;

@@ -32,10 +32,25 @@ public final class EndpointChains {
      * @param vxlanPort               FelixConfiguration vxlanPort (4789 by default)
      * @param mangleAllowAction       {@link Actions#ACCEPT} (FelixConfiguration iptablesMangleAllowAction default) or
      *                                {@link Actions#RETURN}; used by host endpoints' pre-DNAT chains
+     * @param flowLogs                Tabby's flow logs: an NFLOG rule before each implicit drop; null while off
      */
     public record Config(Marks marks, String filterAllowAction, boolean disableConntrackInvalid,
                          boolean allowVxlanPacketsFromWorkloads, boolean allowIpipPacketsFromWorkloads, int vxlanPort,
-                         String mangleAllowAction) {
+                         String mangleAllowAction, FlowLogRules flowLogs) {
+
+        /** Without flow logs, as Felix renders. */
+        public Config(Marks marks, String filterAllowAction, boolean disableConntrackInvalid,
+                      boolean allowVxlanPacketsFromWorkloads, boolean allowIpipPacketsFromWorkloads, int vxlanPort,
+                      String mangleAllowAction) {
+            this(marks, filterAllowAction, disableConntrackInvalid, allowVxlanPacketsFromWorkloads,
+                    allowIpipPacketsFromWorkloads, vxlanPort, mangleAllowAction, null);
+        }
+
+        /** The same settings with flow logs on ({@code flowLogs}) or off (null). */
+        public Config withFlowLogs(FlowLogRules flowLogs) {
+            return new Config(marks, filterAllowAction, disableConntrackInvalid, allowVxlanPacketsFromWorkloads,
+                    allowIpipPacketsFromWorkloads, vxlanPort, mangleAllowAction, flowLogs);
+        }
 
         /** Without a mangle allow action: Felix's default, ACCEPT. */
         public Config(Marks marks, String filterAllowAction, boolean disableConntrackInvalid,
@@ -134,6 +149,7 @@ public final class EndpointChains {
             }
             if (type == ChainType.NORMAL || type == ChainType.FORWARD) {
                 // Raw and pre-DNAT chains do not drop: the filter table's normal policy still applies after them.
+                flowLog(rules, passClear, policyPrefix, FlowPolicyNames.endOfTier(FlowPolicyNames.DEFAULT_TIER));
                 rules.add(new IptRule(passClear, Actions.DROP, List.of("Drop if no policies passed packet")));
             }
         } else if (type == ChainType.FORWARD) {
@@ -146,9 +162,20 @@ public final class EndpointChains {
                 rules.add(new IptRule(List.of(), Actions.jump(ChainNames.profileChain(profilePrefix, profile))));
                 rules.add(new IptRule(acceptSet, Actions.RETURN, List.of("Return if profile accepted")));
             }
+            flowLog(rules, List.of(), policyPrefix, profiles.isEmpty() ? FlowPolicyNames.NO_POLICY
+                    : FlowPolicyNames.profile(profiles.get(profiles.size() - 1)));
             rules.add(new IptRule(List.of(), Actions.DROP, List.of("Drop if no profiles matched")));
         }
         return new Chain(name, rules);
+    }
+
+    /** With flow logs on, the NFLOG rule of an implicit drop (rule -1), with the drop's match, just before it. */
+    private void flowLog(List<IptRule> rules, List<String> match, String policyPrefix, String flowPolicyName) {
+        FlowLogRules f = config.flowLogs();
+        if (f != null) {
+            boolean ingress = policyPrefix.equals(ChainNames.POLICY_INBOUND);
+            rules.add(new IptRule(match, f.action(ingress, VerdictPrefix.of(false, -1, flowPolicyName))));
+        }
     }
 
     /** felix appendConntrackRules. */

@@ -17,24 +17,48 @@ public final class RuleRenderer {
 
     private final Marks marks;
     private final String logPrefix;
+    /** Tabby's flow logs: an NFLOG rule before each allow and deny verdict; null while flow logs are off. */
+    private final FlowLogRules flowLogs;
 
     public RuleRenderer(Marks marks, String logPrefix) {
+        this(marks, logPrefix, null);
+    }
+
+    public RuleRenderer(Marks marks, String logPrefix, FlowLogRules flowLogs) {
         this.marks = marks;
         this.logPrefix = logPrefix;
+        this.flowLogs = flowLogs;
     }
 
     /** felix PolicyToIptablesChains: {@code cali-pi-<name>} from the inbound rules, {@code cali-po-<name>} outbound. */
     public List<Chain> policyChains(String policyKeyName, List<ProtoRule> inbound, List<ProtoRule> outbound, int ipVersion) {
         return List.of(
-                new Chain(ChainNames.policyChain(ChainNames.POLICY_INBOUND, policyKeyName), rules(inbound, ipVersion)),
-                new Chain(ChainNames.policyChain(ChainNames.POLICY_OUTBOUND, policyKeyName), rules(outbound, ipVersion)));
+                new Chain(ChainNames.policyChain(ChainNames.POLICY_INBOUND, policyKeyName),
+                        rules(inbound, ipVersion, true, FlowPolicyNames.policy(policyKeyName))),
+                new Chain(ChainNames.policyChain(ChainNames.POLICY_OUTBOUND, policyKeyName),
+                        rules(outbound, ipVersion, false, FlowPolicyNames.policy(policyKeyName))));
     }
 
     /** felix ProfileToIptablesChains: {@code cali-pri-<name>} and {@code cali-pro-<name>}. */
     public List<Chain> profileChains(String profileName, List<ProtoRule> inbound, List<ProtoRule> outbound, int ipVersion) {
         return List.of(
-                new Chain(ChainNames.profileChain(ChainNames.PROFILE_INBOUND, profileName), rules(inbound, ipVersion)),
-                new Chain(ChainNames.profileChain(ChainNames.PROFILE_OUTBOUND, profileName), rules(outbound, ipVersion)));
+                new Chain(ChainNames.profileChain(ChainNames.PROFILE_INBOUND, profileName),
+                        rules(inbound, ipVersion, true, FlowPolicyNames.profile(profileName))),
+                new Chain(ChainNames.profileChain(ChainNames.PROFILE_OUTBOUND, profileName),
+                        rules(outbound, ipVersion, false, FlowPolicyNames.profile(profileName))));
+    }
+
+    /** A policy's or profile's rules for one direction; with flow logs on, each verdict logged under its index. */
+    private List<IptRule> rules(List<ProtoRule> protoRules, int ipVersion, boolean ingress, String flowPolicyName) {
+        List<IptRule> out = new ArrayList<>();
+        for (int i = 0; i < protoRules.size(); i++) {
+            out.addAll(rule(protoRules.get(i), ipVersion, flowLogs == null ? null : new Verdict(ingress, i, flowPolicyName)));
+        }
+        return out;
+    }
+
+    /** Which rule of which policy, for the flow-log prefix. */
+    private record Verdict(boolean ingress, int index, String policyName) {
     }
 
     public List<IptRule> rules(List<ProtoRule> protoRules, int ipVersion) {
@@ -69,6 +93,11 @@ public final class RuleRenderer {
 
     /** felix ProtoRuleToIptablesRules. */
     public List<IptRule> rule(ProtoRule pRule, int ipVersion) {
+        return rule(pRule, ipVersion, null);
+    }
+
+    /** felix ProtoRuleToIptablesRules, and with {@code verdict} the flow-log rule before an allow or a deny. */
+    private List<IptRule> rule(ProtoRule pRule, int ipVersion, Verdict verdict) {
         ProtoRule rule = filterToIpVersion(pRule, ipVersion);
         if (rule == null) {
             return List.of();
@@ -125,6 +154,12 @@ public final class RuleRenderer {
             case "log" -> actions = List.of(Actions.log(logPrefix));
             default -> throw new IllegalArgumentException("rule action \"" + rule.action
                     + "\" is unknown; allowed: allow, deny, log, pass");
+        }
+        boolean allow = rule.action == null || rule.action.isEmpty() || rule.action.equals("allow");
+        if (verdict != null && (allow || rule.action.equals("deny"))) {
+            // Same match as the verdict, just before it: only packets that get this verdict are logged.
+            rs.add(new IptRule(match.fragments(), flowLogs.action(verdict.ingress(),
+                    VerdictPrefix.of(allow, verdict.index(), verdict.policyName()))));
         }
         if (markBit != 0) {
             // Two actions (mark, then return): match once, set the bit, then act on the bit.

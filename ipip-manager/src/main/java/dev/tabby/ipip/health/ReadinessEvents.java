@@ -1,0 +1,39 @@
+package dev.tabby.ipip.health;
+
+import dev.tabby.datastore.syncer.SyncStatus;
+import dev.tabby.runtime.events.ServiceEvents;
+import dev.tabby.ipip.agent.IpipAgent;
+import dev.tabby.ipip.service.IpipService;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Readiness and the datastore as events (issue 15: every service reports ready, not ready, lost the datastore): the
+ * same answer {@code /q/health/ready} gives, looked at every second whether or not a probe asks; an event only on a
+ * change. The datastore counts as lost only once it had been in sync: a service still starting has lost nothing.
+ */
+@ApplicationScoped
+public class ReadinessEvents {
+    @Inject
+    IpipService service;
+
+    @Inject
+    ServiceEvents events;
+
+    private boolean wasInSync;
+
+    @Scheduled(every = "${tabby.events.readiness-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    synchronized void look() {
+        IpipAgent agent = service.started().orElse(null);
+        if (agent == null) {
+            return;
+        }
+        boolean inSync = agent.syncStatus() == SyncStatus.IN_SYNC;
+        wasInSync |= inSync;
+        if (wasInSync) {
+            events.datastore(inSync, inSync ? "in sync" : "datastore: " + agent.syncStatus());
+        }
+        events.readiness(agent.ready(), agent.reason());
+    }
+}

@@ -10,7 +10,7 @@ import jakarta.inject.Inject;
 /**
  * Readiness and the datastore as events (issue 15: every service reports ready, not ready, lost the datastore): the
  * verdict {@code /q/health/ready} gives ({@link SpeakerReadiness}), looked at every second whether or not a probe
- * asks; an event only on a change. The datastore counts as lost only once it had been in sync.
+ * asks; an event only on a change.
  */
 @ApplicationScoped
 public class ReadinessEvents {
@@ -20,15 +20,10 @@ public class ReadinessEvents {
     @Inject
     ServiceEvents events;
 
-    private boolean wasInSync;
-
     @Scheduled(every = "${tabby.events.readiness-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     synchronized void look() {
         SpeakerReadiness r = SpeakerReadiness.of(source.inSync(), source.peers());
-        wasInSync |= r.inSync();
-        if (wasInSync) {
-            events.datastore(r.inSync(), r.inSync() ? "in sync" : "not in sync with the datastore");
-        }
+        events.datastore(r.inSync(), r.inSync() ? "in sync" : "not in sync with the datastore");
         events.readiness(r.ready(), r.reason());
     }
 }

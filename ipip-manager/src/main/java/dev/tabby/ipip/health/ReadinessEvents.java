@@ -11,7 +11,7 @@ import jakarta.inject.Inject;
 /**
  * Readiness and the datastore as events (issue 15: every service reports ready, not ready, lost the datastore): the
  * same answer {@code /q/health/ready} gives, looked at every second whether or not a probe asks; an event only on a
- * change. The datastore counts as lost only once it had been in sync: a service still starting has lost nothing.
+ * change.
  */
 @ApplicationScoped
 public class ReadinessEvents {
@@ -21,8 +21,6 @@ public class ReadinessEvents {
     @Inject
     ServiceEvents events;
 
-    private boolean wasInSync;
-
     @Scheduled(every = "${tabby.events.readiness-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     synchronized void look() {
         IpipAgent agent = service.started().orElse(null);
@@ -30,10 +28,7 @@ public class ReadinessEvents {
             return;
         }
         boolean inSync = agent.syncStatus() == SyncStatus.IN_SYNC;
-        wasInSync |= inSync;
-        if (wasInSync) {
-            events.datastore(inSync, inSync ? "in sync" : "datastore: " + agent.syncStatus());
-        }
+        events.datastore(inSync, inSync ? "in sync" : "datastore: " + agent.syncStatus());
         events.readiness(agent.ready(), agent.reason());
     }
 }

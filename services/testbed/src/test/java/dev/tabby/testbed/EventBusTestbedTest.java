@@ -106,7 +106,6 @@ class EventBusTestbedTest {
     void killedMidStreamKafkaCostsEventsButNoTrafficAndTheyResume() throws Exception {
         State before = state();
         assertTrue(KafkaBroker.killPid(before.kafka.pid), "the broker was running");
-        Instant killed = Instant.now();
         // the dataplane carries on: a new workload is attached, routed and reachable while the bus is down
         Run add = testbed("workload", "add", "late-1", "--node", "node2");
         assertEquals(0, add.exit(), add.out());
@@ -124,7 +123,6 @@ class EventBusTestbedTest {
         assertEquals(0, again.exit(), again.out());
         await("events after the broker returned", () -> readTopic(back).stream()
                 .anyMatch(e -> e.type().equals("dev.tabby.cni.workload.added") && "node1".equals(e.node())));
-        assertTrue(killed.isBefore(back));
     }
 
     @Test

@@ -110,12 +110,18 @@ public class ServiceEvents implements EventSink {
         emit(ready ? "service.ready" : "service.not-ready", null, reasonData(reason));
     }
 
-    /** Emits {@code datastore.lost} or {@code datastore.restored} on a change (the first call only if lost). */
+    /**
+     * Emits {@code datastore.lost} or {@code datastore.restored} on a change, once the datastore had been connected:
+     * a service still starting has lost nothing.
+     */
     public void datastore(boolean connected, String why) {
         synchronized (changes) {
             Boolean before = lastConnected;
+            if (before == null && !connected) {
+                return;
+            }
             lastConnected = connected;
-            if (Objects.equals(before, connected) || (before == null && connected)) {
+            if (before == null || before == connected) {
                 return;
             }
         }

@@ -1,16 +1,19 @@
 # The CNI plugin's installation and its node-local daemon. Sourced by bin/tabby (after lib.sh), not run.
 #
 #   cni_install DIR CONF_DIR [NODE]   launchers tabby-cni, tabby (its alias, the conflist's type) and tabby-ipam
-#                                     into DIR; 10-tabby.conflist into CONF_DIR; the client's CDS archive
+#                                     and their tabby-cni.fallback into DIR; 10-tabby.conflist into CONF_DIR; the
+#                                     Java client's CDS archive
 #   cni_daemon_start [NODE [NETNS]]   the daemon for NODE (default: this host) in the background; with NETNS it
 #                                     runs inside that namespace (ip netns exec), the node's own (testbed nodes)
 #   cni_daemon_stop [NODE]            stops it
 # Files: the CDS archive and each daemon's pid, log and socket under var/cni/ (TABBY_CNI_VAR overrides).
 # More in services/cni/README.md.
 #
-# The launchers run a small Java client that hands each call to the daemon over a Unix socket
-# (TABBY_CNI_SOCKET, default /run/tabby/cni.sock; the reply may take TABBY_CNI_TIMEOUT seconds, default 120);
-# without a daemon the client does the work itself, slower.
+# The launchers are one small static program (services/cni/src/main/c/tabby-cni-launch.c, tabby-cni; tabby and
+# tabby-ipam are links to it) that hands each call to the daemon over a Unix socket (TABBY_CNI_SOCKET, default
+# /run/tabby/cni.sock; the reply may take TABBY_CNI_TIMEOUT seconds, default 120). Without a daemon it execs the Java
+# client (dev.tabby.cni.client.CniClient), which does the work itself, slower: how is in tabby-cni.fallback beside
+# it (the java, its flags, the CDS archive and the classpath).
 #
 # Network configuration keys (stdin, as Calico's plugin names them):
 #   type             "tabby" (or "tabby-cni")
@@ -32,8 +35,9 @@
 # TABBY_CNI_TARGET: the build elsewhere (the tabby/cni image installs from its copy).
 CNI_TARGET="${TABBY_CNI_TARGET:-$TABBY_ROOT/services/cni/target}"
 CNI_DEFAULT_SOCKET="/run/tabby/cni.sock"
-# A JVM start is most of a plugin call: no tiered C2, a small GC, no perf data file, JVM warnings to stderr
-# (stdout is the CNI result), and the client's classes from a CDS archive when one matches the client jar.
+# The Java client's JVM (the launcher's fallback when no daemon listens), whose start is most of its call: no tiered
+# C2, a small GC, no perf data file, JVM warnings to stderr (stdout is the CNI result), and the client's classes from
+# a CDS archive when one matches the client jar.
 CNI_JAVA_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -XX:-UsePerfData -Xlog:disable -Xlog:all=warning:stderr"
 
 # Where the CDS archive and the daemons' pid, log and socket files live (TABBY_CNI_VAR overrides).
@@ -49,20 +53,24 @@ cni_classpath() {
   echo "$(cni_client_jar):$CNI_TARGET/classes:$CNI_TARGET/lib/*"
 }
 
-# _cni_launcher PLUGIN JAVA JSA: the script the runtime executes for PLUGIN.
-_cni_launcher() {
-  local plugin=$1 java=$2 jsa=$3 jar
-  jar=$(cni_client_jar)
-  cat <<EOF
-#!/bin/bash
-# Tabby's $plugin CNI plugin launcher, written by cni_install (bin/tabby cni install, or the tabby/cni image's install).
-# It hands the call to the Tabby CNI daemon (socket \$TABBY_CNI_SOCKET, default $CNI_DEFAULT_SOCKET).
-export TABBY_CNI_SOCKET="\${TABBY_CNI_SOCKET:-$CNI_DEFAULT_SOCKET}"
-cds=()
-# The archive is valid only for the client jar it was made from; a rebuilt jar makes the JVM ignore it.
-[ "$jsa" -nt "$jar" ] && cds=(-XX:SharedArchiveFile="$jsa")
-exec "$java" $CNI_JAVA_FLAGS "\${cds[@]}" -cp "$(cni_classpath)" dev.tabby.cni.client.CniClient $plugin
-EOF
+cni_launcher_binary() {
+  echo "$CNI_TARGET/tabby-cni-launch"
+}
+
+# _cni_fallback JAVA JSA: the launcher's sidecar file (tabby-cni.fallback): how it runs the Java client when no daemon
+# listens, one "KEY VALUE" a line (java PATH; arg ARGUMENT, in order; cds JSA JAR: the archive when newer than JAR).
+_cni_fallback() {
+  local java=$1 jsa=$2 flag
+  echo "# Written by cni_install: how tabby-cni runs the Java client (the plugin in-process) when no daemon listens."
+  echo "java $java"
+  for flag in $CNI_JAVA_FLAGS; do
+    echo "arg $flag"
+  done
+  # The archive is valid only for the client jar it was made from; a rebuilt jar makes the JVM ignore it.
+  [ -n "$jsa" ] && echo "cds $jsa $(cni_client_jar)"
+  echo "arg -cp"
+  echo "arg $(cni_classpath)"
+  echo "arg dev.tabby.cni.client.CniClient"
 }
 
 # cni_install DIR CONF_DIR [NODE]; TABBY_CNI_JAVA: the java the launchers run (default: this host's, resolved)
@@ -70,6 +78,7 @@ cni_install() {
   local dir=$1 conf_dir=$2 node=${3:-} java jsa nodename_line=""
   [ -n "$dir" ] && [ -n "$conf_dir" ] || die "cni install needs --dir DIR and --conf-dir DIR"
   [ -n "$(cni_client_jar)" ] || die "the CNI module is not built ($CNI_TARGET has no client jar); run bin/tabby build first"
+  [ -x "$(cni_launcher_binary)" ] || die "the CNI launcher is not built ($(cni_launcher_binary) is missing); run bin/tabby build first"
   mkdir -p "$dir" "$conf_dir" "$(_cni_var)"
   if [ -n "${TABBY_CNI_JAVA:-}" ]; then
     # The launchers' java is another machine's (the tabby/cni image installs for the host's java): no CDS archive,
@@ -85,13 +94,19 @@ cni_install() {
       dev.tabby.cni.client.CniClient tabby-cni </dev/null >/dev/null 2>&1 \
       || { rm -f "$jsa"; say "no CDS archive for the CNI client (the launchers still work, a little slower)"; }
   fi
-  local plugin
-  for plugin in tabby-cni tabby-ipam; do
-    _cni_launcher "$plugin" "$java" "$jsa" > "$dir/$plugin.tmp"
-    chmod 755 "$dir/$plugin.tmp"
-    mv -f "$dir/$plugin.tmp" "$dir/$plugin"
+  # The sidecar before the program that reads it; each under a temporary name and renamed.
+  _cni_fallback "$java" "$jsa" > "$dir/tabby-cni.fallback.tmp"
+  chmod 644 "$dir/tabby-cni.fallback.tmp"
+  mv -f "$dir/tabby-cni.fallback.tmp" "$dir/tabby-cni.fallback"
+  cp "$(cni_launcher_binary)" "$dir/tabby-cni.tmp"
+  chmod 755 "$dir/tabby-cni.tmp"
+  mv -f "$dir/tabby-cni.tmp" "$dir/tabby-cni"
+  # One program: it tells the plugins apart by the name it runs as.
+  local alias
+  for alias in tabby-ipam tabby; do
+    ln -sfn tabby-cni "$dir/$alias.tmp"
+    mv -fT "$dir/$alias.tmp" "$dir/$alias"
   done
-  ln -sfn tabby-cni "$dir/tabby"
   [ -n "$node" ] && nodename_line="
       \"nodename\": \"$node\","
   cat > "$conf_dir/10-tabby.conflist.tmp" <<EOF
@@ -138,8 +153,8 @@ cni_daemon_start() {
     # The daemon works on the network namespace it runs in: a node's other than this one means running inside it.
     [ -n "$netns" ] && in_ns=(ip netns exec "$(basename "$netns")")
     export TABBY_CNI_SOCKET="$sock"
-    exec setsid "${in_ns[@]}" java -XX:+UseSerialGC -Xmx256m -cp "$(cni_classpath)" dev.tabby.cni.daemon.CniDaemon \
-      --socket "$sock" >"$d/daemon.log" 2>&1 </dev/null
+    exec setsid "${in_ns[@]}" java @"$TABBY_ROOT/images/jvm/service.args" -cp "$(cni_classpath)" \
+      dev.tabby.cni.daemon.CniDaemon --socket "$sock" >"$d/daemon.log" 2>&1 </dev/null
   ) &
   pid=$!
   echo "$pid" > "$d/daemon.pid"

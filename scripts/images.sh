@@ -7,25 +7,36 @@
 #
 # Per image, images/<name>/ holds its Containerfile (else images/quarkus.Containerfile, the Quarkus services' shared
 # one) and entrypoint, and image.conf: "module DIR" (the Maven module
-# whose build goes in) and "base FLAVOUR". A flavour's Debian packages are images/base/<flavour>.packages: the JRE
-# plus exactly the programs its services run. The base is an mmdebstrap tarball cached under var/images/, keyed by a
-# hash of the package list and mmdebstrap's options, imported as localhost/tabby/base-<flavour>:<hash>.
+# whose build goes in) and "base FLAVOUR". A flavour's Debian packages are images/base/<flavour>.packages: exactly
+# the programs its services run. Every base also carries the Java runtime (images_runtime: jlink'd from this machine's
+# JDK with the modules of images/base/runtime.modules, at /opt/java, `java` on PATH) and the Debian packages its
+# native libraries need (images/base/runtime.packages). The base is an mmdebstrap tarball cached under var/images/,
+# keyed by a hash of the package lists, mmdebstrap's options and the runtime's, imported as
+# localhost/tabby/base-<flavour>:<hash>.
 
 IMAGES_SUITE=bookworm
 # Fixed, so that the same packages give the same tarball (mmdebstrap honours SOURCE_DATE_EPOCH).
 IMAGES_SOURCE_DATE_EPOCH=1704067200
-# JVM flags as the testbed runs the services (services/testbed Services.JVM).
-IMAGES_JVM_FLAGS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto"
-# essential is dpkg, apt-less and enough: the JRE's and the tools' dependencies come in with --include. No docs,
+# essential is dpkg, apt-less and enough: the runtime's and the tools' dependencies come in with --include. No docs,
 # man pages or translations (copyright files stay: the licences travel with the image).
 IMAGES_MMDEBSTRAP_OPTS=(--variant=essential --format=tar
   "--dpkgopt=path-exclude=/usr/share/man/*" "--dpkgopt=path-exclude=/usr/share/doc/*"
   "--dpkgopt=path-include=/usr/share/doc/*/copyright" "--dpkgopt=path-exclude=/usr/share/locale/*"
   "--dpkgopt=path-exclude=/usr/share/info/*"
-  # The JRE's javac symbol table and its CDS archive for heaps over 32 GB: unused by a -Xmx256m service.
-  "--dpkgopt=path-exclude=/usr/lib/jvm/*/lib/ct.sym" "--dpkgopt=path-exclude=/usr/lib/jvm/*/lib/server/classes_nocoops.jsa"
-  # update-alternatives (the JRE's java.1.gz) fails without the man1 directory, even with its files excluded.
-  '--setup-hook=mkdir -p "$1/usr/share/man/man1"')
+  # update-alternatives (iptables' man pages) fails without the man directories, even with their files excluded.
+  '--setup-hook=mkdir -p "$1/usr/share/man/man1" "$1/usr/share/man/man8"'
+  # Merged /usr as debootstrap makes it (symlinks, and usr-is-merged): bookworm's init-system-helpers otherwise pulls
+  # in the usrmerge package, and with it perl (~55 MB), which nothing in an image runs.
+  --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr)
+# The JDK the runtime is cut from: Debian's openjdk-17-jdk-headless, the one the host builds and runs Tabby with (its
+# jmods/ are in that package on bookworm). The same JVM build inside the images and on the host.
+IMAGES_JDK=/usr/lib/jvm/java-17-openjdk-amd64
+# No debug attributes, headers or man pages. Uncompressed lib/modules (--compress=0): a class outside the CDS archives
+# loads without inflating. 12 MB more than --compress=2, whose start (vxlan-manager, with and without CDS) measured
+# the same CPU within this machine's noise: start time matters more than size. The runtime's own CDS
+# archive of the JDK's classes (--generate-cds-archive; the JDK's classes.jsa is valid only with the JDK's own
+# lib/modules), without the one for heaps over 32 GB (classes_nocoops.jsa, removed after).
+IMAGES_JLINK_OPTS=(--strip-debug --no-header-files --no-man-pages --compress=0 --generate-cds-archive)
 
 _images_var() { echo "$TABBY_ROOT/var/images"; }
 
@@ -48,25 +59,67 @@ _images_conf() {
   echo "$v"
 }
 
-# _images_packages FLAVOUR: the flavour's packages, comma-separated.
+# _images_list FILE...: the files' entries (one a line, '#' comments), comma-separated.
+_images_list() {
+  sed -e 's/#.*//' -e 's/[[:space:]]//g' "$@" | grep -v '^$' | paste -sd, -
+}
+
+# _images_packages FLAVOUR: the flavour's packages and the runtime's, comma-separated.
 _images_packages() {
   local file="$TABBY_ROOT/images/base/$1.packages"
   [ -f "$file" ] || die "no package list $file for base flavour '$1'"
-  sed -e 's/#.*//' -e 's/[[:space:]]//g' "$file" | grep -v '^$' | paste -sd, -
+  _images_list "$TABBY_ROOT/images/base/runtime.packages" "$file"
+}
+
+# images_runtime: makes (or reuses) the Java runtime the bases carry, var/images/runtime-<hash>/java; prints that
+# path. Keyed by the JDK's build (its release file and jmods), the module list and jlink's options.
+images_runtime() {
+  local modules hash dir tmp
+  [ -f "$IMAGES_JDK/jmods/java.base.jmod" ] \
+    || die "no jmods in $IMAGES_JDK (jlink needs them); install them: apt-get install openjdk-17-jdk-headless"
+  modules=$(_images_list "$TABBY_ROOT/images/base/runtime.modules")
+  [ -n "$modules" ] || die "images/base/runtime.modules names no module"
+  hash=$( { cat "$IMAGES_JDK/release"; sha256sum "$IMAGES_JDK"/jmods/*.jmod; echo "$modules" "${IMAGES_JLINK_OPTS[@]}"; } \
+    | sha256sum | cut -c1-12)
+  dir="$(_images_var)/runtime-$hash"
+  if [ ! -x "$dir/java/bin/java" ]; then
+    mkdir -p "$(_images_var)"
+    say "making the Java runtime ($modules) with jlink" >&2
+    # A directory of our own, renamed into place: the bases are made side by side and may race here.
+    tmp=$(mktemp -d "$(_images_var)/runtime-$hash.XXXXXX")
+    "$IMAGES_JDK/bin/jlink" --module-path "$IMAGES_JDK/jmods" --add-modules "$modules" "${IMAGES_JLINK_OPTS[@]}" \
+      --output "$tmp/java" >"$tmp/jlink.log" 2>&1 \
+      || { cat "$tmp/jlink.log" >&2; rm -rf "$tmp"; die "jlink of $modules failed (its output is above); check images/base/runtime.modules"; }
+    rm -f "$tmp/jlink.log" "$tmp/java/lib/server/classes_nocoops.jsa"
+    if mv -T "$tmp" "$dir" 2>/dev/null; then
+      # Runtimes of another JDK build, module list or option are stale.
+      find "$(_images_var)" -maxdepth 1 -name 'runtime-*' ! -name "runtime-$hash" ! -name "runtime-$hash.*" \
+        -exec rm -rf {} +
+    else
+      rm -rf "$tmp"
+    fi
+  fi
+  echo "$dir/java"
 }
 
 # images_base FLAVOUR: makes (or reuses) the base image; prints its name.
 images_base() {
-  local flavour=$1 pkgs hash ref tar
+  local flavour=$1 pkgs runtime hash ref tar
   pkgs=$(_images_packages "$flavour")
-  hash=$(printf '%s\n' "$IMAGES_SUITE" "$pkgs" "$IMAGES_SOURCE_DATE_EPOCH" "${IMAGES_MMDEBSTRAP_OPTS[@]}" | sha256sum | cut -c1-12)
+  runtime=$(images_runtime)
+  # The runtime's directory name carries its own hash.
+  hash=$(printf '%s\n' "$IMAGES_SUITE" "$pkgs" "$IMAGES_SOURCE_DATE_EPOCH" "${IMAGES_MMDEBSTRAP_OPTS[@]}" "$runtime" \
+    | sha256sum | cut -c1-12)
   ref="localhost/tabby/base-$flavour:$hash"
   tar="$(_images_var)/base-$flavour-$hash.tar"
   if ! podman image exists "$ref"; then
     if [ ! -f "$tar" ]; then
       mkdir -p "$(_images_var)"
       say "making base $flavour ($pkgs) with mmdebstrap $IMAGES_SUITE" >&2
+      # The runtime at /opt/java, and java on PATH where Debian's JRE puts it: the entrypoints run plain `java`.
       SOURCE_DATE_EPOCH=$IMAGES_SOURCE_DATE_EPOCH mmdebstrap -q "${IMAGES_MMDEBSTRAP_OPTS[@]}" --include="$pkgs" \
+        --customize-hook="cp -a $(printf %q "$runtime") \"\$1/opt/java\"" \
+        --customize-hook='ln -s /opt/java/bin/java "$1/usr/bin/java"' \
         "$IMAGES_SUITE" "$tar.tmp" >&2 \
         || { rm -f "$tar.tmp"; die "mmdebstrap $IMAGES_SUITE --include=$pkgs failed; check the Debian mirror in /etc/apt/sources.list"; }
       mv -f "$tar.tmp" "$tar"
@@ -74,7 +127,8 @@ images_base() {
       find "$(_images_var)" -maxdepth 1 -name "base-$flavour-*.tar" ! -name "base-$flavour-$hash.tar" -delete
     fi
     podman import -q --change "ENV=PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
-      --change "ENV=LANG=C.UTF-8" "$tar" "$ref" >/dev/null || die "podman import $tar failed"
+      --change "ENV=LANG=C.UTF-8" --change "ENV=JAVA_HOME=/opt/java" "$tar" "$ref" >/dev/null \
+      || die "podman import $tar failed"
     # This flavour's older bases (another package list or option): gone, unless an image still builds on one.
     local other
     for other in $(podman images --format '{{.Repository}}:{{.Tag}}' "localhost/tabby/base-$flavour"); do
@@ -95,9 +149,15 @@ _images_stage() {
   rm -f "$ctx/image.conf"
   # A Quarkus service without a Containerfile of its own takes the shared one.
   [ -f "$ctx/Containerfile" ] || cp "$TABBY_ROOT/images/quarkus.Containerfile" "$ctx/Containerfile"
+  # Every image's JVMs read the one argument file (java @/opt/tabby/jvm/service.args), as the testbed's do.
+  mkdir -p "$ctx/jvm"
+  cp "$TABBY_ROOT/images/jvm/service.args" "$ctx/jvm/service.args"
   if [ -d "$target/quarkus-app" ]; then
     # Quarkus fast-jar: lib/ (dependencies), quarkus/, app/, quarkus-run.jar, each its own layer.
     cp -a "$target/quarkus-app/." "$ctx/"
+    # The build's AppCDS archive is for the build's JVM and the jars' timestamps here: the Containerfile makes the
+    # image's own with the image's JVM.
+    rm -f "$ctx/app-cds.jsa"
   else
     [ -d "$target/lib" ] || die "$module is not built ($target/lib is missing); run bin/tabby build"
     cp -a "$target/lib" "$ctx/lib"
@@ -109,6 +169,9 @@ _images_stage() {
     # The CNI image also carries the scripts that install it (scripts/cni.sh's cni_install) and its classes dir.
     if [ "$name" = cni ]; then
       cp -a "$target/classes" "$ctx/app/classes"
+      # The native launcher the install puts on the hosts (tabby-cni, tabby, tabby-ipam).
+      [ -x "$target/tabby-cni-launch" ] || die "$module's launcher is not built ($target/tabby-cni-launch); run bin/tabby build"
+      cp -a "$target/tabby-cni-launch" "$ctx/app/"
       mkdir -p "$ctx/scripts"
       cp -a "$TABBY_ROOT/scripts/lib.sh" "$TABBY_ROOT/scripts/cni.sh" "$ctx/scripts/"
     fi

@@ -6,7 +6,8 @@ say()  { printf 'tabby: %s\n' "$*"; }
 die()  { printf 'tabby: error: %s\n' "$*" >&2; exit 1; }
 
 # Debian packages each task needs. The names are Debian's; commands are checked by what they provide.
-PKGS_BUILD="openjdk-17-jdk-headless:javac maven:mvn"
+# gcc and libc6-dev: the CNI launcher (services/cni/src/main/c) is a static C program; libc.a is libc6-dev's.
+PKGS_BUILD="openjdk-17-jdk-headless:javac maven:mvn gcc:cc libc6-dev:/usr/include/stdio.h"
 PKGS_RUN="etcd-server:etcd etcd-client:etcdctl iproute2:ip openssl:openssl procps:ps util-linux:setpriv iputils-ping:ping"
 # What only the tests use: Debian's reference CNI plugins (bridge, host-local) to drive tabby-ipam beside them, and
 # iptables, nft and ipset: the probe's firewall checks read their rules, the dataplane's drivers write them.
@@ -16,8 +17,10 @@ PKGS_ROUTERS="bird2:bird gobgpd:gobgpd frr:/usr/lib/frr/bgpd"
 # `bin/tabby vm run`: qemu, Debian's stock kernel (this host's may lack ipip) and its modules, a static busybox for
 # the VM's initramfs, and kmod, whose modprobe resolves the initramfs's modules and autoloads the rest inside.
 PKGS_VM="qemu-system-x86:qemu-system-x86_64 linux-image-amd64:/vmlinuz busybox-static:/bin/busybox kmod:/sbin/modprobe"
-# bin/tabby images: podman with runc (crun fails in some sandboxes), mmdebstrap for the Debian bases, newuidmap.
-PKGS_IMAGES="podman:podman runc:runc mmdebstrap:mmdebstrap uidmap:newuidmap"
+# bin/tabby images: podman with runc (crun fails in some sandboxes), mmdebstrap for the Debian bases, newuidmap, and
+# the JDK's jmods, which jlink cuts the images' Java runtime from (in openjdk-17-jdk-headless on bookworm; later
+# Debian releases move them to openjdk-17-jmods).
+PKGS_IMAGES="podman:podman runc:runc mmdebstrap:mmdebstrap uidmap:newuidmap openjdk-17-jdk-headless:/usr/lib/jvm/java-17-openjdk-amd64/jmods/java.base.jmod"
 PKGS_TEST="containernetworking-plugins:/usr/lib/cni/bridge iptables:iptables-save nftables:nft ipset:ipset socat:socat $PKGS_ROUTERS"
 
 # install_missing "pkg:command ...": installs the packages whose command is not on PATH. A check starting with /
@@ -47,7 +50,7 @@ build() {
   install_missing $PKGS_BUILD
   local stamp="$TABBY_ROOT/var/build.stamp"
   mkdir -p "$TABBY_ROOT/var"
-  if [ -f "$stamp" ] && [ -z "$(find "$TABBY_ROOT" -path "$TABBY_ROOT/var" -prune -o \( -name '*.java' -o -name pom.xml -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit)" ]; then
+  if [ -f "$stamp" ] && [ -z "$(find "$TABBY_ROOT" -path "$TABBY_ROOT/var" -prune -o \( -name '*.java' -o -name '*.c' -o -name pom.xml -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit)" ]; then
     return 0
   fi
   if [ -n "${TABBY_IN_VM:-}" ]; then

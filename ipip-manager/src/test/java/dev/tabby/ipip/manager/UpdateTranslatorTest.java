@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** Raw etcd changes into what ipip-manager records. */
 class UpdateTranslatorTest {
     static Update put(String key, byte[] value) {
-        return new Update(Update.Kind.CREATED, key, value, null, 5, false);
+        return new Update(Update.Kind.CREATED, key, value, 5, false);
     }
 
     static Update put(String key, String value) {
@@ -32,7 +32,7 @@ class UpdateTranslatorTest {
     }
 
     static Update delete(String key) {
-        return new Update(Update.Kind.DELETED, key, null, new byte[0], 6, false);
+        return new Update(Update.Kind.DELETED, key, null, 6, false);
     }
 
     static byte[] bytes(String s) {

@@ -10,15 +10,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * policy-renderer as a node runs it: its fast-jar, with the JVM options of its image (images/quarkus.Containerfile),
+ * policy-renderer as a node runs it: its fast-jar, with the JVM options of its image (images/jvm/service.args),
  * as a process inside the node's network namespace, told only its node name and etcd. Its output goes to a log file
  * whose tail a failure shows. Stopped (SIGTERM, then SIGKILL after 10 s) on close, and by a shutdown hook should the
  * bench die first.
  */
 final class RendererProcess implements AutoCloseable {
     static final int PORT = 9183;
-    private static final List<String> JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-Xshare:auto");
+    /** The flags every service JVM reads (issue 16), relative to the tree's root; the image has /opt/tabby/jvm/. */
+    private static final String ARGS_FILE = "images/jvm/service.args";
+    /** The AppCDS archive the build writes beside quarkus-run.jar, used as the image uses it. */
+    private static final String APPCDS_ARCHIVE = "app-cds.jsa";
 
     private final Process process;
     private final Path log;
@@ -36,9 +38,13 @@ final class RendererProcess implements AutoCloseable {
             throw new IllegalStateException("policy-renderer is not built (" + jar + " is missing); run bin/tabby build");
         }
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns, "java"));
-        cmd.addAll(JVM);
+        cmd.addAll(jvm(jar.getParent()));
         cmd.addAll(List.of("-jar", jar.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        // In the fast-jar's directory, as the image's WORKDIR: its AppCDS archive names quarkus-run.jar relative to it.
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(jar.getParent().toFile())
+                .redirectOutput(log.toFile());
+        // As the image's ENV: at most two malloc arenas (images/quarkus.Containerfile).
+        pb.environment().put("MALLOC_ARENA_MAX", "2");
         pb.environment().put("TABBY_NODENAME", node);
         pb.environment().put("TABBY_ETCD_ENDPOINTS", etcdEndpoint);
         pb.environment().remove("TABBY_KAFKA_BOOTSTRAP"); // flow records to the SSE stream only, as on a node without Kafka
@@ -49,6 +55,21 @@ final class RendererProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start policy-renderer: " + e.getMessage(), e);
         }
+    }
+
+    /** {@code @images/jvm/service.args} of this tree, and the fast-jar's AppCDS archive when it was built with one. */
+    private static List<String> jvm(Path quarkusApp) {
+        // target/quarkus-app -> target -> policy-renderer -> the tree's root
+        Path args = quarkusApp.getParent().getParent().getParent().resolve(ARGS_FILE);
+        if (!Files.isRegularFile(args)) {
+            throw new IllegalStateException("no JVM argument file " + args + "; restore " + ARGS_FILE + " from git");
+        }
+        List<String> out = new ArrayList<>(List.of("@" + args));
+        Path archive = quarkusApp.resolve(APPCDS_ARCHIVE);
+        if (Files.isRegularFile(archive)) {
+            out.add("-XX:SharedArchiveFile=" + archive);
+        }
+        return out;
     }
 
     /** target/quarkus-app/quarkus-run.jar of the module whose classes this is. */

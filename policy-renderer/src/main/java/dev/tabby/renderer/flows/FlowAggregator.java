@@ -2,7 +2,6 @@ package dev.tabby.renderer.flows;
 
 import dev.tabby.events.flows.FlowRecord;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,20 +44,126 @@ final class FlowAggregator {
         Set<ConnectionKey> denied;
     }
 
-    /** An allowed connection not yet ended: who it is and the records it counts for (one per verdict direction). */
-    private record Open(ConnectionKey key, List<FlowKey> flows) {
+    /**
+     * An allowed connection not yet ended: who it is, the records it counts for (one per verdict direction, so two at
+     * most on one node; any more in {@code more}) and the next connection open on its five-tuple. Plain fields rather
+     * than a list and a queue per connection: thousands are open at once, and every byte of them is copied by each
+     * young collection until they end.
+     */
+    private static final class Open {
+        /** Its five-tuple: the map's key, shared by every connection open on it. */
+        final Tuple tuple;
+        /** What tells it from others on its tuple, as {@link ConnectionKey}'s fields (no key object kept per connection). */
+        final long ctId;
+        final long synSeq;
+        FlowKey first;
+        FlowKey second;
+        List<FlowKey> more;
+        Open next;
+
+        Open(Tuple tuple, ConnectionKey c) {
+            this.tuple = tuple;
+            this.ctId = c.ctId();
+            this.synSeq = c.synSeq();
+        }
+
+        boolean hasId() {
+            return ctId != ConnectionKey.NO_ID;
+        }
+
+        /** {@link ConnectionKey#sameConnection} of this connection and {@code c}, on the same tuple. */
+        boolean sameConnection(ConnectionKey c) {
+            if (hasId() && c.hasId()) {
+                return ctId == c.ctId();
+            }
+            if (synSeq != ConnectionKey.NO_SEQ && c.synSeq() != ConnectionKey.NO_SEQ) {
+                return synSeq == c.synSeq();
+            }
+            return true;
+        }
+
+        boolean countsFor(FlowKey k) {
+            return k.equals(first) || k.equals(second) || (more != null && more.contains(k));
+        }
+
+        void add(FlowKey k) {
+            if (first == null) {
+                first = k;
+            } else if (second == null) {
+                second = k;
+            } else {
+                if (more == null) {
+                    more = new ArrayList<>(1);
+                }
+                more.add(k);
+            }
+        }
     }
 
+    /**
+     * A five-tuple as the key of {@link #open}: one reused {@link #probe} looks connections up, so a verdict or an end
+     * of a connection with an id or SYN sequence number (every one the kernel logs) makes no key; a copy is kept only
+     * for a tuple newly open.
+     */
+    private static final class Tuple {
+        int protocol;
+        String src;
+        int srcPort;
+        String dst;
+        int dstPort;
+
+        Tuple set(ConnectionKey c) {
+            protocol = c.protocol();
+            src = c.src();
+            srcPort = c.srcPort();
+            dst = c.dst();
+            dstPort = c.dstPort();
+            return this;
+        }
+
+        Tuple copy() {
+            Tuple t = new Tuple();
+            t.protocol = protocol;
+            t.src = src;
+            t.srcPort = srcPort;
+            t.dst = dst;
+            t.dstPort = dstPort;
+            return t;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Tuple t && t.protocol == protocol && t.srcPort == srcPort && t.dstPort == dstPort
+                    && t.src.equals(src) && t.dst.equals(dst);
+        }
+
+        @Override
+        public int hashCode() {
+            return (((protocol * 31 + src.hashCode()) * 31 + srcPort) * 31 + dst.hashCode()) * 31 + dstPort;
+        }
+    }
+
+    private final Tuple probe = new Tuple();
     private final int maxOpen;
     /**
-     * Open connections by five-tuple, oldest tuple first; a tuple holds more than one when a client reused its port
-     * before conntrack told of the earlier connection's end, in the order they began, which is the order conntrack
-     * ends them (one entry per tuple at a time: the old one is gone before the new one is confirmed).
+     * Open connections by five-tuple, oldest tuple first, each the head of a chain ({@link Open#next}); a tuple holds
+     * more than one when a client reused its port before conntrack told of the earlier connection's end, in the order
+     * they began, which is the order conntrack ends them (one entry per tuple at a time: the old one is gone before
+     * the new one is confirmed).
      */
-    private final LinkedHashMap<ConnectionKey, ArrayDeque<Open>> open = new LinkedHashMap<>();
+    private final LinkedHashMap<Tuple, Open> open = new LinkedHashMap<>();
+    /**
+     * One FlowKey object per record, so open connections hold shared keys rather than one each; emptied at each
+     * flush so records no longer seen do not stay.
+     */
+    private final Map<FlowKey, FlowKey> flowKeys = new HashMap<>();
     private int openCount;
-    /** The conntrack ids of open connections, so the conntrack reader skips other ends before decoding them. */
-    private final Set<Long> openIds = new HashSet<>();
+    /**
+     * Open connections with a conntrack id, counted by a hash of the id modulo its length, so the conntrack reader
+     * skips other ends before decoding them; counts rather than a set of ids: no boxed id and set entry kept per
+     * connection, at the price of decoding the few ends whose id shares a slot.
+     */
+    private final int[] openIds = new int[1 << 16];
     /** Open connections without an id, by {@link ConnectionKey#portsHash} modulo its length: the same, by ports. */
     private final int[] openWithoutId = new int[1 << 16];
     private Map<FlowKey, Counts> interval = new HashMap<>();
@@ -75,28 +180,33 @@ final class FlowAggregator {
         FlowKey key = v.flow();
         ConnectionKey connection = v.connection();
         if (v.allow()) {
-            ConnectionKey tuple = connection.tuple();
-            ArrayDeque<Open> same = open.get(tuple);
-            Open o = null;
-            if (same != null) {
-                for (Open candidate : same) {
-                    if (candidate.key().sameConnection(connection)) {
-                        o = candidate;
-                        break;
-                    }
-                }
+            Tuple tuple = probe.set(connection);
+            Open head = open.get(tuple);
+            Open o = head;
+            while (o != null && !o.sameConnection(connection)) {
+                o = o.next;
             }
-            if (o != null && o.flows().contains(key)) {
+            if (o != null && o.countsFor(key)) {
                 return; // the first packet again (a SYN retransmitted before the answer): the same connection
             }
             if (o == null) {
-                o = new Open(connection, new ArrayList<>(2));
-                open.computeIfAbsent(tuple, t -> new ArrayDeque<>(1)).add(o);
+                if (head == null) {
+                    o = new Open(tuple.copy(), connection);
+                    open.put(o.tuple, o);
+                } else {
+                    o = new Open(head.tuple, connection);
+                    Open last = head;
+                    while (last.next != null) {
+                        last = last.next;
+                    }
+                    last.next = o;
+                }
                 openCount++;
-                index(connection, 1);
+                index(o, 1);
                 forgetBeyondCapacity();
             }
-            o.flows().add(key);
+            FlowKey shared = flowKeys.putIfAbsent(key, key);
+            o.add(shared == null ? key : shared);
             counts(key).connections++;
             return;
         }
@@ -126,7 +236,17 @@ final class FlowAggregator {
             unmatchedEnds++;
             return;
         }
-        for (FlowKey k : o.flows()) {
+        add(o.first, packets, bytes);
+        add(o.second, packets, bytes);
+        if (o.more != null) {
+            for (FlowKey k : o.more) {
+                add(k, packets, bytes);
+            }
+        }
+    }
+
+    private void add(FlowKey k, long packets, long bytes) {
+        if (k != null) {
             Counts c = counts(k);
             c.packets += packets;
             c.bytes += bytes;
@@ -134,37 +254,43 @@ final class FlowAggregator {
     }
 
     private Open take(ConnectionKey end) {
-        ConnectionKey tuple = end.tuple();
-        ArrayDeque<Open> same = open.get(tuple);
-        if (same == null) {
+        Tuple tuple = probe.set(end);
+        Open head = open.get(tuple);
+        if (head == null) {
             return null;
         }
         Open match = null;
         if (end.hasId()) {
-            for (Open o : same) {
-                if (o.key().ctId() == end.ctId()) {
+            for (Open o = head; o != null && match == null; o = o.next) {
+                if (o.ctId == end.ctId()) {
                     match = o;
-                    break;
                 }
             }
         }
-        if (match == null) {
-            for (Open o : same) {
-                if (!o.key().hasId()) {
-                    match = o;
-                    break;
-                }
+        for (Open o = head; o != null && match == null; o = o.next) {
+            if (!o.hasId()) {
+                match = o;
             }
         }
         if (match == null) {
             return null;
         }
-        same.remove(match);
-        if (same.isEmpty()) {
-            open.remove(tuple);
+        if (match == head) {
+            if (head.next == null) {
+                open.remove(tuple);
+            } else {
+                open.replace(tuple, head.next); // keeps the tuple's place in the order
+            }
+        } else {
+            Open before = head;
+            while (before.next != match) {
+                before = before.next;
+            }
+            before.next = match.next;
         }
+        match.next = null;
         openCount--;
-        index(match.key(), -1);
+        index(match, -1);
         return match;
     }
 
@@ -173,20 +299,21 @@ final class FlowAggregator {
      * can tell before decoding it: the rest are skipped. No false noes; a yes may still match nothing.
      */
     boolean wantsEnd(long ctId, int protocol, int srcPort, int dstPort) {
-        return (ctId != ConnectionKey.NO_ID && openIds.contains(ctId))
+        // Ends carry ids even when logged packets come without (no NFULA_CT): then the ports decide.
+        return (ctId != ConnectionKey.NO_ID && openIds[idSlot(ctId)] > 0)
                 || openWithoutId[slot(protocol, srcPort, dstPort)] > 0;
     }
 
-    private void index(ConnectionKey c, int delta) {
-        if (c.hasId()) {
-            if (delta > 0) {
-                openIds.add(c.ctId());
-            } else {
-                openIds.remove(c.ctId());
-            }
+    private void index(Open o, int delta) {
+        if (o.hasId()) {
+            openIds[idSlot(o.ctId)] += delta;
         } else {
-            openWithoutId[slot(c.protocol(), c.srcPort(), c.dstPort())] += delta;
+            openWithoutId[slot(o.tuple.protocol, o.tuple.srcPort, o.tuple.dstPort)] += delta;
         }
+    }
+
+    private int idSlot(long ctId) {
+        return (int) ((ctId * 0x9E3779B97F4A7C15L) >>> 48) & (openIds.length - 1);
     }
 
     private int slot(int protocol, int srcPort, int dstPort) {
@@ -198,15 +325,20 @@ final class FlowAggregator {
     }
 
     private void forgetBeyondCapacity() {
-        Iterator<ArrayDeque<Open>> oldest = open.values().iterator();
+        if (openCount <= maxOpen) {
+            return; // no iterator made per connection
+        }
+        Iterator<Map.Entry<Tuple, Open>> oldest = open.entrySet().iterator();
         while (openCount > maxOpen && oldest.hasNext()) {
-            ArrayDeque<Open> same = oldest.next();
-            Open o = same.removeFirst();
-            if (same.isEmpty()) {
+            Map.Entry<Tuple, Open> e = oldest.next();
+            Open o = e.getValue();
+            if (o.next == null) {
                 oldest.remove();
+            } else {
+                e.setValue(o.next);
             }
             openCount--;
-            index(o.key(), -1);
+            index(o, -1);
             forgotten++;
         }
     }
@@ -236,6 +368,7 @@ final class FlowAggregator {
         }
         interval = new HashMap<>();
         deniedBefore = denied;
+        flowKeys.clear();
         return out;
     }
 

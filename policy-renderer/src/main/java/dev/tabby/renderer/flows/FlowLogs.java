@@ -4,9 +4,10 @@ import dev.tabby.dataplane.iptables.CommandRunner;
 import dev.tabby.events.EventFactory;
 import dev.tabby.events.EventHub;
 import dev.tabby.events.flows.FlowRecord;
-import dev.tabby.netlink.nflog.ConntrackEnd;
+import dev.tabby.netlink.nflog.ConntrackEndView;
 import dev.tabby.netlink.nflog.ConntrackEvents;
 import dev.tabby.netlink.nflog.NflogPacket;
+import dev.tabby.netlink.nflog.NflogView;
 import dev.tabby.policy.render.FlowLogRules;
 import dev.tabby.policy.render.FlowPolicyNames;
 import dev.tabby.policy.render.VerdictPrefix;
@@ -48,12 +49,15 @@ public final class FlowLogs implements AutoCloseable {
     private static final Duration RETRY_OPEN_AFTER = Duration.ofSeconds(10);
     private static final String ACCOUNTING = "net.netfilter.nf_conntrack_acct";
 
-    /** Opens the kernel's readers; tests hand in their own. */
+    /**
+     * Opens the kernel's readers; tests hand in their own. Both hand over one reused view per item, valid only during
+     * the sink's call, so that reading allocates nothing per packet or end.
+     */
     public interface Sources {
-        FlowSource<NflogPacket> verdicts(Collection<Integer> groups);
+        FlowSource<NflogView> verdicts(Collection<Integer> groups);
 
         /** The ends of connections, decoding only those {@code wanted} accepts. */
-        FlowSource<ConntrackEnd> ends(ConntrackEvents.EndFilter wanted);
+        FlowSource<ConntrackEndView> ends(ConntrackEvents.EndFilter wanted);
     }
 
     private final String node;
@@ -83,8 +87,8 @@ public final class FlowLogs implements AutoCloseable {
     private final AtomicLong overrunsOfClosed = new AtomicLong();
 
     // Capture: touched on the apply loop's thread only (update, close).
-    private volatile FlowSource<NflogPacket> verdictSource;
-    private volatile FlowSource<ConntrackEnd> endSource;
+    private volatile FlowSource<NflogView> verdictSource;
+    private volatile FlowSource<ConntrackEndView> endSource;
     private final List<Thread> readers = new ArrayList<>();
     private final ScheduledExecutorService timer;
     private ScheduledFuture<?> flushTask;
@@ -188,8 +192,8 @@ public final class FlowLogs implements AutoCloseable {
         lastOpenFailure = null;
         readerFailed = false;
         beginInterval(now);
-        FlowSource<NflogPacket> v = verdictSource;
-        FlowSource<ConntrackEnd> e = endSource;
+        FlowSource<NflogView> v = verdictSource;
+        FlowSource<ConntrackEndView> e = endSource;
         readers.add(reader("tabby-flows-nflog", () -> v.receive(this::onPacket)));
         readers.add(reader("tabby-flows-conntrack", () -> e.receive(this::onEnd)));
         on = true;
@@ -279,11 +283,16 @@ public final class FlowLogs implements AutoCloseable {
 
     private int limiterRate = FlowLogSettings.DEFAULTS.rateLimit();
 
-    /** On the NFLOG reader's thread. */
-    void onPacket(NflogPacket p) {
+    // Each reader thread's own: decoded prefixes (NFLOG's) and address texts (one per reader).
+    private final VerdictPrefixes prefixes = new VerdictPrefixes();
+    private final AddressTexts packetAddresses = new AddressTexts();
+    private final AddressTexts endAddresses = new AddressTexts();
+
+    /** On the NFLOG reader's thread: one logged packet, read in place (valid only during this call). */
+    void onPacket(NflogView p) {
         verdictsRead.incrementAndGet();
-        Verdict v = decode(p);
-        if (v == null) {
+        VerdictPrefix prefix = ours(p);
+        if (prefix == null) {
             foreignPackets.incrementAndGet();
             return;
         }
@@ -292,7 +301,9 @@ public final class FlowLogs implements AutoCloseable {
             limiterRate = rate;
             sampler.setRate(rate);
         }
-        ConnectionSampler.Decision d = sampler.decide(v.connection(), System.nanoTime());
+        // Decided on the packet in place: a verdict the rate limit drops makes no object.
+        ConnectionSampler.Decision d = sampler.decide(p, System.nanoTime());
+        Verdict v = d.keep() ? verdict(p, prefix) : null;
         synchronized (lock) {
             if (d.isNew()) {
                 if (d.keep()) {
@@ -301,7 +312,7 @@ public final class FlowLogs implements AutoCloseable {
                     droppedInInterval++;
                 }
             }
-            if (!d.keep()) {
+            if (v == null) {
                 rateLimited.incrementAndGet();
                 return;
             }
@@ -309,19 +320,44 @@ public final class FlowLogs implements AutoCloseable {
         }
     }
 
-    /** A logged packet as a verdict; null for one that is not Tabby's (another program's rule in our group). */
+    /** {@link #onPacket(NflogView)} of a packet record (tests, and sources that make records). */
+    void onPacket(NflogPacket p) {
+        onPacket(new NflogView().set(p));
+    }
+
+    /** A logged packet record as a verdict; see {@link #decode(NflogView)}. */
     Verdict decode(NflogPacket p) {
-        VerdictPrefix prefix;
-        boolean ingress;
-        try {
-            ingress = rules.isIngress(p.group());
-            prefix = VerdictPrefix.decode(p.prefix());
-        } catch (IllegalArgumentException e) {
+        return decode(new NflogView().set(p));
+    }
+
+    /**
+     * A logged packet as a verdict; null for one that is not Tabby's (another program's rule in our group). Its prefix
+     * and addresses come from caches, so a packet costs the verdict and its connection's key, no text.
+     */
+    Verdict decode(NflogView p) {
+        VerdictPrefix prefix = ours(p);
+        return prefix == null ? null : verdict(p, prefix);
+    }
+
+    /** The verdict prefix of a packet in one of our groups, or null for one that is not Tabby's. */
+    private VerdictPrefix ours(NflogView p) {
+        int group = p.group();
+        if (group != rules.ingressGroup() && group != rules.egressGroup()) {
             return null;
         }
-        String policy = policyById.getOrDefault(prefix.policyId(), "unknown:" + prefix.policyId());
+        return prefixes.of(p);
+    }
+
+    /** The packet, whose prefix is {@code prefix}, as a verdict (it lives on as the aggregator's key). */
+    private Verdict verdict(NflogView p, VerdictPrefix prefix) {
+        boolean ingress = p.group() == rules.ingressGroup();
+        String policy = policyById.get(prefix.policyId());
+        if (policy == null) {
+            policy = "unknown:" + prefix.policyId();
+        }
         return new Verdict(ingress, prefix.allow(), policy, prefix.rule(),
-                new ConnectionKey(p.protocol(), p.src().toString(), p.srcPort(), p.dst().toString(), p.dstPort(),
+                new ConnectionKey(p.protocol(), packetAddresses.of(p.ipv6(), p.srcHi(), p.srcLo()), p.srcPort(),
+                        packetAddresses.of(p.ipv6(), p.dstHi(), p.dstLo()), p.dstPort(),
                         p.ctId() == NflogPacket.NO_CT_ID ? ConnectionKey.NO_ID : p.ctId(),
                         p.synSeq() == NflogPacket.NO_SYN ? ConnectionKey.NO_SEQ : p.synSeq()),
                 p.length());
@@ -335,10 +371,11 @@ public final class FlowLogs implements AutoCloseable {
         }
     }
 
-    /** On the conntrack reader's thread. */
-    void onEnd(ConntrackEnd e) {
-        ConnectionKey k = new ConnectionKey(e.protocol(), e.src().toString(), e.srcPort(), e.dst().toString(),
-                e.dstPort(), e.id() == NflogPacket.NO_CT_ID ? ConnectionKey.NO_ID : e.id());
+    /** On the conntrack reader's thread: one ended connection, read in place (valid only during this call). */
+    void onEnd(ConntrackEndView e) {
+        ConnectionKey k = new ConnectionKey(e.protocol(), endAddresses.of(e.ipv6(), e.srcHi(), e.srcLo()), e.srcPort(),
+                endAddresses.of(e.ipv6(), e.dstHi(), e.dstLo()), e.dstPort(),
+                e.id() == NflogPacket.NO_CT_ID ? ConnectionKey.NO_ID : e.id());
         synchronized (lock) {
             aggregator.end(k, e.origPackets() + e.replyPackets(), e.origBytes() + e.replyBytes());
         }
@@ -416,8 +453,8 @@ public final class FlowLogs implements AutoCloseable {
     /** Times the kernel dropped NFLOG or conntrack messages because a reader's buffer was full. */
     public long overruns() {
         long n = overrunsOfClosed.get();
-        FlowSource<NflogPacket> v = verdictSource;
-        FlowSource<ConntrackEnd> e = endSource;
+        FlowSource<NflogView> v = verdictSource;
+        FlowSource<ConntrackEndView> e = endSource;
         return n + (v == null ? 0 : v.overruns()) + (e == null ? 0 : e.overruns());
     }
 

@@ -1,10 +1,10 @@
 package dev.tabby.renderer.flows;
 
-import dev.tabby.netlink.nflog.ConntrackEnd;
+import dev.tabby.netlink.nflog.ConntrackEndView;
 import dev.tabby.netlink.nflog.ConntrackEvents;
-import dev.tabby.netlink.nflog.NflogPacket;
 import dev.tabby.netlink.nflog.NflogSettings;
 import dev.tabby.netlink.nflog.NflogSocket;
+import dev.tabby.netlink.nflog.NflogView;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.function.Consumer;
@@ -19,13 +19,13 @@ public final class KernelSources implements FlowLogs.Sources {
     }
 
     @Override
-    public FlowSource<NflogPacket> verdicts(Collection<Integer> groups) {
+    public FlowSource<NflogView> verdicts(Collection<Integer> groups) {
         NflogSocket s = netns == null ? NflogSocket.open(groups, NflogSettings.DEFAULT)
                 : NflogSocket.at(netns, groups, NflogSettings.DEFAULT);
         return new FlowSource<>() {
             @Override
-            public void receive(Consumer<NflogPacket> sink) {
-                s.receive(sink);
+            public void receive(Consumer<NflogView> sink) {
+                s.receiveInPlace(sink);
             }
 
             @Override
@@ -41,13 +41,13 @@ public final class KernelSources implements FlowLogs.Sources {
     }
 
     @Override
-    public FlowSource<ConntrackEnd> ends(ConntrackEvents.EndFilter wanted) {
+    public FlowSource<ConntrackEndView> ends(ConntrackEvents.EndFilter wanted) {
         ConntrackEvents e = netns == null ? ConntrackEvents.open(ConntrackEvents.DEFAULT_RECEIVE_BUFFER)
                 : ConntrackEvents.at(netns, ConntrackEvents.DEFAULT_RECEIVE_BUFFER);
         return new FlowSource<>() {
             @Override
-            public void receive(Consumer<ConntrackEnd> sink) {
-                e.receive(wanted, sink);
+            public void receive(Consumer<ConntrackEndView> sink) {
+                e.receiveInPlace(wanted, sink);
             }
 
             @Override

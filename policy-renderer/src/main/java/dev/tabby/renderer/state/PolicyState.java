@@ -68,6 +68,8 @@ public final class PolicyState {
     private final Map<String, HostEndpoint> localHosts = new TreeMap<>();
     /** Every endpoint and network set of the cluster, by IpSetItem key, for re-deriving labels. */
     private final Map<String, Object> items = new HashMap<>();
+    /** One copy of the strings the cluster's endpoints repeat (labels, namespaces, profile names, addresses). */
+    private final ModelStrings strings = new ModelStrings();
     private final Map<String, IPPool> pools = new TreeMap<>();
     private final Map<String, Node> nodes = new TreeMap<>();
     private FelixConfiguration felixDefault;
@@ -219,14 +221,16 @@ public final class PolicyState {
             w = null;
         }
         WorkloadEndpoint old = localWorkloads.remove(key);
+        boolean local = w != null && w.spec() != null && node.equals(w.spec().node());
         if (w == null) {
             items.remove(key);
             track(ipSets.removeItem(key));
         } else {
-            items.put(key, w);
-            track(ipSets.putItem(key, IpSetItem.of(w, profiles)));
+            IpSetItem item = strings.of(IpSetItem.of(w, profiles));
+            // Another node's endpoint only feeds IP sets and address names: keep just what they read.
+            items.put(key, local ? w : RemoteWorkload.of(w, item.nets(), strings));
+            track(ipSets.putItem(key, item));
         }
-        boolean local = w != null && w.spec() != null && node.equals(w.spec().node());
         if (local) {
             localWorkloads.put(key, w);
             active.putEndpoint(key, EndpointLabels.of(w, profiles), w.spec().profiles());
@@ -252,7 +256,7 @@ public final class PolicyState {
             track(ipSets.removeItem(key));
         } else {
             items.put(key, h);
-            track(ipSets.putItem(key, IpSetItem.of(h, profiles)));
+            track(ipSets.putItem(key, strings.of(IpSetItem.of(h, profiles))));
         }
         if (h != null && h.spec() != null && node.equals(h.spec().node())) {
             localHosts.put(key, h);
@@ -273,10 +277,13 @@ public final class PolicyState {
             return;
         }
         items.put(key, resource);
-        track(ipSets.putItem(key, itemOf(resource)));
+        track(ipSets.putItem(key, strings.of(itemOf(key, resource))));
     }
 
-    private IpSetItem itemOf(Object r) {
+    private IpSetItem itemOf(String key, Object r) {
+        if (r instanceof RemoteWorkload remote) {
+            return IpSetItem.of(remote.endpoint(key), profiles);
+        }
         if (r instanceof WorkloadEndpoint w) {
             return IpSetItem.of(w, profiles);
         }
@@ -296,7 +303,7 @@ public final class PolicyState {
         if (!Objects.equals(labelsToApply(old), labelsToApply(p))) {
             // Inherited labels changed: every item's effective labels may have (felix label_inheritance_index.go).
             for (Map.Entry<String, Object> e : items.entrySet()) {
-                track(ipSets.putItem(e.getKey(), itemOf(e.getValue())));
+                track(ipSets.putItem(e.getKey(), strings.of(itemOf(e.getKey(), e.getValue()))));
             }
             localWorkloads.forEach((k, w) -> active.putEndpoint(k, EndpointLabels.of(w, profiles), w.spec().profiles())
                     .forEach(this::markEndpoint));
@@ -756,8 +763,12 @@ public final class PolicyState {
             }
             nameAddress(out, n.spec().ipv4VXLANTunnelAddr(), host);
         }
-        for (Object item : items.values()) {
-            if (item instanceof WorkloadEndpoint w && w.spec() != null && w.spec().ipNetworks() != null) {
+        for (Map.Entry<String, Object> e : items.entrySet()) {
+            Object item = e.getValue();
+            if (item instanceof RemoteWorkload remote && remote.ipNetworks() != null) {
+                String name = RemoteWorkload.displayName(e.getKey());
+                remote.ipNetworks().forEach(ip -> nameAddress(out, ip, name));
+            } else if (item instanceof WorkloadEndpoint w && w.spec() != null && w.spec().ipNetworks() != null) {
                 String name = w.metadata().namespace() + "/" + w.metadata().name();
                 w.spec().ipNetworks().forEach(ip -> nameAddress(out, ip, name));
             } else if (item instanceof HostEndpoint h && h.spec() != null && h.spec().expectedIPs() != null) {

@@ -27,12 +27,12 @@ class FlowLogsTest {
     private static FlowLogs flowLogs(EventHub hub) {
         FlowLogs.Sources none = new FlowLogs.Sources() {
             @Override
-            public FlowSource<NflogPacket> verdicts(java.util.Collection<Integer> groups) {
+            public FlowSource<dev.tabby.netlink.nflog.NflogView> verdicts(java.util.Collection<Integer> groups) {
                 throw new UnsupportedOperationException("not started in this test");
             }
 
             @Override
-            public FlowSource<dev.tabby.netlink.nflog.ConntrackEnd> ends(
+            public FlowSource<dev.tabby.netlink.nflog.ConntrackEndView> ends(
                     dev.tabby.netlink.nflog.ConntrackEvents.EndFilter wanted) {
                 throw new UnsupportedOperationException("not started in this test");
             }

@@ -151,6 +151,28 @@ class PolicyStateTest {
     }
 
     @Test
+    void anotherNodesEndpointIsKeptSlimAndStillFillsSetsNamesItsAddressAndLeaves() {
+        apply(wep("n1", "db1", "10.65.0.2", "app: db", ""));
+        apply(wep("n2", "web1", "10.65.1.5", "", ""));
+        apply(POLICY);
+        DataplaneChanges c = state.flush();
+        assertEquals(Set.of(), members(c), "web1 has no role yet");
+        assertEquals("default/n2-cni-web1-eth0", state.endpointNamesByAddress().get("10.65.1.5"));
+        // A profile's labelsToApply re-derives every item's labels from what the model kept of another node's endpoint.
+        apply("""
+                apiVersion: projectcalico.org/v3
+                kind: Profile
+                metadata: {name: kns.default}
+                spec: {labelsToApply: {role: frontend}}
+                """);
+        c = state.flush();
+        assertEquals(Set.of("10.65.0.2", "10.65.1.5"), members(c), "their namespace's profile gives both the role");
+        state.apply(new ResourceChange(Kind.WORKLOAD_ENDPOINT, "default/n2-cni-web1-eth0", null));
+        state.flush();
+        assertFalse(state.endpointNamesByAddress().containsKey("10.65.1.5"), "a gone endpoint names nothing");
+    }
+
+    @Test
     void ip6tablesOnlyWhileIpv6IsInUseAndItsChainsAndSetsGoWhenItStops() {
         apply(wep("n1", "db1", "10.65.0.2", "app: db", ""));
         apply(wep("n2", "web1", "10.65.1.5", "role: frontend", ""));

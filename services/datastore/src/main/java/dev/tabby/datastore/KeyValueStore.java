@@ -103,6 +103,30 @@ public final class KeyValueStore implements AutoCloseable {
      * @throws RevisionCompactedException if the revision has been compacted meanwhile
      */
     public List<ListResult> list(List<String> prefixes, long atRevision, int pageSize) {
+        List<List<KvEntry>> entries = new ArrayList<>(prefixes.size());
+        prefixes.forEach(p -> entries.add(new ArrayList<>()));
+        long revision = listPages(prefixes, atRevision, pageSize, (i, page) -> entries.get(i).addAll(page));
+        List<ListResult> out = new ArrayList<>(prefixes.size());
+        entries.forEach(e -> out.add(new ListResult(e, revision)));
+        return out;
+    }
+
+    /** Receives a list's pages one at a time, in key order within each prefix, prefixes in the order asked. */
+    @FunctionalInterface
+    public interface PageSink {
+        /** @param prefixIndex which of the prefixes the page belongs to */
+        void page(int prefixIndex, List<KvEntry> page);
+    }
+
+    /**
+     * As {@link #list(List, long, int)}, but hands each page to {@code sink} as it arrives instead of collecting
+     * them, so a caller that takes what it needs from a page holds no more than a page or two of raw values however
+     * large the list.
+     *
+     * @return the revision every page was read at
+     * @throws RevisionCompactedException if the revision has been compacted meanwhile
+     */
+    public long listPages(List<String> prefixes, long atRevision, int pageSize, PageSink sink) {
         List<CompletableFuture<GetResponse>> asked = new ArrayList<>(prefixes.size());
         for (String prefix : prefixes) {
             asked.add(page(prefix, EtcdKeys.rangeStart(prefix), atRevision, pageSize));
@@ -116,18 +140,18 @@ public final class KeyValueStore implements AutoCloseable {
                 revision = Math.max(revision, first.getHeader().getRevision());
             }
         }
-        List<ListResult> out = new ArrayList<>(prefixes.size());
         for (int i = 0; i < prefixes.size(); i++) {
             String prefix = prefixes.get(i);
             GetResponse first = firstPages.get(i);
+            firstPages.set(i, null); // handed on below: let it go with its page
             if (atRevision == 0 && first.getHeader().getRevision() < revision) {
                 // Read before a write that another prefix's first page saw: read it again at the common revision.
                 long common = revision;
                 first = read(() -> page(prefix, EtcdKeys.rangeStart(prefix), common, pageSize), "list " + prefix);
             }
-            out.add(rest(prefix, first, revision, pageSize));
+            rest(i, prefix, first, revision, pageSize, sink);
         }
-        return out;
+        return revision;
     }
 
     /** Waits for a page already asked for; should etcd be unreachable, asks again until the timeout. */
@@ -137,19 +161,24 @@ public final class KeyValueStore implements AutoCloseable {
                 : unused.remove(0), "list " + prefix);
     }
 
-    /** The first page's entries and those of the pages after it, all at {@code revision}. */
-    private ListResult rest(String prefix, GetResponse first, long revision, int pageSize) {
-        List<KvEntry> entries = new ArrayList<>();
+    /** Hands on the first page's entries and those of the pages after it, all at {@code revision}. */
+    private void rest(int index, String prefix, GetResponse first, long revision, int pageSize, PageSink sink) {
         GetResponse page = first;
         while (true) {
             List<KeyValue> kvs = page.getKvs();
+            List<KvEntry> entries = new ArrayList<>(kvs.size());
             for (KeyValue keyValue : kvs) {
                 entries.add(toEntry(keyValue));
             }
-            if (!page.isMore() || kvs.isEmpty()) {
-                return new ListResult(entries, revision);
+            boolean more = page.isMore() && !kvs.isEmpty();
+            ByteSequence next = more ? EtcdKeys.successor(kvs.get(kvs.size() - 1).getKey()) : null;
+            page = null; // the response's protobuf copy of the values is not needed once copied out
+            if (!entries.isEmpty()) {
+                sink.page(index, entries);
             }
-            ByteSequence next = EtcdKeys.successor(kvs.get(kvs.size() - 1).getKey());
+            if (!more) {
+                return;
+            }
             page = read(() -> page(prefix, next, revision, pageSize), "list " + prefix);
         }
     }

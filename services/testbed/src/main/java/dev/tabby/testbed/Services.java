@@ -30,7 +30,6 @@ final class Services {
     static final List<String> BGP_NODE_SERVICES = List.of(VXLAN, POLICY, PROBE, CNI, BGP);
     /** IP-in-IP mode adds ipip-manager, which routes the pool while no bgp-speaker claims the routes. */
     static final List<String> IPIP_NODE_SERVICES = List.of(VXLAN, POLICY, PROBE, CNI, IPIP);
-    private static final List<String> JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
 
     private final Path root;
     private final Layout layout;
@@ -113,7 +112,7 @@ final class Services {
 
     private State.ServiceProcess startProcess(String node, String service) {
         Map<String, String> env = new java.util.HashMap<>(Map.of("TABBY_NODENAME", node, "TABBY_ETCD_ENDPOINTS",
-                layout.etcdEndpointFromNodes()));
+                layout.etcdEndpointFromNodes(), ServiceJvm.MALLOC_ARENA_MAX, ServiceJvm.MALLOC_ARENAS));
         String kafka = TestbedKafka.bootstrap(state);
         if (kafka != null) {
             env.put("TABBY_KAFKA_BOOTSTRAP", kafka);
@@ -122,17 +121,18 @@ final class Services {
             case VXLAN -> quarkusApp(VXLAN);
             case PROBE -> quarkusApp(PROBE);
             case POLICY -> quarkusApp(POLICY);
-            case CNI -> List.of("-cp", classpath("services/cni"), "dev.tabby.cni.daemon.CniDaemon");
+            case CNI -> cniDaemon();
             case BGP -> quarkusApp(BGP);
             case IPIP -> quarkusApp(IPIP);
             default -> throw new IllegalArgumentException("no service \"" + service + "\"");
         };
         Map<String, String> extra = service.equals(PROBE) ? Map.of("TABBY_PROBE_MODES", probeModes()) : Map.of();
         List<String> cmd = new ArrayList<>(List.of("setsid", "java"));
-        cmd.addAll(JVM);
         cmd.addAll(java);
+        // A Quarkus service runs in its fast-jar's directory, where its AppCDS archive applies (ServiceJvm).
+        Path workDir = service.equals(CNI) ? null : quarkusAppDir(service);
         State.ServiceProcess p = launch(node, service, OnNode.command(layout.nodeNamespace(node), layout.nodeDir(node), cmd),
-                merge(env, extra), layout.nodeDir(node).resolve(service + ".log"));
+                merge(env, extra), layout.nodeDir(node).resolve(service + ".log"), workDir);
         p.port = switch (service) {
             case VXLAN -> Layout.VXLAN_PORT;
             case PROBE -> Layout.PROBE_PORT;
@@ -156,12 +156,24 @@ final class Services {
         EtcdMembers.awaitLog(state.forwarder, "event=etcd_forwarder_listening", 1);
     }
 
+    private Path quarkusAppDir(String module) {
+        return root.resolve(module).resolve("target/quarkus-app");
+    }
+
     private List<String> quarkusApp(String module) {
-        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        Path jar = quarkusAppDir(module).resolve("quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(module + " is not built (" + jar + " is missing); run bin/tabby build");
         }
-        return List.of("-jar", jar.toString());
+        List<String> out = new ArrayList<>(ServiceJvm.quarkusFlags(root, jar.getParent()));
+        out.addAll(List.of("-jar", jar.toString()));
+        return out;
+    }
+
+    private List<String> cniDaemon() {
+        List<String> out = new ArrayList<>(ServiceJvm.flags(root));
+        out.addAll(List.of("-cp", classpath("services/cni"), "dev.tabby.cni.daemon.CniDaemon"));
+        return out;
     }
 
     private String classpath(String module) {
@@ -180,11 +192,20 @@ final class Services {
      * what the one before it wrote); the testbed's way to start any process it records by PID.
      */
     static State.ServiceProcess launch(String node, String service, List<String> cmd, Map<String, String> env, Path log) {
+        return launch(node, service, cmd, env, log, null);
+    }
+
+    /** As {@link #launch(String, String, List, Map, Path)}, in {@code workDir} (null: this process's own). */
+    static State.ServiceProcess launch(String node, String service, List<String> cmd, Map<String, String> env, Path log,
+            Path workDir) {
         try {
             Files.createDirectories(log.getParent());
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            if (workDir != null) {
+                pb.directory(workDir.toFile());
+            }
             pb.environment().putAll(env);
             Process p = pb.start();
             State.ServiceProcess sp = new State.ServiceProcess();

@@ -403,15 +403,16 @@ class IpipInVmTest {
     private void startService(String node, String service) throws IOException {
         Path jar = ROOT.resolve(service + "/target/quarkus-app/quarkus-run.jar");
         assertTrue(Files.exists(jar), jar + " is built");
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(node).name(), "java",
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xmx128m"));
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(node).name(), "java"));
+        cmd.addAll(ServiceJvm.quarkusFlags(ROOT, jar.getParent()));
         if (service.equals(IPIP)) {
             // Service settings an operator may set: a short resync so drift repair shows within the test, and the
             // node's own MTU file rather than this VM's /var/lib/tabby.
             cmd.addAll(List.of("-Dtabby.ipip.resync-interval=3s", "-Dtabby.ipip.mtu-file=" + mtuFile(node)));
         }
         cmd.addAll(List.of("-jar", jar.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        // In the fast-jar's directory, where its AppCDS archive applies (ServiceJvm).
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(jar.getParent().toFile())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log(node, service).toFile()));
         pb.environment().put("TABBY_NODENAME", node);
         pb.environment().put("TABBY_ETCD_ENDPOINTS", "http://" + GATEWAY + ":2379");

@@ -145,11 +145,14 @@ public final class VxlanAgent implements AutoCloseable {
 
     /**
      * Ready: the datastore is in sync now (not only once: the syncer leaves IN_SYNC when etcd is unreachable), the last
-     * apply wrote everything, and the plan is settled (active, or inactive or disabled on purpose). Losing the
-     * datastore only takes readiness down: the kernel keeps what was programmed, and liveness stays up.
+     * apply wrote everything, and that apply's plan is settled (active, or inactive or disabled on purpose), so the
+     * kernel holds what the datastore asks for, as Felix reports ready only after its first dataplane apply completes.
+     * An apply made while the node still waits for its tunnel address does not count: the apply that programs the
+     * device and its entries must finish first. Losing the datastore only takes readiness down: the kernel keeps what
+     * was programmed, and liveness stays up.
      */
     public boolean ready() {
-        return syncStatus == SyncStatus.IN_SYNC && loop.status().ready() && manager.status().settled();
+        return syncStatus == SyncStatus.IN_SYNC && loop.status().ready() && manager.programmed();
     }
 
     /** Why not ready, or "ready". */
@@ -162,7 +165,10 @@ public final class VxlanAgent implements AutoCloseable {
             return s.reason();
         }
         VxlanStatus v = manager.status();
-        return v.settled() ? "ready" : v.state() + ": " + v.reason();
+        if (!v.settled()) {
+            return v.state() + ": " + v.reason();
+        }
+        return manager.programmed() ? "ready" : v.state() + ": the last apply did not write everything yet";
     }
 
     /** For liveness: the apply loop thread is turning. */

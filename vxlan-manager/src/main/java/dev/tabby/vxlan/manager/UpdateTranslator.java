@@ -8,17 +8,22 @@ import dev.tabby.ipam.routes.BlockUpdate;
 import dev.tabby.model.v3.FelixConfiguration;
 import dev.tabby.model.v3.IPPool;
 import dev.tabby.model.v3.Kind;
-import dev.tabby.model.v3.Node;
+import dev.tabby.model.v3.NodeRoutingFields;
+import dev.tabby.vxlan.plan.NodeFacts;
 import java.util.List;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * Turns the syncer's raw etcd changes into {@link VxlanUpdate}s: decodes the value, and names what it is. Blocks are
  * read with {@link BlockUpdate}, a streaming parser that keeps only what routing needs (cidr, affinity, allocations and
  * each attribute's node), so a thousand blocks decode in a fraction of the time the full {@code IpamJson.decodeBlock}
- * takes. A value that does not decode counts as gone (it is logged): programming half-understood state would be worse.
+ * takes; Nodes likewise with {@link NodeRoutingFields}, which reads and checks only the fields routing uses (a bad
+ * one is refused with the same message the full codec gives). A value that does not decode counts as gone (it is
+ * logged): programming half-understood state would be worse.
  */
 public final class UpdateTranslator {
+    private static final Logger LOG = Logger.getLogger(UpdateTranslator.class);
     static final String POOLS = ResourceStore.prefix(Kind.IP_POOL, null);
     static final String NODES = ResourceStore.prefix(Kind.NODE, null);
     static final String FELIX = ResourceStore.prefix(Kind.FELIX_CONFIGURATION, null);
@@ -45,7 +50,10 @@ public final class UpdateTranslator {
         }
         if (key.startsWith(NODES)) {
             String name = key.substring(NODES.length());
-            return Optional.of(new VxlanUpdate.NodeChanged(name, decode(u, Kind.NODE, Node.class)));
+            // Only the fields routing needs, read and checked straight from the value, and parsed here, on the
+            // decoding threads, so that the apply thread only stores them.
+            NodeRoutingFields node = nodeFields(u);
+            return Optional.of(new VxlanUpdate.NodeChanged(name, node == null ? null : NodeFacts.of(node)));
         }
         if (key.startsWith(FELIX)) {
             String name = key.substring(FELIX.length());
@@ -56,6 +64,20 @@ public final class UpdateTranslator {
             return BlockUpdate.of(u).map(b -> new VxlanUpdate.BlockChanged(b.block(), b.routable()));
         }
         return Optional.empty(); // IPv6 blocks and anything else under the watched prefixes
+    }
+
+    /** As {@link ResourceUpdates#decodeOrGone}: null when deleted, or (logged) when the value does not read. */
+    private static NodeRoutingFields nodeFields(Update u) {
+        if (u.isDelete()) {
+            return null;
+        }
+        try {
+            return NodeRoutingFields.read(u.value(), u.key());
+        } catch (RuntimeException e) {
+            LOG.warnf("event=unreadable_resource key=%s problem=\"%s\" action=treated_as_gone", u.key(),
+                    ResourceUpdates.oneLine(e));
+            return null;
+        }
     }
 
     private static <T> T decode(Update u, Kind kind, Class<T> type) {

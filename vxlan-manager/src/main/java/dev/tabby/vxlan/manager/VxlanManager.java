@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
@@ -66,11 +67,12 @@ public final class VxlanManager implements KernelWatch.Interest {
     private final MtuFile mtuFile;
 
     private final Map<String, IPPool> pools = new HashMap<>();
-    private final Map<String, NodeFacts> nodes = new HashMap<>();
+    // Sorted by name: the plan visits nodes in name order (who keeps a contested tunnel address), and need not sort.
+    private final Map<String, NodeFacts> nodes = new TreeMap<>();
     private final Map<String, FelixConfiguration> felixConfigs = new HashMap<>();
     private final Map<Cidr, RoutableBlock> blocks = new HashMap<>();
 
-    private volatile VxlanStatus status;
+    private volatile LastPlan status;
     private volatile Interest interest = Interest.NONE;
     private int deviceIndex;
     private VxlanPlan.State lastState;
@@ -96,7 +98,7 @@ public final class VxlanManager implements KernelWatch.Interest {
         this.arp = new NeighTable(NeighKernel.of(netlink), DeviceSpec.NAME);
         this.routes = new RouteTable(RouteKernel.of(netlink), Route.MAIN_TABLE, RouteProtocol.VXLAN, IpFamilies.IPV4);
         this.mtuFile = mtuFile == null ? null : new MtuFile(mtuFile);
-        this.status = VxlanStatus.starting(node);
+        this.status = new LastPlan(node, null, false);
     }
 
     public String node() {
@@ -109,7 +111,7 @@ public final class VxlanManager implements KernelWatch.Interest {
         if (update instanceof VxlanUpdate.PoolChanged p) {
             put(pools, p.name(), p.pool());
         } else if (update instanceof VxlanUpdate.NodeChanged n) {
-            put(nodes, n.name(), n.node() == null ? null : NodeFacts.of(n.node()));
+            put(nodes, n.name(), n.node());
         } else if (update instanceof VxlanUpdate.FelixConfigChanged f) {
             put(felixConfigs, f.name(), f.config());
         } else if (update instanceof VxlanUpdate.BlockChanged b) {
@@ -190,7 +192,6 @@ public final class VxlanManager implements KernelWatch.Interest {
             LOG.infof("event=vxlan_state node=%s state=%s reason=\"%s\"", node, plan.state(), plan.reason());
             lastState = plan.state();
         }
-        status = VxlanStatus.of(node, plan);
         ApplyResult result = switch (plan.state()) {
             case INACTIVE, DISABLED -> tearDown();
             case WAITING_FOR_NODE -> ApplyResult.NOTHING; // a datastore change ends the wait, and marks us dirty
@@ -203,6 +204,9 @@ public final class VxlanManager implements KernelWatch.Interest {
         interest = new Interest(plan.device() == null ? 0 : plan.device().parentIndex(), deviceIndex,
                 me == null ? null : me.underlayAddress(), felix().compiledPattern());
         lastApplyWrites = result.writes();
+        // Published only now that the kernel holds the plan (or failed to): readiness reads it, and a plan published
+        // before its writes made a fresh node ready while its entries were still being written.
+        status = new LastPlan(node, plan, result.ok());
         if (result.ok()) {
             resyncing = false;
         }
@@ -315,6 +319,48 @@ public final class VxlanManager implements KernelWatch.Interest {
 
     /** As of the last apply; safe from any thread. */
     public VxlanStatus status() {
-        return status;
+        return status.get();
+    }
+
+    /**
+     * Whether the last apply finished, wrote everything, and left a settled plan (active, or inactive or disabled on
+     * purpose): the kernel holds what the datastore, as recorded before that apply, asks for. Safe from any thread.
+     */
+    public boolean programmed() {
+        LastPlan s = status;
+        // From the plan's state, not the status strings: readiness is asked every second, plans change more often.
+        return s.programmed && s.plan != null && switch (s.plan.state()) {
+            case ACTIVE, INACTIVE, DISABLED -> true;
+            case WAITING_FOR_NODE, WAITING_FOR_INTERFACE -> false;
+        };
+    }
+
+    /**
+     * The last apply's plan, turned into {@link VxlanStatus} strings only when asked (readiness, metrics, the REST
+     * status), once per plan: an apply for 1,000 nodes should not pay for 3,000 strings at every datastore change.
+     */
+    private static final class LastPlan {
+        private final String node;
+        private final VxlanPlan plan;
+        // The apply of this plan wrote everything; kept with the plan so that a reader never pairs one apply's plan
+        // with another's outcome.
+        private final boolean programmed;
+        private volatile VxlanStatus status;
+
+        LastPlan(String node, VxlanPlan plan, boolean programmed) {
+            this.node = node;
+            this.plan = plan;
+            this.programmed = programmed;
+        }
+
+        VxlanStatus get() {
+            VxlanStatus s = status;
+            if (s == null) {
+                // Two threads may both build it; the plan is immutable, so either copy is right.
+                s = plan == null ? VxlanStatus.starting(node) : VxlanStatus.of(node, plan);
+                status = s;
+            }
+            return s;
+        }
     }
 }

@@ -4,7 +4,7 @@ import dev.tabby.ipam.routes.RoutableBlock;
 import dev.tabby.model.net.Cidr;
 import dev.tabby.model.v3.FelixConfiguration;
 import dev.tabby.model.v3.IPPool;
-import dev.tabby.model.v3.Node;
+import dev.tabby.vxlan.plan.NodeFacts;
 
 /** What changed in the datastore, in the terms the VXLAN manager cares about. A null value means gone. */
 public sealed interface VxlanUpdate {
@@ -12,7 +12,8 @@ public sealed interface VxlanUpdate {
     record PoolChanged(String name, IPPool pool) implements VxlanUpdate {
     }
 
-    record NodeChanged(String name, Node node) implements VxlanUpdate {
+    /** What the plan needs of the Node, parsed where it was decoded (off the apply thread). */
+    record NodeChanged(String name, NodeFacts node) implements VxlanUpdate {
     }
 
     /** {@code default} or {@code node.<nodename>}. */

@@ -3,6 +3,7 @@ package dev.tabby.vxlan.plan;
 import dev.tabby.model.net.Cidr;
 import dev.tabby.model.net.IpAddress;
 import dev.tabby.model.v3.Node;
+import dev.tabby.model.v3.NodeRoutingFields;
 import dev.tabby.netlink.MacAddress;
 
 /**
@@ -18,30 +19,40 @@ import dev.tabby.netlink.MacAddress;
 public record NodeFacts(String name, Cidr underlay, IpAddress tunnelAddress, MacAddress mac, String macProblem) {
 
     public static NodeFacts of(Node node) {
+        Node.Spec spec = node.spec();
+        return of(node.name(), spec == null || spec.bgp() == null ? null : spec.bgp().ipv4Address(),
+                spec == null ? null : spec.ipv4VXLANTunnelAddr(), spec == null ? null : spec.vxlanTunnelMACAddr());
+    }
+
+    /** The same facts from the fields read straight from etcd (the agent's path: no whole Node is built). */
+    public static NodeFacts of(NodeRoutingFields fields) {
+        return of(fields.name(), fields.ipv4Address(), fields.ipv4VXLANTunnelAddr(), fields.vxlanTunnelMACAddr());
+    }
+
+    private static NodeFacts of(String name, String ipv4Address, String tunnel, String setMac) {
         MacAddress mac = null;
         String macProblem = null;
         try {
-            mac = VtepMac.of(node);
+            mac = VtepMac.of(name, setMac);
         } catch (IllegalArgumentException e) {
             macProblem = e.getMessage();
         }
-        return new NodeFacts(node.name(), underlay(node), tunnelAddress(node), mac, macProblem);
+        return new NodeFacts(name, underlay(ipv4Address), tunnelAddress(tunnel), mac, macProblem);
     }
 
-    private static Cidr underlay(Node node) {
-        if (node.spec() == null || node.spec().bgp() == null || node.spec().bgp().ipv4Address() == null) {
+    private static Cidr underlay(String ipv4Address) {
+        if (ipv4Address == null) {
             return null;
         }
         try {
-            Cidr c = Cidr.parseCidrOrIp(node.spec().bgp().ipv4Address().trim());
+            Cidr c = Cidr.parseCidrOrIp(ipv4Address.trim());
             return c.isV4() ? c : null;
         } catch (RuntimeException e) {
             return null;
         }
     }
 
-    private static IpAddress tunnelAddress(Node node) {
-        String text = node.spec() == null ? null : node.spec().ipv4VXLANTunnelAddr();
+    private static IpAddress tunnelAddress(String text) {
         if (text == null || text.isBlank()) {
             return null;
         }

@@ -37,7 +37,14 @@ public final class VtepMac {
      * @throws IllegalArgumentException the Node's vxlanTunnelMACAddr is not a MAC address
      */
     public static MacAddress of(Node node) {
-        String set = node.spec() == null ? null : node.spec().vxlanTunnelMACAddr();
-        return set == null || set.isBlank() ? derived(node.name()) : MacAddress.parse(set.trim());
+        return of(node.name(), node.spec() == null ? null : node.spec().vxlanTunnelMACAddr());
+    }
+
+    /**
+     * @param set the Node's {@code spec.vxlanTunnelMACAddr}, or null
+     * @throws IllegalArgumentException {@code set} is not a MAC address
+     */
+    public static MacAddress of(String nodeName, String set) {
+        return set == null || set.isBlank() ? derived(nodeName) : MacAddress.parse(set.trim());
     }
 }

@@ -7,13 +7,15 @@ import dev.tabby.model.net.IpAddress;
 import dev.tabby.model.v3.IPPool;
 import dev.tabby.netlink.MacAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.SortedMap;
 
 /**
  * What vxlan.calico, its FDB and ARP entries and the routes via it must be on one node: a pure function of the
@@ -139,14 +141,13 @@ public record VxlanPlan(State state, String reason, DeviceSpec device, List<Vtep
      * entries): of two nodes claiming one, the first by name keeps it and the other is reported and skipped.
      */
     private static Map<String, Vtep> remoteVteps(VxlanInputs in, DeviceSpec device, List<String> problems) {
-        Map<String, Vtep> out = new TreeMap<>();
+        // Filled in name order, so insertion order is name order.
+        Map<String, Vtep> out = new LinkedHashMap<>();
         Map<IpAddress, String> tunnelOwner = new HashMap<>();
         Map<MacAddress, String> macOwner = new HashMap<>();
         tunnelOwner.put(device.tunnelAddress(), in.thisNode());
         macOwner.put(device.mac(), in.thisNode());
-        List<NodeFacts> sorted = new ArrayList<>(in.nodes().values());
-        sorted.sort(Comparator.comparing(NodeFacts::name));
-        for (NodeFacts node : sorted) {
+        for (NodeFacts node : byName(in.nodes())) {
             String name = node.name();
             if (name.equals(in.thisNode()) || node.tunnelAddress() == null || node.underlay() == null) {
                 continue; // not (yet) a VTEP: Felix waits for both, and so do we, quietly
@@ -173,6 +174,19 @@ public record VxlanPlan(State state, String reason, DeviceSpec device, List<Vtep
             out.put(name, new Vtep(name, tunnel, mac, node.underlayAddress()));
         }
         return out;
+    }
+
+    /**
+     * The nodes in name order. The manager keeps them in a map sorted by name already (sorting 5,000 nodes on every
+     * datastore change was a fifth of a plan); any other map is sorted here.
+     */
+    private static Collection<NodeFacts> byName(Map<String, NodeFacts> nodes) {
+        if (nodes instanceof SortedMap<String, NodeFacts> sorted && sorted.comparator() == null) {
+            return sorted.values(); // keyed by node name, in String order: the order of the sort below
+        }
+        List<NodeFacts> list = new ArrayList<>(nodes.values());
+        list.sort(Comparator.comparing(NodeFacts::name));
+        return list;
     }
 
     /**

@@ -289,6 +289,66 @@ class VxlanClusterTest extends ClusterTestCase {
         cluster.awaitConverged(List.of("node-a", "node-b"), false, CONVERGE);
     }
 
+    /**
+     * Ready means the kernel holds everything (Felix: ready after its first dataplane apply completes). A fresh node
+     * first applies while it waits for its tunnel address; that apply must not count, nor may the apply that programs
+     * the device be called done before its last entry is written. 400 remote nodes make that apply last long enough
+     * to be seen: readiness is watched without pause, and the kernel counted the moment it turns.
+     */
+    @Test
+    void aFreshNodeIsReadyOnlyOnceItsKernelHoldsEveryEntry() throws Exception {
+        int remotes = 400;
+        cluster = TestCluster.build(kv, netns, "Always", 1, ONE_SUBNET[0]);
+        List<dev.tabby.datastore.KvEntry> entries = new ArrayList<>();
+        Cidr own = cluster.blockOf("node-a");
+        for (int i = 0, b = 0; i < remotes; i++, b++) {
+            String name = String.format(java.util.Locale.ROOT, "remote-%03d", i);
+            Cidr block = new Cidr(IpAddress.parse("10.65." + (128 + b / 4) + "." + (b % 4) * 64), 26);
+            if (block.equals(own)) {
+                block = new Cidr(IpAddress.parse("10.65." + (128 + ++b / 4) + "." + (b % 4) * 64), 26);
+            }
+            String underlay = "10.252." + (i / 200) + "." + (i % 200 + 1) + "/16";
+            entries.add(new dev.tabby.datastore.KvEntry(dev.tabby.datastore.ResourceStore.prefix(Kind.NODE, null) + name,
+                    dev.tabby.model.codec.ResourceCodec.toStoredValue(dev.tabby.vxlan.testing.Resources.node(name,
+                            underlay, block.address().toString(), VtepMac.derived(name).toString())), 0, 0));
+            entries.add(new dev.tabby.datastore.KvEntry(dev.tabby.ipam.model.IpamKeys.block(block),
+                    dev.tabby.ipam.model.IpamJson.encode(dev.tabby.ipam.model.AllocationBlock.create(block, name)), 0, 0));
+        }
+        for (int i = 0; i < entries.size(); i += 100) {
+            kv.putAll(entries.subList(i, Math.min(entries.size(), i + 100)));
+        }
+        // Its tunnel address is written below, as the allocator would, so the first apply surely waits for it.
+        var agent = cluster.startAgent("node-a", dev.tabby.vxlan.agent.AgentSettings.defaults("node-a")
+                .withResyncInterval(Duration.ofSeconds(90)).withAllocateTunnelAddress(false));
+        Await.until(CONVERGE, "a first apply waiting for the tunnel address", () -> agent.loopStatus().applied()
+                && "WAITING_FOR_NODE".equals(agent.status().state()) ? null : agent.status().state() + " " + agent.reason());
+        assertTrue(!agent.ready(), "ready while waiting for its tunnel address");
+
+        var n = cluster.nodeResource("node-a");
+        var s = n.spec();
+        byte[] t = own.address().bytes();
+        t[3] += 60;
+        String tunnel = IpAddress.of(t).toString();
+        cluster.resources.update(new dev.tabby.model.v3.Node(n.metadata(), new dev.tabby.model.v3.Node.Spec(s.bgp(),
+                tunnel, VtepMac.derived("node-a").toString(), s.orchRefs(), s.wireguard(), s.addresses()), n.status()));
+        long deadline = System.nanoTime() + CONVERGE.toNanos();
+        while (!agent.ready()) {
+            assertTrue(System.nanoTime() < deadline, "not ready within " + CONVERGE + ": " + agent.reason());
+            Thread.onSpinWait();
+        }
+        try (var probe = dev.tabby.netlink.Netlink.at(cluster.nodeNs.get("node-a").path())) {
+            int index = probe.linkByName("vxlan.calico").map(l -> l.index()).orElse(0);
+            assertTrue(index > 0, "ready without vxlan.calico");
+            int routes = probe.routeList(new dev.tabby.netlink.RouteFilter(dev.tabby.netlink.Family.INET,
+                    dev.tabby.netlink.Route.MAIN_TABLE, dev.tabby.netlink.RouteProtocol.VXLAN, null, null)).size();
+            long arp = probe.neighList(index, dev.tabby.netlink.Family.INET).stream()
+                    .filter(x -> (x.state() & dev.tabby.netlink.Neigh.PERMANENT) != 0).count();
+            int fdb = probe.fdbList(index).size();
+            assertEquals(List.of(remotes, (long) remotes, remotes + 1), List.of(fdb, arp, routes),
+                    "FDB, ARP entries and routes (with the own block's blackhole) at the moment it turned ready");
+        }
+    }
+
     static Cidr cidr(String s) {
         return Cidr.parse(s);
     }

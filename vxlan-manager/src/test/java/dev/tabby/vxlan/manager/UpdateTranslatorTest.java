@@ -11,17 +11,18 @@ import dev.tabby.ipam.routes.BorrowedAddress;
 import dev.tabby.model.codec.ResourceCodec;
 import dev.tabby.model.net.Cidr;
 import dev.tabby.model.net.IpAddress;
+import dev.tabby.vxlan.plan.NodeFacts;
 import dev.tabby.vxlan.testing.Resources;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class UpdateTranslatorTest {
     static Update put(String key, byte[] value) {
-        return new Update(Update.Kind.CREATED, key, value, null, 5, false);
+        return new Update(Update.Kind.CREATED, key, value, 5, false);
     }
 
     static Update delete(String key) {
-        return new Update(Update.Kind.DELETED, key, null, new byte[0], 6, false);
+        return new Update(Update.Kind.DELETED, key, null, 6, false);
     }
 
     @Test
@@ -37,7 +38,8 @@ class UpdateTranslatorTest {
         var node = Resources.node("n1", "10.0.0.1/24", "10.65.0.1", null);
         VxlanUpdate.NodeChanged n = (VxlanUpdate.NodeChanged) UpdateTranslator
                 .translate(put(UpdateTranslator.NODES + "n1", ResourceCodec.toStoredValue(node))).orElseThrow();
-        assertEquals("10.65.0.1", n.node().spec().ipv4VXLANTunnelAddr());
+        assertEquals("10.65.0.1", n.node().tunnelAddress().toString());
+        assertEquals("10.0.0.1/24", n.node().underlay().toString());
 
         VxlanUpdate.FelixConfigChanged f = (VxlanUpdate.FelixConfigChanged) UpdateTranslator.translate(
                 put(UpdateTranslator.FELIX + "default", ResourceCodec.toStoredValue(Resources.felix("default", "vxlanVNI: 9"))))
@@ -52,6 +54,26 @@ class UpdateTranslatorTest {
         VxlanUpdate.NodeChanged bad = (VxlanUpdate.NodeChanged) UpdateTranslator.translate(
                 put(UpdateTranslator.NODES + "n1", "{not json".getBytes(StandardCharsets.UTF_8))).orElseThrow();
         assertNull(bad.node());
+    }
+
+    /** Only the fields routing uses are read and checked (issue 16); a bad one makes the Node gone, as before. */
+    @Test
+    void aNodeIsGoneWhenAFieldRoutingUsesIsBadAndKeptWhenAnotherIs() {
+        assertNull(node("{\"bgp\":{\"ipv4Address\":\"10.0.0.1/24\"},\"ipv4VXLANTunnelAddr\":\"10.65.0.300\"}"));
+        assertNull(node("{\"bgp\":{\"ipv4Address\":\"10.0.0.1/33\"},\"ipv4VXLANTunnelAddr\":\"10.65.0.1\"}"));
+        assertNull(node("{\"bgp\":{\"ipv4Address\":\"10.0.0.1/24\"},\"vxlanTunnelMACAddr\":\"66:00\"}"));
+        // Felix routes by these fields alone; a bad IPv6 address does not take the node's VXLAN routes away.
+        var kept = node("{\"bgp\":{\"ipv4Address\":\"10.0.0.1/24\",\"ipv6Address\":\"10.0.0.1/24\"},"
+                + "\"ipv4VXLANTunnelAddr\":\"10.65.0.1\"}");
+        assertEquals(IpAddress.parse("10.65.0.1"), kept.tunnelAddress());
+        assertEquals(IpAddress.parse("10.0.0.1"), kept.underlayAddress());
+    }
+
+    private static NodeFacts node(String spec) {
+        String value = "{\"kind\":\"Node\",\"apiVersion\":\"projectcalico.org/v3\",\"metadata\":{\"name\":\"n1\"},"
+                + "\"spec\":" + spec + "}";
+        return ((VxlanUpdate.NodeChanged) UpdateTranslator.translate(
+                put(UpdateTranslator.NODES + "n1", value.getBytes(StandardCharsets.UTF_8))).orElseThrow()).node();
     }
 
     @Test

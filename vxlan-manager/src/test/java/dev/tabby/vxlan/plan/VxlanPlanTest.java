@@ -88,6 +88,32 @@ class VxlanPlanTest {
         assertTrue(p.routes().isEmpty());
     }
 
+    /**
+     * The manager hands the plan its nodes sorted by name, so the plan skips its own sort; who keeps a contested tunnel
+     * address or MAC (the first by name) must not change with that. Nodes added in reverse name order.
+     */
+    @Test
+    void nodesSortedByNameOrNotGiveTheSamePlanEvenWhenTunnelAddressesAndMacsCollide() {
+        pools.add(pool("p", "10.65.0.0/16", "Always"));
+        add(node("node-1", "10.0.1.1/24", "10.65.1.0", null));
+        for (int i = 30; i >= 2; i--) {
+            // Pairs share a tunnel address, every fifth node a MAC.
+            String mac = i % 5 == 0 ? "02:00:00:00:00:05" : null;
+            add(node("node-" + i, "10.0.1." + i + "/24", "10.65." + (i / 2) + ".0", mac));
+            block("10.65." + i + ".64/26", "node-" + i);
+        }
+        Map<String, NodeFacts> unsorted = new LinkedHashMap<>();
+        Map<String, NodeFacts> sorted = new java.util.TreeMap<>();
+        nodes.values().forEach(n -> unsorted.put(n.name(), NodeFacts.of(n)));
+        nodes.values().forEach(n -> sorted.put(n.name(), NodeFacts.of(n)));
+        VxlanPlan fromUnsorted = VxlanPlan.compute(new VxlanInputs("node-1", pools, unsorted, felixSettings, blocks, links));
+        VxlanPlan fromSorted = VxlanPlan.compute(new VxlanInputs("node-1", pools, sorted, felixSettings, blocks, links));
+        assertEquals(fromUnsorted, fromSorted);
+        assertTrue(fromSorted.problems().stream().anyMatch(x -> x.contains("is node node-")), fromSorted.problems().toString());
+        assertEquals(fromSorted.vteps().stream().map(Vtep::node).sorted().toList(),
+                fromSorted.vteps().stream().map(Vtep::node).toList(), "VTEPs in name order");
+    }
+
     @Test
     void noPoolsAtAllIsInactiveToo() {
         assertEquals(VxlanPlan.State.INACTIVE, plan().state());

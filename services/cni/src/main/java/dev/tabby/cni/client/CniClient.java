@@ -20,9 +20,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the container runtime executes as {@code tabby-cni} or {@code tabby-ipam} (through the launcher script):
- * hands the environment and stdin to the node's CNI daemon over its Unix socket, prints the daemon's reply and exits
- * with its code. A JVM start is most of this program's cost, so it loads nothing beyond the JDK and {@link Frames}.
+ * The Java client behind {@code tabby-cni} and {@code tabby-ipam}: hands the environment and stdin to the node's CNI
+ * daemon over its Unix socket, prints the daemon's reply and exits with its code. The installed launcher is a static
+ * program doing the same without a JVM (src/main/c/tabby-cni-launch.c, kept in step with this class: the same
+ * messages, limits and time-outs); it execs this class when no daemon listens. A JVM start is most of this program's
+ * cost, so it loads nothing beyond the JDK and {@link Frames}.
  *
  * <p>When no daemon listens, the same handler runs in this process ({@code dev.tabby.cni.plugin.InProcess}, looked
  * up by name so the common path never loads it): correct, but it pays for a cold JVM and a fresh etcd connection.

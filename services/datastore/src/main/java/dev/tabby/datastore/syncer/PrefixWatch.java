@@ -62,7 +62,8 @@ final class PrefixWatch implements Watch.Listener {
     private static PrefixWatch open(Client client, String prefix, boolean singleKey, long fromRevision,
             int generation, SignalQueue sink) {
         PrefixWatch watch = new PrefixWatch(prefix, singleKey, generation, sink);
-        WatchOption.Builder option = WatchOption.builder().withRevision(fromRevision).withPrevKV(!singleKey);
+        // No previous values: nothing reads them, and each would cost a copy of the old value per change.
+        WatchOption.Builder option = WatchOption.builder().withRevision(fromRevision).withPrevKV(false);
         if (!singleKey) {
             option.withRange(EtcdKeys.prefixEnd(prefix));
         }
@@ -127,12 +128,10 @@ final class PrefixWatch implements Watch.Listener {
         List<WatchedChange> changes = new ArrayList<>(events.size());
         for (WatchEvent event : events) {
             KeyValue kv = event.getKeyValue();
-            KeyValue prev = event.getPrevKV();
-            byte[] previous = prev == null || prev.getKey().isEmpty() ? null : prev.getValue().getBytes();
             switch (event.getEventType()) {
                 case PUT -> changes.add(new WatchedChange(false, EtcdKeys.string(kv.getKey()), kv.getValue().getBytes(),
-                        previous, kv.getCreateRevision(), kv.getModRevision()));
-                case DELETE -> changes.add(new WatchedChange(true, EtcdKeys.string(kv.getKey()), null, previous, 0,
+                        kv.getCreateRevision(), kv.getModRevision()));
+                case DELETE -> changes.add(new WatchedChange(true, EtcdKeys.string(kv.getKey()), null, 0,
                         kv.getModRevision()));
                 default -> {
                     // UNRECOGNIZED: a newer etcd event type we do not understand; a re-list will tell.

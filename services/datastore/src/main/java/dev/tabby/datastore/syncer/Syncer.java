@@ -5,8 +5,6 @@ import dev.tabby.datastore.DatastoreUnavailableException;
 import dev.tabby.datastore.EtcdClients;
 import dev.tabby.datastore.EtcdErrors;
 import dev.tabby.datastore.KeyValueStore;
-import dev.tabby.datastore.KvEntry;
-import dev.tabby.datastore.ListResult;
 import dev.tabby.datastore.RevisionCompactedException;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,6 +110,8 @@ public final class Syncer implements AutoCloseable {
     private boolean paused;
     private long lastListStartNanos;
     private int listAttempt;
+    /** Changes the running list has delivered so far, for its log line. */
+    private int listChanges;
     private Future<?> listTask;
     private long nextProbeAt;
     /** Total time spent inside consumer callbacks; probe deadlines do not count it against etcd. */
@@ -367,6 +367,11 @@ public final class Syncer implements AutoCloseable {
                         ended.prefix(), ended.compacted(), ended.reason());
                 requestResync((ended.compacted() ? "compacted: " : "watch failed: ") + ended.reason(), 0);
             }
+        } else if (signal instanceof SyncerSignal.ListedPage page) {
+            page.taken().complete(null);
+            if (phase == Phase.LISTING && page.attempt() == listAttempt) {
+                listedPage(page);
+            }
         } else if (signal instanceof SyncerSignal.Listed listed) {
             if (phase == Phase.LISTING && listed.attempt() == listAttempt) {
                 listTask = null;
@@ -423,6 +428,8 @@ public final class Syncer implements AutoCloseable {
         phase = Phase.LISTING;
         lastListStartNanos = now;
         int attempt = ++listAttempt;
+        cache.beginList();
+        listChanges = 0;
         LOG.debugf("syncer=%s event=list_start reason=\"%s\" prefixes=%d", id, resyncReason, config.prefixes().size());
         listTask = lister.submit(() -> signals.offer(list(attempt)));
         if (status == SyncStatus.IN_SYNC && !probe.inFlight()) {
@@ -431,19 +438,57 @@ public final class Syncer implements AutoCloseable {
         }
     }
 
-    /** Runs on the list thread. */
+    /**
+     * Runs on the list thread: hands each page to the syncer thread as it arrives, at most two ahead of what the
+     * syncer thread has taken, so a large list never holds more than a few pages of raw values.
+     */
     private SyncerSignal.Listed list(int attempt) {
         try {
-            List<KvEntry> all = new ArrayList<>();
-            long revision = 0;
-            for (ListResult result : store.list(config.prefixes(), 0, config.listPageSize())) {
-                revision = result.revision();
-                all.addAll(result.entries());
-            }
-            return new SyncerSignal.Listed(attempt, all, revision, null);
+            List<CompletableFuture<Void>> inFlight = new ArrayList<>();
+            long revision = store.listPages(config.prefixes(), 0, config.listPageSize(), (prefix, entries) -> {
+                if (inFlight.size() == 2) {
+                    awaitTaken(inFlight.remove(0));
+                }
+                SyncerSignal.ListedPage page = new SyncerSignal.ListedPage(attempt, entries, new CompletableFuture<>());
+                inFlight.add(page.taken());
+                signals.offer(page);
+            });
+            return new SyncerSignal.Listed(attempt, revision, null);
         } catch (RuntimeException e) {
-            return new SyncerSignal.Listed(attempt, null, 0, e);
+            return new SyncerSignal.Listed(attempt, 0, e);
         }
+    }
+
+    /** On the list thread: waits for the syncer thread to take a page; cancelling the list interrupts the wait. */
+    private static void awaitTaken(CompletableFuture<Void> taken) {
+        try {
+            taken.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("list cancelled");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * A page of the running list: its news goes to the consumer at once, so its raw values are garbage as soon as
+     * the consumer has decoded them. Deletes wait for {@link #listFinished}: only a complete list tells what is gone.
+     */
+    private void listedPage(SyncerSignal.ListedPage page) {
+        if (status != SyncStatus.IN_SYNC) {
+            setStatus(SyncStatus.RESYNC, recoveredNote(System.nanoTime()) + "listing " + config.prefixes().size()
+                    + " prefixes");
+        }
+        List<Update> news = cache.listedPage(page.entries());
+        listChanges += news.size();
+        undelivered.addAll(news);
+        deliverUndelivered();
+    }
+
+    private String recoveredNote(long now) {
+        return datastoreDown ? "etcd answers again after " + TimeUnit.NANOSECONDS.toMillis(now - downSince) / 1000.0
+                + " s; " : "";
     }
 
     private void cancelList() {
@@ -470,8 +515,7 @@ public final class Syncer implements AutoCloseable {
             datastoreLost("list failed (" + kind + "): " + EtcdErrors.rootCause(failure), now);
             return;
         }
-        String recovered = datastoreDown ? "etcd answers again after "
-                + TimeUnit.NANOSECONDS.toMillis(now - downSince) / 1000.0 + " s; " : "";
+        String recovered = recoveredNote(now);
         datastoreDown = false;
         long revision = listed.revision();
         // Watch first, deliver second: the watch starts at R+1 no matter how long the consumer
@@ -484,19 +528,21 @@ public final class Syncer implements AutoCloseable {
             setStatus(SyncStatus.RESYNC, recovered + "listed " + config.prefixes().size() + " prefixes at revision "
                     + revision);
         }
-        List<Update> diff = cache.replaceWith(listed.entries(), revision);
+        // Every page has been delivered (a page the consumer refused would have cancelled this list).
+        List<Update> deletes = cache.finishList(revision);
+        listChanges += deletes.size();
         lastRevision.accumulateAndGet(revision, Math::max);
         if (listedOnce) {
             resyncs.incrementAndGet();
         }
         listedOnce = true;
-        boolean delivered = deliverUpdates(diff);
+        boolean delivered = deliverUpdates(deletes);
         if (delivered) {
             backoff.reset();
             setStatus(SyncStatus.IN_SYNC, "the consumer has the snapshot at revision " + revision);
         }
         LOG.infof("syncer=%s event=list_done reason=\"%s\" revision=%d keys=%d changes=%d took_ms=%d", id,
-                reason, revision, cache.size(), diff.size(),
+                reason, revision, cache.size(), listChanges,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastListStartNanos));
     }
 

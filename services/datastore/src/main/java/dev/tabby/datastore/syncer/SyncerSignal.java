@@ -24,9 +24,15 @@ sealed interface SyncerSignal {
             implements SyncerSignal {
     }
 
-    /** A list finished on the list thread: either {@code entries} at {@code revision}, or {@code failure}. */
-    record Listed(int attempt, List<KvEntry> entries, long revision, RuntimeException failure)
-            implements SyncerSignal {
+    /**
+     * One page of a list running on the list thread. The list thread waits for {@code taken} before it offers the
+     * page after next, so that at most two pages of raw values wait in the queue however slow the consumer.
+     */
+    record ListedPage(int attempt, List<KvEntry> entries, CompletableFuture<Void> taken) implements SyncerSignal {
+    }
+
+    /** A list finished on the list thread: every page sent, all read at {@code revision}; or {@code failure}. */
+    record Listed(int attempt, long revision, RuntimeException failure) implements SyncerSignal {
     }
 
     /** etcd answered a probe read ({@code failure} null) or the read failed or timed out. */

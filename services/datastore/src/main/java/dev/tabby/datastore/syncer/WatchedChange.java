@@ -2,8 +2,7 @@ package dev.tabby.datastore.syncer;
 
 /**
  * A watch event copied out of jetcd's objects on the watch thread, so the syncer thread works
- * on plain data. {@code previousValue} is null when etcd sent no previous value.
+ * on plain data and no jetcd KeyValue or ByteSequence outlives the event.
  */
-record WatchedChange(boolean deleted, String key, byte[] value, byte[] previousValue, long createRevision,
-        long modRevision) {
+record WatchedChange(boolean deleted, String key, byte[] value, long createRevision, long modRevision) {
 }

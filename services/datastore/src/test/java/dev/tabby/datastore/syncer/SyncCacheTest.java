@@ -23,7 +23,6 @@ class SyncCacheTest {
         assertEquals(3, diff.size(), diff.toString());
         assertEquals(Update.Kind.MODIFIED, diff.get(0).kind());
         assertEquals("/b", diff.get(0).key());
-        assertEquals("1", new String(diff.get(0).previousValue(), UTF_8));
         assertEquals(Update.Kind.DELETED, diff.get(1).kind());
         assertEquals("/c", diff.get(1).key());
         assertEquals(20, diff.get(1).modRevision(), "a synthetic delete carries the list revision");
@@ -67,10 +66,8 @@ class SyncCacheTest {
         assertEquals(3, diff.size(), diff.toString());
         assertEquals(Update.Kind.DELETED, diff.get(0).kind(), "the missed delete is sent again");
         assertEquals("/gone", diff.get(0).key());
-        assertEquals("1", new String(diff.get(0).previousValue(), UTF_8));
         assertEquals(Update.Kind.MODIFIED, diff.get(1).kind(), "the consumer still has /kept at 1");
         assertEquals("/kept", diff.get(1).key());
-        assertEquals("1", new String(diff.get(1).previousValue(), UTF_8));
         assertEquals(Update.Kind.CREATED, diff.get(2).kind(), "the consumer never had /new");
         assertEquals("/new", diff.get(2).key());
         assertEquals(14, diff.get(2).modRevision());
@@ -83,15 +80,34 @@ class SyncCacheTest {
         assertTrue(cache.replaceWith(List.of(), 20).isEmpty(), "the consumer never had it; nothing to say");
     }
 
+    @Test
+    void aListPageByPageDeletesOnlyWhatNoPageNamedAndOnlyOnceComplete() {
+        cache.replaceWith(List.of(entry("/a", "1", 5), entry("/b", "1", 6), entry("/c", "1", 7)), 10);
+        cache.beginList();
+        assertEquals(List.of(), cache.listedPage(List.of(entry("/a", "1", 5))), "unchanged: nothing to say");
+        List<Update> second = cache.listedPage(List.of(entry("/c", "2", 15), entry("/d", "1", 16)));
+        assertEquals(List.of(Update.Kind.MODIFIED, Update.Kind.CREATED), second.stream().map(Update::kind).toList());
+        // A list that stops here (etcd went away) deletes nothing: the next one starts over.
+        cache.beginList();
+        cache.listedPage(List.of(entry("/c", "2", 15)));
+        assertTrue(cache.listedPage(List.of(entry("/d", "1", 16))).isEmpty(), "/d was delivered by the stopped list");
+        List<Update> deletes = cache.finishList(20);
+        deletes.sort(Comparator.comparing(Update::key));
+        assertEquals(List.of("/a", "/b"), deletes.stream().map(Update::key).toList(), "named by no page of the list");
+        assertTrue(deletes.stream().allMatch(u -> u.isDelete() && u.modRevision() == 20 && u.fromList()));
+        assertEquals(java.util.Map.of("/c", 15L, "/d", 16L), cache.snapshot());
+        assertNull(cache.apply(put("/c", "2", 15)), "covered by the list");
+    }
+
     private static KvEntry entry(String key, String value, long rev) {
         return new KvEntry(key, value.getBytes(UTF_8), rev, rev);
     }
 
     private static WatchedChange put(String key, String value, long rev) {
-        return new WatchedChange(false, key, value.getBytes(UTF_8), null, rev, rev);
+        return new WatchedChange(false, key, value.getBytes(UTF_8), rev, rev);
     }
 
     private static WatchedChange delete(String key, long rev) {
-        return new WatchedChange(true, key, null, null, 0, rev);
+        return new WatchedChange(true, key, null, 0, rev);
     }
 }

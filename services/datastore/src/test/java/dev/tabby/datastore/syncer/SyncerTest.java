@@ -69,7 +69,7 @@ class SyncerTest {
                 .findFirst().orElseThrow();
         assertEquals(Update.Kind.MODIFIED, change.kind());
         assertEquals(rev, change.modRevision());
-        assertEquals("v0", new String(change.previousValue(), UTF_8), "previous value comes with the change");
+        assertEquals("changed", new String(change.value(), UTF_8));
         assertEquals(0, syncer.counters().resyncs());
         assertTrue(consumer.problems().isEmpty(), consumer.problems().toString());
     }
@@ -115,6 +115,36 @@ class SyncerTest {
         // And the syncer carries on watching afterwards.
         store.put(prefix + "after", bytes("x"));
         consumer.awaitState(WAIT, () -> etcd(prefix));
+    }
+
+    /** Issue 16: a list is handed over page by page; only the complete list may delete. */
+    @Test
+    void aListOfManyPagesDeliversEveryPageBeforeInSyncAndARelistDeletesExactlyWhatWent() throws Exception {
+        String prefix = "/pages/";
+        Map<String, Long> revs = new HashMap<>();
+        for (int i = 0; i < 25; i++) {
+            revs.put(prefix + "k" + (char) ('a' + i), store.create(prefix + "k" + (char) ('a' + i), bytes("v" + i)));
+        }
+        RecordingCallbacks consumer = new RecordingCallbacks();
+        Syncer syncer = start(config("pages", prefix).withListPageSize(4), consumer);
+        consumer.awaitStatus(SyncStatus.IN_SYNC, WAIT);
+        assertEquals(List.of(SyncStatus.WAIT_FOR_DATASTORE, SyncStatus.RESYNC, SyncStatus.IN_SYNC),
+                consumer.statuses());
+        assertEquals(25, consumer.state().size(), "all seven pages arrive before IN_SYNC");
+
+        syncer.pauseWatchesForTest().get(5, TimeUnit.SECONDS);
+        // Deleted from the first, a middle and the last page; one changed in between.
+        for (String gone : List.of("ka", "kj", "ky")) {
+            store.delete(prefix + gone, revs.get(prefix + gone));
+        }
+        store.update(prefix + "kk", bytes("changed"), revs.get(prefix + "kk"));
+        ETCD.etcdctl().compact(store.currentRevision());
+        syncer.resumeWatchesForTest().get(5, TimeUnit.SECONDS);
+        consumer.awaitState(WAIT, () -> etcd(prefix));
+        assertEquals(List.of(prefix + "ka", prefix + "kj", prefix + "ky"), consumer.updates().stream()
+                .filter(u -> u.isDelete() && u.fromList()).map(Update::key).sorted().toList());
+        assertNoDuplicates(consumer);
+        assertTrue(consumer.problems().isEmpty(), consumer.problems().toString());
     }
 
     @Test

@@ -66,7 +66,7 @@ public final class ConntrackEvents implements AutoCloseable {
             throw new NetlinkException(e.errno(), "open", what, e.kernelMessage());
         }
         try {
-            return new ConntrackEvents(new EventReader(socket, Waker.open(), what, BATCH_MILLIS));
+            return new ConntrackEvents(new EventReader(socket, Waker.open(), what, BATCH_MILLIS, true));
         } catch (ErrnoException e) {
             socket.close();
             throw new NetlinkException(e.errno(), "open", what, e.kernelMessage());
@@ -128,16 +128,23 @@ public final class ConntrackEvents implements AutoCloseable {
      * only those ends are decoded, so a reader that follows a few connections among many skips the rest cheaply.
      */
     public void receive(EndFilter wanted, Consumer<ConntrackEnd> consumer) {
+        Objects.requireNonNull(consumer, "consumer");
+        receiveInPlace(wanted, view -> consumer.accept(view.toEnd()));
+    }
+
+    /**
+     * {@link #receive(EndFilter, Consumer)} reading each wanted end in place into one reused {@link ConntrackEndView},
+     * valid only during the call to {@code consumer}: no object per event.
+     */
+    public void receiveInPlace(EndFilter wanted, Consumer<ConntrackEndView> consumer) {
         Objects.requireNonNull(wanted, "wanted");
         Objects.requireNonNull(consumer, "consumer");
-        reader.receive((type, payload) -> {
-            if (type == Nfnl.IPCTNL_MSG_CT_DELETE && ConntrackCodec.wanted(payload, wanted)) {
-                ConntrackEnd end = ConntrackCodec.decode(payload);
-                if (end != null) {
-                    consumer.accept(end);
-                }
+        ConntrackEndView view = new ConntrackEndView();
+        reader.receive((type, buf, offset, length) -> {
+            if (type == Nfnl.IPCTNL_MSG_CT_DELETE && ConntrackCodec.wanted(buf, offset, offset + length, wanted)
+                    && ConntrackCodec.read(buf, offset, offset + length, view)) {
+                consumer.accept(view);
             }
-            return null;
         });
     }
 

@@ -33,18 +33,22 @@ final class EventReader implements AutoCloseable {
     private boolean released;
 
     private final long batchMillis;
+    private final boolean batched;
 
     /**
      * @param batchMillis how long the reader rests after draining the socket, so that what arrives meanwhile is read
      *                    in one go: a sender that puts each message in a datagram of its own (ctnetlink) otherwise
      *                    costs a wake-up, a poll() and a recv() per message. 0 for a sender that batches itself
      *                    (nfnetlink_log, NFULA_CFG_TIMEOUT). The socket's receive buffer must hold that long's worth.
+     * @param batched     whether what is queued is read many datagrams per system call (recvmmsg), for a sender of
+     *                    one small message per datagram; false for a sender of large datagrams (they may not fit)
      */
-    EventReader(NetlinkSocket socket, Waker waker, String what, long batchMillis) {
+    EventReader(NetlinkSocket socket, Waker waker, String what, long batchMillis, boolean batched) {
         this.socket = socket;
         this.waker = waker;
         this.what = what;
         this.batchMillis = batchMillis;
+        this.batched = batched;
     }
 
     /** Rests {@link #batchMillis}, or less when {@link #close()} comes. */
@@ -63,7 +67,7 @@ final class EventReader implements AutoCloseable {
      * Hands every message to {@code handler} until {@link #close()}; returns then. Throws {@link NetlinkException} if
      * the socket itself fails, {@link IllegalStateException} if another thread is already reading or it is closed.
      */
-    void receive(NetlinkSocket.Decoder<?> handler) {
+    void receive(NetlinkSocket.MessageVisitor handler) {
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException(what + " is closed; open a new one");
@@ -82,9 +86,21 @@ final class EventReader implements AutoCloseable {
                     }
                     // What else is queued, one recv() per datagram and no poll(); close() is looked at now and then.
                     int drained = 0;
-                    while (socket.receivePendingEvents(handler)) {
-                        if (++drained % CLOSED_CHECK_EVERY == 0 && isClosed()) {
-                            return;
+                    if (batched) {
+                        for (int got; (got = socket.receivePendingBatch(handler)) > 0; ) {
+                            drained += got;
+                            if (drained >= CLOSED_CHECK_EVERY) {
+                                drained = 0;
+                                if (isClosed()) {
+                                    return;
+                                }
+                            }
+                        }
+                    } else {
+                        while (socket.receivePendingEvents(handler)) {
+                            if (++drained % CLOSED_CHECK_EVERY == 0 && isClosed()) {
+                                return;
+                            }
                         }
                     }
                     pause();

@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Reads the five-tuple from the start of an IP packet (RFC 791, RFC 8200) as NFLOG copies it: possibly cut short at
- * the copy range, so every read is bounds-checked and a missing transport header leaves the ports at 0.
+ * the copy range, so every read is bounds-checked and a missing transport header leaves the ports at 0. Read in place
+ * from the receive buffer into an {@link NflogView}.
  */
 final class IpHeaders {
     static final int ICMP = 1;
@@ -34,64 +35,92 @@ final class IpHeaders {
      *               connection on the same ports picks another), {@link #NO_SYN} for any other packet
      */
     record Tuple(int protocol, IpAddress src, IpAddress dst, int srcPort, int dstPort, int length, long synSeq) {
-        Tuple(int protocol, IpAddress src, IpAddress dst, int srcPort, int dstPort, int length) {
-            this(protocol, src, dst, srcPort, dstPort, length, NO_SYN);
-        }
     }
 
     private IpHeaders() {
     }
 
-    /** The tuple of the packet in {@code p} (position 0 to limit); null when not even the IP header is there. */
+    /**
+     * The tuple of the packet in {@code p} (position 0 to limit); null when not even the IP header is there. Allocates:
+     * the reader uses {@link #read}, this is its record form.
+     */
     static Tuple parse(ByteBuffer p) {
-        if (p == null || p.limit() < 1) {
+        if (p == null) {
             return null;
         }
-        int version = (p.get(0) & 0xff) >>> 4;
+        NflogView v = new NflogView();
+        v.clear();
+        if (!read(p, 0, p.limit(), v)) {
+            return null;
+        }
+        return new Tuple(v.protocol, v.src(), v.dst(), v.srcPort, v.dstPort, v.length, v.synSeq);
+    }
+
+    /**
+     * Reads the packet in {@code p} between {@code from} and {@code to} into {@code out}'s protocol, addresses,
+     * ports, length and SYN sequence number, in place (no allocation); false when not even the IP header is there.
+     */
+    static boolean read(ByteBuffer p, int from, int to, NflogView out) {
+        if (to - from < 1) {
+            return false;
+        }
+        int version = (p.get(from) & 0xff) >>> 4;
         if (version == 4) {
-            return parse4(p);
+            return read4(p, from, to, out);
         }
         if (version == 6) {
-            return parse6(p);
+            return read6(p, from, to, out);
         }
-        return null;
+        return false;
     }
 
-    private static Tuple parse4(ByteBuffer p) {
-        if (p.limit() < 20) {
-            return null;
+    private static boolean read4(ByteBuffer p, int at, int to, NflogView out) {
+        if (to - at < 20) {
+            return false;
         }
-        int headerLen = (p.get(0) & 0x0f) * 4;
-        int length = u16(p, 2);
-        int fragmentOffset = u16(p, 6) & 0x1fff;
-        int protocol = p.get(9) & 0xff;
-        IpAddress src = IpAddress.of(bytes(p, 12, 4));
-        IpAddress dst = IpAddress.of(bytes(p, 16, 4));
+        int headerLen = (p.get(at) & 0x0f) * 4;
+        int fragmentOffset = u16(p, at + 6) & 0x1fff;
+        out.ipv6 = false;
+        out.length = u16(p, at + 2);
+        out.protocol = p.get(at + 9) & 0xff;
+        out.srcHi = 0;
+        out.srcLo = Integer.toUnsignedLong(u32(p, at + 12));
+        out.dstHi = 0;
+        out.dstLo = Integer.toUnsignedLong(u32(p, at + 16));
         // Only the first fragment carries the transport header.
-        boolean l4 = headerLen >= 20 && fragmentOffset == 0;
-        return withPorts(p, protocol, src, dst, length, l4 ? headerLen : -1);
+        if (headerLen >= 20 && fragmentOffset == 0) {
+            ports(p, at + headerLen, to, out);
+        }
+        return true;
     }
 
-    private static Tuple parse6(ByteBuffer p) {
-        if (p.limit() < 40) {
-            return null;
+    private static boolean read6(ByteBuffer p, int start, int to, NflogView out) {
+        if (to - start < 40) {
+            return false;
         }
-        int length = 40 + u16(p, 4);
-        int next = p.get(6) & 0xff;
-        IpAddress src = IpAddress.of(bytes(p, 8, 16));
-        IpAddress dst = IpAddress.of(bytes(p, 24, 16));
-        int at = 40;
+        out.ipv6 = true;
+        out.length = 40 + u16(p, start + 4);
+        int next = p.get(start + 6) & 0xff;
+        out.srcHi = u64(p, start + 8);
+        out.srcLo = u64(p, start + 16);
+        out.dstHi = u64(p, start + 24);
+        out.dstLo = u64(p, start + 32);
+        int at = start + 40;
         for (int i = 0; i < MAX_EXTENSIONS; i++) {
             if (next != HOP_BY_HOP && next != ROUTING && next != FRAGMENT && next != AH && next != DEST_OPTS) {
-                return withPorts(p, next, src, dst, length, at);
+                out.protocol = next;
+                ports(p, at, to, out);
+                return true;
             }
-            if (at + 8 > p.limit()) {
-                return new Tuple(next, src, dst, 0, 0, length); // cut inside the extension headers
+            if (at + 8 > to) {
+                out.protocol = next; // cut inside the extension headers
+                return true;
             }
             int following = p.get(at) & 0xff;
             if (next == FRAGMENT) {
                 if ((u16(p, at + 2) & 0xfff8) != 0) {
-                    return new Tuple(following, src, dst, 0, 0, length); // not the first fragment: no ports here
+                    out.protocol = following; // not the first fragment: no ports here
+                    return true;
                 }
                 at += 8;
             } else if (next == AH) {
@@ -101,30 +130,34 @@ final class IpHeaders {
             }
             next = following;
         }
-        return new Tuple(next, src, dst, 0, 0, length);
+        out.protocol = next;
+        return true;
     }
 
-    /** The tuple with ports read at {@code l4} when the protocol has them and they were copied; -1 for none. */
-    private static Tuple withPorts(ByteBuffer p, int protocol, IpAddress src, IpAddress dst, int length, int l4) {
+    /** The ports at {@code l4} when {@code out}'s protocol has them and they were copied, and a TCP SYN's sequence. */
+    private static void ports(ByteBuffer p, int l4, int to, NflogView out) {
+        int protocol = out.protocol;
         boolean ported = protocol == TCP || protocol == UDP || protocol == SCTP || protocol == UDPLITE || protocol == DCCP;
-        if (!ported || l4 < 0 || l4 + 4 > p.limit()) {
-            return new Tuple(protocol, src, dst, 0, 0, length);
+        if (!ported || l4 + 4 > to) {
+            return;
         }
-        long synSeq = NO_SYN;
+        out.srcPort = u16(p, l4);
+        out.dstPort = u16(p, l4 + 2);
         // RFC 9293: sequence number at 4, flags at 13; a SYN without ACK opens a connection (SYN+ACK answers one).
-        if (protocol == TCP && l4 + 14 <= p.limit() && (p.get(l4 + 13) & 0x12) == 0x02) {
-            synSeq = Integer.toUnsignedLong((u16(p, l4 + 4) << 16) | u16(p, l4 + 6));
+        if (protocol == TCP && l4 + 14 <= to && (p.get(l4 + 13) & 0x12) == 0x02) {
+            out.synSeq = Integer.toUnsignedLong(u32(p, l4 + 4));
         }
-        return new Tuple(protocol, src, dst, u16(p, l4), u16(p, l4 + 2), length, synSeq);
     }
 
     private static int u16(ByteBuffer p, int at) {
         return ((p.get(at) & 0xff) << 8) | (p.get(at + 1) & 0xff);
     }
 
-    private static byte[] bytes(ByteBuffer p, int at, int len) {
-        byte[] out = new byte[len];
-        p.get(at, out);
-        return out;
+    private static int u32(ByteBuffer p, int at) {
+        return (u16(p, at) << 16) | u16(p, at + 2);
+    }
+
+    private static long u64(ByteBuffer p, int at) {
+        return ((long) u32(p, at) << 32) | Integer.toUnsignedLong(u32(p, at + 4));
     }
 }

@@ -1,7 +1,6 @@
 package dev.tabby.netlink.nflog;
 
 import dev.tabby.netlink.NetlinkException;
-import dev.tabby.netlink.raw.Attrs;
 import dev.tabby.netlink.raw.Errno;
 import dev.tabby.netlink.raw.ErrnoException;
 import dev.tabby.netlink.raw.MessageBuilder;
@@ -68,7 +67,7 @@ public final class NflogSocket implements AutoCloseable {
                 bind(socket, group, settings, what);
                 ids &= askForConntrack(socket, group);
             }
-            return new NflogSocket(new EventReader(socket, Waker.open(), what, 0), bound, ids);
+            return new NflogSocket(new EventReader(socket, Waker.open(), what, 0, false), bound, ids);
         } catch (ErrnoException e) {
             socket.close();
             throw new NetlinkException(e.errno(), "open", what, e.kernelMessage());
@@ -167,43 +166,109 @@ public final class NflogSocket implements AutoCloseable {
     /**
      * Delivers logged packets to {@code consumer} on the calling thread until {@link #close()}, then returns. A
      * consumer that throws stops the loop with its exception (the socket stays open; receive again or close it).
-     * Packets whose IP header was not copied are counted in {@link #undecodable()} and skipped.
+     * Packets whose IP header was not copied are counted in {@link #undecodable()} and skipped. Each packet is a new
+     * record: {@link #receiveInPlace} is the reader that allocates nothing per packet.
      *
      * @throws NetlinkException      when the socket itself fails
      * @throws IllegalStateException when closed, or already being received on another thread
      */
     public void receive(Consumer<NflogPacket> consumer) {
         Objects.requireNonNull(consumer, "consumer");
-        reader.receive((type, payload) -> {
+        receiveInPlace(view -> consumer.accept(view.toPacket()));
+    }
+
+    /**
+     * {@link #receive(Consumer)} reading each packet in place into one reused {@link NflogView}, valid only during
+     * the call to {@code consumer}: no object per packet, which is what keeps flow logs' reader cheap.
+     */
+    public void receiveInPlace(Consumer<NflogView> consumer) {
+        Objects.requireNonNull(consumer, "consumer");
+        NflogView view = new NflogView();
+        reader.receive((type, buf, offset, length) -> {
             if (type == Nfnl.NFULNL_MSG_PACKET) {
-                NflogPacket p = decode(payload);
-                if (p != null) {
-                    consumer.accept(p);
+                if (read(buf, offset, offset + length, view)) {
+                    consumer.accept(view);
                 } else {
                     undecodable.incrementAndGet();
                 }
             }
-            return null;
         });
     }
 
-    /** One NFULNL_MSG_PACKET: nfgenmsg (res_id = the group), then NFULA_* attributes; null if it has no IP header. */
+    /** One NFULNL_MSG_PACKET as a record; null if it has no IP header. */
     static NflogPacket decode(ByteBuffer payload) {
-        if (payload.limit() < Nfnl.NFGENMSG_LEN) {
-            return null;
+        NflogView v = new NflogView();
+        return read(payload, v) ? v.toPacket() : null;
+    }
+
+    /**
+     * Reads one NFULNL_MSG_PACKET (nfgenmsg with res_id = the group, then NFULA_* attributes) into {@code out} by
+     * walking its attributes in place; false if it has no IP header.
+     */
+    static boolean read(ByteBuffer m, NflogView out) {
+        return read(m, 0, m.limit(), out);
+    }
+
+    /** {@link #read(ByteBuffer, NflogView)} of the message between {@code from} and {@code end} of {@code m}. */
+    static boolean read(ByteBuffer m, int from, int end, NflogView out) {
+        out.clear();
+        if (end - from < Nfnl.NFGENMSG_LEN) {
+            return false;
         }
-        int group = ((payload.get(2) & 0xff) << 8) | (payload.get(3) & 0xff);
-        Attrs a = Attrs.parse(payload, Nfnl.NFGENMSG_LEN);
-        IpHeaders.Tuple t = IpHeaders.parse(a.get(Nfnl.NFULA_PAYLOAD));
-        if (t == null) {
-            return null;
+        out.group = ((m.get(from + 2) & 0xff) << 8) | (m.get(from + 3) & 0xff);
+        int payloadAt = -1;
+        int payloadEnd = -1;
+        int pos = from + Nfnl.NFGENMSG_LEN;
+        while (pos + 4 <= end) {
+            int len = m.getShort(pos) & 0xffff;
+            if (len < 4 || pos + len > end) {
+                break; // a malformed tail is ignored, as the kernel's own parser does
+            }
+            int at = pos + 4;
+            int valueLen = len - 4;
+            switch (m.getShort(pos + 2) & 0x3fff) { // without NLA_F_NESTED / NLA_F_NET_BYTEORDER
+                case Nfnl.NFULA_PAYLOAD -> {
+                    payloadAt = at;
+                    payloadEnd = at + valueLen;
+                }
+                case Nfnl.NFULA_PREFIX -> {
+                    int n = 0;
+                    while (n < valueLen && n < NflogView.MAX_PREFIX && m.get(at + n) != 0) {
+                        out.prefix[n] = m.get(at + n);
+                        n++;
+                    }
+                    out.prefixLength = n;
+                }
+                case Nfnl.NFULA_IFINDEX_INDEV -> out.inIfindex = valueLen >= 4 ? be32(m, at) : 0;
+                case Nfnl.NFULA_IFINDEX_OUTDEV -> out.outIfindex = valueLen >= 4 ? be32(m, at) : 0;
+                case Nfnl.NFULA_CT -> out.ctId = ctId(m, at, at + valueLen);
+                default -> {
+                }
+            }
+            pos += (len + 3) & ~3;
         }
-        String prefix = a.string(Nfnl.NFULA_PREFIX);
-        ByteBuffer ct = a.get(Nfnl.NFULA_CT);
-        long ctId = ct == null ? NflogPacket.NO_CT_ID : Attrs.parse(ct, 0).u32be(Nfnl.CTA_ID, NflogPacket.NO_CT_ID);
-        return new NflogPacket(group, prefix == null ? "" : prefix, t.protocol(), t.src(), t.dst(), t.srcPort(),
-                t.dstPort(), t.length(), (int) a.u32be(Nfnl.NFULA_IFINDEX_INDEV, 0), (int) a.u32be(Nfnl.NFULA_IFINDEX_OUTDEV, 0),
-                ctId, t.synSeq());
+        return payloadAt >= 0 && IpHeaders.read(m, payloadAt, payloadEnd, out);
+    }
+
+    /** CTA_ID among the nested ctnetlink attributes of NFULA_CT, or {@link NflogPacket#NO_CT_ID}. */
+    private static long ctId(ByteBuffer m, int from, int to) {
+        int pos = from;
+        while (pos + 4 <= to) {
+            int len = m.getShort(pos) & 0xffff;
+            if (len < 4 || pos + len > to) {
+                break;
+            }
+            if ((m.getShort(pos + 2) & 0x3fff) == Nfnl.CTA_ID && len >= 8) {
+                return Integer.toUnsignedLong(be32(m, pos + 4));
+            }
+            pos += (len + 3) & ~3;
+        }
+        return NflogPacket.NO_CT_ID;
+    }
+
+    private static int be32(ByteBuffer b, int at) {
+        return ((b.get(at) & 0xff) << 24) | ((b.get(at + 1) & 0xff) << 16) | ((b.get(at + 2) & 0xff) << 8)
+                | (b.get(at + 3) & 0xff);
     }
 
     /**

@@ -26,6 +26,12 @@ public interface LibC {
 
     @ssize_t long recv(int fd, @Out ByteBuffer buf, @size_t long len, int flags);
 
+    /**
+     * Up to {@code vlen} datagrams into the buffers that struct mmsghdr[vlen] {@code msgvec} points at (the headers'
+     * msg_len and msg_flags are filled in); {@code timeout} null. Returns how many, or -1 with errno.
+     */
+    int recvmmsg(int fd, ByteBuffer msgvec, int vlen, int flags, ByteBuffer timeout);
+
     /** struct pollfd[nfds]: int fd, short events, short revents. */
     int poll(ByteBuffer fds, long nfds, int timeoutMillis);
 

@@ -41,6 +41,16 @@ public final class NetlinkSocket implements AutoCloseable {
     /** ... and in any case after this long, so a failure is never turned into a hang. */
     private static final long DRAIN_MAX_MILLIS = 5_000;
 
+    /**
+     * Sees one event message in place: its type and its payload (after nlmsghdr) at {@code offset} to
+     * {@code offset + length} of {@code buf}, native order. Valid only during the call; nothing is allocated for it,
+     * which is what a reader of thousands of messages a second wants.
+     */
+    @FunctionalInterface
+    public interface MessageVisitor {
+        void message(int type, ByteBuffer buf, int offset, int length);
+    }
+
     /** Turns one reply message's payload (after nlmsghdr) into a value, or null to skip it. */
     @FunctionalInterface
     public interface Decoder<T> {
@@ -395,6 +405,11 @@ public final class NetlinkSocket implements AutoCloseable {
      * @return false once {@code waker} has been signalled; the caller should stop
      */
     public boolean receiveEvents(Waker waker, Decoder<?> handler) throws ErrnoException {
+        return receiveEvents(waker, sliced(handler));
+    }
+
+    /** {@link #receiveEvents(Waker, Decoder)} handing each message over in place. */
+    public boolean receiveEvents(Waker waker, MessageVisitor handler) throws ErrnoException {
         while (true) {
             if (!awaitReadable(waker)) {
                 return false;
@@ -415,6 +430,11 @@ public final class NetlinkSocket implements AutoCloseable {
      * @return false when nothing was queued
      */
     public boolean receivePendingEvents(Decoder<?> handler) throws ErrnoException {
+        return receivePendingEvents(sliced(handler));
+    }
+
+    /** {@link #receivePendingEvents(Decoder)} handing each message over in place. */
+    public boolean receivePendingEvents(MessageVisitor handler) throws ErrnoException {
         int n = receive(Sys.MSG_DONTWAIT);
         if (n < 0) {
             return false;
@@ -423,19 +443,97 @@ public final class NetlinkSocket implements AutoCloseable {
         return true;
     }
 
-    private void dispatchEvents(int n, Decoder<?> handler) {
-        int pos = 0;
-        while (pos + Nl.HEADER_LEN <= n) {
-            int len = recvBuf.getInt(pos);
-            int type = recvBuf.getShort(pos + 4) & 0xffff;
-            if (len < Nl.HEADER_LEN || pos + len > n) {
+    /** A decoder as a visitor: each message's payload as a slice of its own (one object per message). */
+    private static MessageVisitor sliced(Decoder<?> handler) {
+        return (type, buf, offset, length) -> handler.decode(type, Attrs.slice(buf, offset, length));
+    }
+
+    private void dispatchEvents(int n, MessageVisitor handler) {
+        dispatchEvents(recvBuf, 0, n, handler);
+    }
+
+    /** The messages of the datagram of {@code n} bytes at {@code from} in {@code buf}. */
+    private static void dispatchEvents(ByteBuffer buf, int from, int n, MessageVisitor handler) {
+        int pos = from;
+        int end = from + n;
+        while (pos + Nl.HEADER_LEN <= end) {
+            int len = buf.getInt(pos);
+            int type = buf.getShort(pos + 4) & 0xffff;
+            if (len < Nl.HEADER_LEN || pos + len > end) {
                 break;
             }
             if (type > Nl.NLMSG_OVERRUN) {
-                handler.decode(type, Attrs.slice(recvBuf, pos + Nl.HEADER_LEN, len - Nl.HEADER_LEN));
+                handler.message(type, buf, pos + Nl.HEADER_LEN, len - Nl.HEADER_LEN);
             }
             pos += Nl.align(len);
         }
+    }
+
+    /** Datagrams one {@link #receivePendingBatch} reads at most. */
+    private static final int BATCH_DATAGRAMS = 32;
+    /** Room for each of them: far above one ctnetlink event (a few hundred bytes). */
+    private static final int BATCH_SLOT = 8 * 1024;
+    /** sizeof(struct mmsghdr) on 64-bit Linux: struct msghdr (56 bytes) and unsigned msg_len, padded. */
+    private static final int MMSGHDR = 64;
+    private static final int MSGHDR_IOV = 16;
+    private static final int MSGHDR_IOVLEN = 24;
+    private static final int MSGHDR_FLAGS = 48;
+    private static final int MMSGHDR_LEN = 56;
+    private ByteBuffer batchSlots;
+    private ByteBuffer batchIovecs;
+    private ByteBuffer batchHeaders;
+
+    /**
+     * {@link #receivePendingEvents} for up to {@value #BATCH_DATAGRAMS} datagrams in one recvmmsg(2): for a sender
+     * that puts each message in a datagram of its own (ctnetlink's events), one system call per batch instead of one
+     * per message. Each datagram must fit {@value #BATCH_SLOT} bytes (EMSGSIZE otherwise).
+     *
+     * @return how many datagrams were read; 0 when nothing was queued
+     */
+    public int receivePendingBatch(MessageVisitor handler) throws ErrnoException {
+        if (batchSlots == null) {
+            prepareBatch();
+        }
+        int n;
+        while (true) {
+            n = libc.recvmmsg(fd, batchHeaders, BATCH_DATAGRAMS, Sys.MSG_DONTWAIT, null);
+            if (n >= 0) {
+                break;
+            }
+            int errno = Sys.errno();
+            if (errno == Errno.EAGAIN) {
+                return 0;
+            }
+            if (errno != Errno.EINTR) {
+                throw new ErrnoException(errno, "recvmmsg(netlink)");
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            int len = batchHeaders.getInt(i * MMSGHDR + MMSGHDR_LEN);
+            if ((batchHeaders.getInt(i * MMSGHDR + MSGHDR_FLAGS) & Sys.MSG_TRUNC) != 0) {
+                throw new ErrnoException(Errno.EMSGSIZE, "netlink datagram exceeds the " + BATCH_SLOT
+                        + "-byte slot of a batched receive");
+            }
+            dispatchEvents(batchSlots, i * BATCH_SLOT, len, handler);
+        }
+        return n;
+    }
+
+    /** The slots and the mmsghdr array pointing at them (one iovec each), made on a batched reader's first use. */
+    private void prepareBatch() {
+        jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getSystemRuntime();
+        ByteBuffer slots = ByteBuffer.allocateDirect(BATCH_DATAGRAMS * BATCH_SLOT).order(ByteOrder.nativeOrder());
+        ByteBuffer iovecs = ByteBuffer.allocateDirect(BATCH_DATAGRAMS * 16).order(ByteOrder.nativeOrder());
+        ByteBuffer headers = ByteBuffer.allocateDirect(BATCH_DATAGRAMS * MMSGHDR).order(ByteOrder.nativeOrder());
+        long slotsAt = jnr.ffi.Pointer.wrap(runtime, slots).address();
+        long iovecsAt = jnr.ffi.Pointer.wrap(runtime, iovecs).address();
+        for (int i = 0; i < BATCH_DATAGRAMS; i++) {
+            iovecs.putLong(i * 16, slotsAt + (long) i * BATCH_SLOT).putLong(i * 16 + 8, BATCH_SLOT);
+            headers.putLong(i * MMSGHDR + MSGHDR_IOV, iovecsAt + i * 16L).putLong(i * MMSGHDR + MSGHDR_IOVLEN, 1);
+        }
+        batchIovecs = iovecs; // the headers point into it: it must live as long as they do
+        batchHeaders = headers;
+        batchSlots = slots;
     }
 
     /** poll() on this socket and the waker: true when the socket has data, false when woken. */

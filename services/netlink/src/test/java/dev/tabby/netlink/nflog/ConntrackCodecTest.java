@@ -2,7 +2,9 @@ package dev.tabby.netlink.nflog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tabby.model.net.IpAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -75,5 +77,31 @@ class ConntrackCodecTest {
         ByteBuffer cut = message(attr(Nfnl.CTA_ID, be(4, 7)));
         cut.limit(cut.limit() - 2);
         assertEquals(List.of(NflogPacket.NO_CT_ID, 0L, 0L, 0L), seen(cut));
+    }
+
+    @Test
+    void anEndIsReadInPlaceWithItsCountsAndTheReusedViewKeepsNothingOfTheLastOne() {
+        ByteBuffer counted = message(TUPLE,
+                attr(Nfnl.CTA_COUNTERS_ORIG | 0x8000, concat(attr(Nfnl.CTA_COUNTERS_PACKETS, be(8, 5)),
+                        attr(Nfnl.CTA_COUNTERS_BYTES, be(8, 300)))),
+                attr(Nfnl.CTA_COUNTERS_REPLY | 0x8000, concat(attr(Nfnl.CTA_COUNTERS_PACKETS, be(8, 4)),
+                        attr(Nfnl.CTA_COUNTERS_BYTES, be(8, 0x1_0000_0000L)))),
+                attr(Nfnl.CTA_ID, be(4, 9)));
+        ConntrackEndView view = new ConntrackEndView();
+        assertTrue(ConntrackCodec.read(counted, view));
+        assertEquals(new ConntrackEnd(6, IpAddress.parse("10.65.0.2"), IpAddress.parse("10.65.0.3"), 40000, 80, 5, 300,
+                4, 0x1_0000_0000L, 9), view.toEnd());
+
+        // ctnetlink's IPv6 tuple (CTA_IP_V6_*), no counters, no id: the view must not show the previous end's.
+        byte[] v6 = attr(Nfnl.CTA_TUPLE_ORIG | 0x8000, concat(
+                attr(Nfnl.CTA_TUPLE_IP | 0x8000, concat(attr(Nfnl.CTA_IP_V6_SRC, IpAddress.parse("fd00::2").bytes()),
+                        attr(Nfnl.CTA_IP_V6_DST, IpAddress.parse("fd00:1::ffff:3").bytes()))),
+                attr(Nfnl.CTA_TUPLE_PROTO | 0x8000, concat(attr(Nfnl.CTA_PROTO_NUM, new byte[] {17}),
+                        attr(Nfnl.CTA_PROTO_SRC_PORT, be(2, 53)), attr(Nfnl.CTA_PROTO_DST_PORT, be(2, 5353))))));
+        assertTrue(ConntrackCodec.read(message(v6), view));
+        assertEquals(new ConntrackEnd(17, IpAddress.parse("fd00::2"), IpAddress.parse("fd00:1::ffff:3"), 53, 5353, 0, 0,
+                0, 0, NflogPacket.NO_CT_ID), view.toEnd());
+
+        assertFalse(ConntrackCodec.read(message(attr(Nfnl.CTA_ID, be(4, 7))), view), "no tuple: no end");
     }
 }

@@ -1,5 +1,6 @@
 package dev.tabby.testbed.bench;
 
+import dev.tabby.testbed.ServiceJvm;
 import dev.tabby.testbed.containers.ImageTag;
 import dev.tabby.testbed.containers.ServiceDeclarations;
 import dev.tabby.testbed.containers.ServiceDeclarations.Declaration;
@@ -32,7 +33,6 @@ import java.util.stream.Stream;
 public final class ImagesBench {
     private static final String NODE = "imgbench-node";
     private static final String ETCD = "http://127.0.0.1:2379";
-    private static final List<String> JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
     private final Path root;
@@ -140,7 +140,7 @@ public final class ImagesBench {
             Thread.sleep(50);
         }
         List<String> register = new ArrayList<>(List.of("ip", "netns", "exec", netns, "java"));
-        register.addAll(JVM);
+        register.addAll(ServiceJvm.flags(root));
         register.addAll(List.of("-cp", root.resolve("services/ctl/target/classes") + ":" + root.resolve("services/ctl/target/lib") + "/*",
                 "dev.tabby.ctl.Main", "--etcd-endpoints", ETCD, "node", "register", "--name", NODE, "--ip", "10.123.0.1/24"));
         exec(register).requireOk("tabbyctl node register");
@@ -156,11 +156,14 @@ public final class ImagesBench {
                 // ip netns exec gives a private mount namespace: these binds stay in it.
                 "mount --bind \"$1\" /var/lib/tabby && mount --bind \"$2\" /run/tabby && shift 2 && exec \"$@\"",
                 "on-node", lib.toString(), run.toString(), "java"));
-        cmd.addAll(JVM);
-        cmd.addAll(List.of("-jar", root.resolve(module(d) + "/target/quarkus-app/quarkus-run.jar").toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        Path app = root.resolve(module(d) + "/target/quarkus-app");
+        cmd.addAll(ServiceJvm.quarkusFlags(root, app));
+        cmd.addAll(List.of("-jar", app.resolve("quarkus-run.jar").toString()));
+        // In the fast-jar's directory, as the image's WORKDIR: where its AppCDS archive applies (ServiceJvm).
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(app.toFile())
                 .redirectOutput(work.resolve(d.service() + "-process.log").toFile());
         pb.environment().putAll(env(d));
+        pb.environment().put(ServiceJvm.MALLOC_ARENA_MAX, ServiceJvm.MALLOC_ARENAS);
         long t0 = System.nanoTime();
         Process p = pb.start();
         try {

@@ -2,6 +2,7 @@ package dev.tabby.testbed.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tabby.testbed.ServiceJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +16,9 @@ import java.util.logging.Logger;
 
 /**
  * Tabby's bgp-speaker in standalone mode, one process inside a network namespace, started exactly as
- * {@code bin/tabby bgp run} starts it ({@code ip netns exec NS java -XX:+UseSerialGC -Dtabby.bgp.config-file=F
- * -Dtabby.bgp.node=N -Dquarkus.http.port=9180 -jar bgp-speaker/target/quarkus-app/quarkus-run.jar}); ip netns exec
+ * {@code bin/tabby bgp run} starts it ({@code ip netns exec NS java @images/jvm/service.args [its AppCDS archive]
+ * -Dtabby.bgp.config-file=F -Dtabby.bgp.node=N -Dquarkus.http.port=9180 -jar bgp-speaker/target/quarkus-app/quarkus-run.jar},
+ * in the fast-jar's directory); ip netns exec
  * execs java in place, so the process held here is the speaker and it is ended by its own PID. Its HTTP surfaces are
  * reached on the namespace's loopback.
  */
@@ -60,12 +62,15 @@ public final class SpeakerProcess implements AutoCloseable {
         try {
             Files.createDirectories(workDir);
             Files.writeString(file, config.yaml(), StandardCharsets.UTF_8);
-            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns, "java",
-                    "-XX:+UseSerialGC"));
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns, "java"));
+            // The tree's root: bgp-speaker/target/quarkus-app/quarkus-run.jar is under it.
+            Path app = jar.getParent();
+            cmd.addAll(ServiceJvm.quarkusFlags(app.getParent().getParent().getParent(), app));
             cmd.addAll(jvmOptions);
             cmd.addAll(List.of("-Dtabby.bgp.config-file=" + file, "-Dtabby.bgp.node=" + config.node(),
                     "-Dquarkus.http.port=" + HTTP_PORT, "-jar", jar.toString()));
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            // In the fast-jar's directory, where its AppCDS archive applies (ServiceJvm).
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).directory(app.toFile()).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start bgp-speaker in " + netns + ": " + e.getMessage(), e);
         }

@@ -187,8 +187,11 @@ images_build_one() {
   _images_stage "$name" "$ctx"
   old=$(podman image inspect --format '{{.Id}}' "$ref" 2>/dev/null || true)
   say "building $ref on $base"
-  podman build -q --runtime runc --layers --timestamp 0 --build-arg "BASE=$base" -t "$ref" -f "$ctx/Containerfile" "$ctx" >/dev/null \
-    || die "podman build of $ref failed; run: podman build --runtime runc --build-arg BASE=$base -f $ctx/Containerfile $ctx"
+  # --network none: the one RUN step (the AppCDS archive) needs no network, and podman's default bridge would make
+  # netavark switch on this host's net.ipv4.ip_forward.
+  podman build -q --runtime runc --network none --layers --timestamp 0 --build-arg "BASE=$base" -t "$ref" \
+    -f "$ctx/Containerfile" "$ctx" >/dev/null \
+    || die "podman build of $ref failed; run: podman build --runtime runc --network none --build-arg BASE=$base -f $ctx/Containerfile $ctx"
   new=$(podman image inspect --format '{{.Id}}' "$ref")
   # The image this tag named before is now untagged: remove it (still used by a container: it stays).
   [ -n "$old" ] && [ "$old" != "$new" ] && podman rmi "$old" >/dev/null 2>&1 || true

@@ -222,9 +222,23 @@ images_build() {
   for i in "${!pids[@]}"; do
     wait "${pids[$i]}" || die "making the base ${flavours[$i]} failed (its error is above)"
   done
+  # Two images at a time: each one's AppCDS RUN step is a JVM on one core most of its ~10 s. A failed build's own
+  # message is above; the first failure ends the run once the builds under way are done.
+  local running=() names=() failed=""
   for n in "${wanted[@]}"; do
-    images_build_one "$n" "$version"
+    (images_build_one "$n" "$version") &
+    running+=($!)
+    names+=("$n")
+    if [ ${#running[@]} -ge 2 ]; then
+      wait "${running[0]}" || failed="${failed:-${names[0]}}"
+      running=("${running[@]:1}")
+      names=("${names[@]:1}")
+    fi
   done
+  for i in "${!running[@]}"; do
+    wait "${running[$i]}" || failed="${failed:-${names[$i]}}"
+  done
+  [ -z "$failed" ] || die "building the image $failed failed (its error is above)"
   rmdir "$(_images_var)/context" 2>/dev/null || true
   for n in "${wanted[@]}"; do
     podman image inspect --format "localhost/$n:$version {{.Size}}" "localhost/$n:$version" \

@@ -116,7 +116,9 @@ public final class ConfigWatcher implements AutoCloseable {
             status = newStatus;
             if (newStatus == SyncStatus.IN_SYNC) {
                 syncedOnce = true;
-                schedule(coalesce);
+                // A complete snapshot: nothing more to gather, so build it now (the coalescing is for changes that
+                // come one by one; at start it only delayed readiness by its 200 ms).
+                schedule(Duration.ZERO);
             }
         }
     }

@@ -59,6 +59,17 @@ class ConfigWatcherTest {
     }
 
     @Test
+    void theFirstCompleteSnapshotIsBuiltAtOnceNotAfterTheCoalescingWindow() throws Exception {
+        for (Resource r : CalicoTestData.resources(CalicoTestData.MESH_COMMUNITIES)) {
+            store.create(r);
+        }
+        // A window far longer than the wait: the start's configuration must not sit in it (readiness waits on it).
+        watcher = new ConfigWatcher(kv, "kube-master", null, Duration.ofMinutes(5), seen::add).start();
+        NodeBgpConfig first = await("first config", c -> true);
+        assertEquals(List.of("Mesh_10_192_0_3", "Mesh_10_192_0_4"), names(first));
+    }
+
+    @Test
     void followsTheDatastoreAndIgnoresWhatDoesNotDecode() throws Exception {
         // mesh/communities of confd's tests, less kube-node-2 (added below), with one confirmed block for kube-master.
         for (Resource r : CalicoTestData.resources(CalicoTestData.MESH_COMMUNITIES)) {

@@ -133,9 +133,16 @@ public final class IpipAgent implements AutoCloseable {
         return syncStatus;
     }
 
-    /** Ready: in sync now, the last apply wrote everything, and the plan is settled. */
+    /**
+     * Ready: the datastore is in sync now, the last apply wrote everything, and that apply's plan is settled (active,
+     * or inactive or disabled on purpose), so the kernel holds what the datastore asks for, as Felix reports ready only
+     * after its first dataplane apply completes (Felix v3.18 dataplane/linux/int_dataplane.go, doneFirstApply). An
+     * apply made while the node waits for its tunnel address does not count: the apply that programs tunl0 and its
+     * routes must finish first. Unlike Felix, a later failed apply takes readiness down until one succeeds (the loop's
+     * rule, as before).
+     */
     public boolean ready() {
-        return syncStatus == SyncStatus.IN_SYNC && loop.status().ready() && manager.status().settled();
+        return syncStatus == SyncStatus.IN_SYNC && loop.status().ready() && manager.programmed();
     }
 
     /** Why not ready, or "ready". */
@@ -148,7 +155,10 @@ public final class IpipAgent implements AutoCloseable {
             return s.reason();
         }
         IpipStatus v = manager.status();
-        return v.settled() ? "ready" : v.state() + ": " + v.reason();
+        if (!v.settled()) {
+            return v.state() + ": " + v.reason();
+        }
+        return manager.programmed() ? "ready" : v.state() + ": the last apply did not write everything yet";
     }
 
     public boolean turning(Duration stuckAfter) {

@@ -44,7 +44,7 @@ import org.jboss.logging.Logger;
  * a dead speaker's routes elsewhere in place; left exactly as they are while the speaker takes over; removed (ours
  * only, by protocol) once it has. A restarted manager finds its routes again by protocol and device.
  *
- * <p>Used from the apply loop's thread only, except {@link #status()} and {@link #affectedBy}.
+ * <p>Used from the apply loop's thread only, except {@link #status()}, {@link #programmed()} and {@link #affectedBy}.
  */
 public final class IpipManager implements KernelWatch.Interest {
     private static final Logger LOG = Logger.getLogger(IpipManager.class);
@@ -62,7 +62,7 @@ public final class IpipManager implements KernelWatch.Interest {
     private final Map<Cidr, RoutableBlock> blocks = new HashMap<>();
     private String claim;
 
-    private volatile IpipStatus status;
+    private volatile LastPlan status;
     private volatile Interest interest = Interest.NONE;
     private IpipPlan.State lastState;
     private RouteOwner lastOwner;
@@ -88,7 +88,7 @@ public final class IpipManager implements KernelWatch.Interest {
         // A speaker that died holding the claim leaves proto 83 routes (its blackholes, direct routes): ours replace them.
         this.routes.adoptRoutesOf(RouteProtocol.BGP);
         this.mtuFile = mtuFile == null ? null : new MtuFile(mtuFile);
-        this.status = IpipStatus.starting(node);
+        this.status = new LastPlan(node, null, false);
     }
 
     public String node() {
@@ -100,7 +100,7 @@ public final class IpipManager implements KernelWatch.Interest {
         if (update instanceof IpipUpdate.PoolChanged p) {
             put(pools, p.name(), p.pool());
         } else if (update instanceof IpipUpdate.NodeChanged n) {
-            put(nodes, n.name(), n.node() == null ? null : IpipNode.of(n.node()));
+            put(nodes, n.name(), n.node());
         } else if (update instanceof IpipUpdate.FelixConfigChanged f) {
             put(felixConfigs, f.name(), f.config());
         } else if (update instanceof IpipUpdate.BlockChanged b) {
@@ -180,7 +180,6 @@ public final class IpipManager implements KernelWatch.Interest {
             lastState = plan.state();
             lastOwner = plan.owner();
         }
-        status = IpipStatus.of(node, plan);
         ApplyResult result = switch (plan.state()) {
             case INACTIVE, DISABLED -> tearDown();
             case WAITING_FOR_NODE -> ApplyResult.NOTHING; // a datastore change ends the wait
@@ -189,6 +188,9 @@ public final class IpipManager implements KernelWatch.Interest {
         IpipNode me = nodes.get(node);
         interest = new Interest(deviceIndex, me == null ? null : me.underlayAddress(), settings().compiledPattern());
         lastApplyWrites = result.writes();
+        // Published only now that the kernel holds the plan (or failed to): readiness reads it, and a plan published
+        // before program() made a fresh node ready while tunl0's routes were still being written.
+        status = new LastPlan(node, plan, result.ok());
         if (result.ok()) {
             resyncing = false;
         }
@@ -279,8 +281,48 @@ public final class IpipManager implements KernelWatch.Interest {
         return out;
     }
 
-    /** As of the last apply; safe from any thread. */
+    /** As of the last finished apply; safe from any thread. */
     public IpipStatus status() {
-        return status;
+        return status.get();
+    }
+
+    /**
+     * Whether the last apply finished, wrote everything, and left a settled plan (active, or inactive or disabled on
+     * purpose): the kernel holds what the datastore, as recorded before that apply, asks for. Safe from any thread.
+     */
+    public boolean programmed() {
+        LastPlan s = status;
+        // From the plan's state, not the status strings: readiness is asked every few seconds, and needs no strings.
+        return s.programmed && s.plan != null && s.plan.state().settled();
+    }
+
+    /**
+     * The last apply's plan, turned into {@link IpipStatus} strings only when asked (readiness, metrics, the REST
+     * status, the status key), once per plan: an apply for 1,000 nodes should not pay for 1,000 route strings at
+     * every datastore change.
+     */
+    private static final class LastPlan {
+        private final String node;
+        private final IpipPlan plan;
+        // The apply of this plan wrote everything; kept with the plan so that a reader never pairs one apply's plan
+        // with another's outcome.
+        private final boolean programmed;
+        private volatile IpipStatus status;
+
+        LastPlan(String node, IpipPlan plan, boolean programmed) {
+            this.node = node;
+            this.plan = plan;
+            this.programmed = programmed;
+        }
+
+        IpipStatus get() {
+            IpipStatus s = status;
+            if (s == null) {
+                // Two threads may both build it; the plan is immutable, so either copy is right.
+                s = plan == null ? IpipStatus.starting(node) : IpipStatus.of(node, plan);
+                status = s;
+            }
+            return s;
+        }
     }
 }

@@ -6,7 +6,8 @@ import dev.tabby.ipip.plan.TunnelSpec;
 import java.util.List;
 
 /**
- * What the manager programs, as of its last apply, in plain strings for {@code /v1/status}.
+ * What the manager programs, as of its last finished apply, in plain strings for {@code /v1/status}; built only when
+ * asked ({@link IpipManager#status()}).
  *
  * @param node        the node this manager programs
  * @param state       DISABLED, INACTIVE, WAITING_FOR_NODE or ACTIVE (STARTING before the first apply)
@@ -48,6 +49,6 @@ public record IpipStatus(String node, String state, String reason, Device device
 
     /** Whether the state lets the service call itself ready (given a successful apply). */
     public boolean settled() {
-        return !state.equals(STARTING) && !state.equals(IpipPlan.State.WAITING_FOR_NODE.name());
+        return !state.equals(STARTING) && IpipPlan.State.valueOf(state).settled();
     }
 }

@@ -1,10 +1,10 @@
 package dev.tabby.ipip.manager;
 
 import dev.tabby.ipam.routes.RoutableBlock;
+import dev.tabby.ipip.plan.IpipNode;
 import dev.tabby.model.net.Cidr;
 import dev.tabby.model.v3.FelixConfiguration;
 import dev.tabby.model.v3.IPPool;
-import dev.tabby.model.v3.Node;
 
 /** What changed in the datastore, in the terms ipip-manager cares about. A null value means gone. */
 public sealed interface IpipUpdate {
@@ -12,7 +12,8 @@ public sealed interface IpipUpdate {
     record PoolChanged(String name, IPPool pool) implements IpipUpdate {
     }
 
-    record NodeChanged(String name, Node node) implements IpipUpdate {
+    /** What the plan needs of the Node, parsed where it was decoded (off the apply thread). */
+    record NodeChanged(String name, IpipNode node) implements IpipUpdate {
     }
 
     /** {@code default} or {@code node.<nodename>}. */

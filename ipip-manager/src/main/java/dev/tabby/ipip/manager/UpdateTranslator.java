@@ -9,17 +9,22 @@ import dev.tabby.ipam.routes.BlockUpdate;
 import dev.tabby.model.v3.FelixConfiguration;
 import dev.tabby.model.v3.IPPool;
 import dev.tabby.model.v3.Kind;
-import dev.tabby.model.v3.Node;
+import dev.tabby.ipip.plan.IpipNode;
+import dev.tabby.model.v3.NodeRoutingFields;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
- * Turns the syncer's raw etcd changes into {@link IpipUpdate}s. Blocks are read with {@link BlockUpdate} (only what
- * routing needs). A resource that does not decode counts as gone (and is logged): programming half-understood
- * state would be worse.
+ * Turns the syncer's raw etcd changes into {@link IpipUpdate}s, on the syncer's (decoding) threads. Blocks are read
+ * with {@link BlockUpdate} (only what routing needs), Nodes with {@link NodeRoutingFields} (only the fields routing
+ * uses, each checked as the full codec checks it, so a bad one is refused with the same message) and parsed into
+ * {@link IpipNode} here, so that the apply thread only stores them. A resource that does not decode counts as gone
+ * (and is logged): programming half-understood state would be worse.
  */
 public final class UpdateTranslator {
+    private static final Logger LOG = Logger.getLogger(UpdateTranslator.class);
     static final String POOLS = ResourceStore.prefix(Kind.IP_POOL, null);
     static final String NODES = ResourceStore.prefix(Kind.NODE, null);
     static final String FELIX = ResourceStore.prefix(Kind.FELIX_CONFIGURATION, null);
@@ -49,7 +54,9 @@ public final class UpdateTranslator {
             return Optional.of(new IpipUpdate.PoolChanged(key.substring(POOLS.length()), decode(u, Kind.IP_POOL, IPPool.class)));
         }
         if (key.startsWith(NODES)) {
-            return Optional.of(new IpipUpdate.NodeChanged(key.substring(NODES.length()), decode(u, Kind.NODE, Node.class)));
+            NodeRoutingFields node = nodeFields(u);
+            return Optional.of(new IpipUpdate.NodeChanged(key.substring(NODES.length()),
+                    node == null ? null : IpipNode.of(node)));
         }
         if (key.startsWith(FELIX)) {
             return Optional.of(new IpipUpdate.FelixConfigChanged(key.substring(FELIX.length()),
@@ -59,6 +66,20 @@ public final class UpdateTranslator {
             return BlockUpdate.of(u).map(b -> new IpipUpdate.BlockChanged(b.block(), b.routable()));
         }
         return Optional.empty();
+    }
+
+    /** As {@link ResourceUpdates#decodeOrGone}: null when deleted, or (logged alike) when the value does not read. */
+    private static NodeRoutingFields nodeFields(Update u) {
+        if (u.isDelete()) {
+            return null;
+        }
+        try {
+            return NodeRoutingFields.read(u.value(), u.key());
+        } catch (RuntimeException e) {
+            LOG.warnf("event=unreadable_resource key=%s problem=\"%s\" action=treated_as_gone", u.key(),
+                    ResourceUpdates.oneLine(e));
+            return null;
+        }
     }
 
     private static <T> T decode(Update u, Kind kind, Class<T> type) {

@@ -51,7 +51,12 @@ public record IpipPlan(State state, String reason, TunnelSpec device, RouteOwner
         INACTIVE,
         /** This node's Node lacks what tunl0 needs (typically its tunnel address, not yet assigned). */
         WAITING_FOR_NODE,
-        ACTIVE
+        ACTIVE;
+
+        /** Whether the state lets the service call itself ready (given a successful apply): not waiting for anything. */
+        public boolean settled() {
+            return this != WAITING_FOR_NODE;
+        }
     }
 
     public IpipPlan {

@@ -11,6 +11,7 @@ import dev.tabby.ipam.model.AllocationBlock;
 import dev.tabby.ipam.model.IpamJson;
 import dev.tabby.ipam.model.IpamKeys;
 import dev.tabby.ipam.routes.BorrowedAddress;
+import dev.tabby.ipip.plan.IpipNode;
 import dev.tabby.model.codec.ResourceCodec;
 import dev.tabby.model.net.Cidr;
 import dev.tabby.model.net.IpAddress;
@@ -79,7 +80,7 @@ class UpdateTranslatorTest {
                 spec: {bgp: {ipv4Address: 10.0.1.2/24, ipv4IPIPTunnelAddr: 10.65.2.1}}
                 """)));
         assertEquals("node-2", n.name());
-        assertEquals("10.65.2.1", n.node().spec().bgp().ipv4IPIPTunnelAddr());
+        assertEquals(new IpipNode("node-2", Cidr.parse("10.0.1.2/24"), IpAddress.parse("10.65.2.1")), n.node());
 
         IpipUpdate.FelixConfigChanged f = (IpipUpdate.FelixConfigChanged) translate(put(UpdateTranslator.FELIX
                 + "node.node-1", stored("""
@@ -107,6 +108,27 @@ class UpdateTranslatorTest {
                         + "\"spec\":{\"cidr\":\"10.65.0.0/16\",\"ipipMode\":\"Sometimes\"}}")));
         assertEquals(new IpipUpdate.FelixConfigChanged("default", null),
                 translate(put(UpdateTranslator.FELIX + "default", "garbage")));
+    }
+
+    /**
+     * Only the fields routing uses are read and checked (issue 16); a bad one makes the Node gone, as the full codec
+     * did, and a bad field routing does not use no longer does (Felix's syncer does not validate Nodes).
+     */
+    @Test
+    void aNodeIsGoneWhenAFieldRoutingUsesIsBadAndKeptWhenAnotherIs() {
+        assertNull(node("{\"bgp\":{\"ipv4Address\":\"10.0.0.1/24\",\"ipv4IPIPTunnelAddr\":\"10.65.0.300\"}}"));
+        assertNull(node("{\"bgp\":{\"ipv4Address\":\"10.0.0.1/33\",\"ipv4IPIPTunnelAddr\":\"10.65.0.1\"}}"));
+        assertNull(node("{\"bgp\":{\"ipv4Address\":\"10.0.0.1/24\",\"ipv4IPIPTunnelAddr\":\"fd00::1\"}}"));
+        IpipNode kept = node("{\"bgp\":{\"ipv4Address\":\"10.0.0.1/24\",\"ipv6Address\":\"10.0.0.1/24\","
+                + "\"ipv4IPIPTunnelAddr\":\"10.65.0.1\"},\"orchRefs\":\"not a list\"}");
+        assertEquals(new IpipNode("n1", Cidr.parse("10.0.0.1/24"), IpAddress.parse("10.65.0.1")), kept);
+        assertEquals(new IpipNode("n1", null, null), node("{}"), "a Node with nothing routing uses yet");
+    }
+
+    private static IpipNode node(String spec) {
+        String value = "{\"kind\":\"Node\",\"apiVersion\":\"projectcalico.org/v3\",\"metadata\":{\"name\":\"n1\"},"
+                + "\"spec\":" + spec + "}";
+        return ((IpipUpdate.NodeChanged) translate(put(UpdateTranslator.NODES + "n1", value))).node();
     }
 
     @Test

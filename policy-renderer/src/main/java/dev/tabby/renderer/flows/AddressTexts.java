@@ -1,9 +1,9 @@
 package dev.tabby.renderer.flows;
 
-import dev.tabby.netlink.nflog.NflogView;
+import dev.tabby.netlink.nflog.TupleView;
 
 /**
- * Addresses read in place ({@link NflogView}'s two longs) as the text records and endpoint names use, each made once
+ * Addresses read in place ({@link TupleView}'s two longs) as the text records and endpoint names use, each made once
  * and found again without allocating: a node's flows are between its few endpoints and their peers, and formatting an
  * address per packet was a large share of the readers' garbage. Direct-mapped: a slot holds the last address that
  * hashed to it. Not thread-safe: each reader thread has its own.
@@ -23,7 +23,7 @@ final class AddressTexts {
         if (t != null && los[i] == lo && his[i] == hi && v6[i] == ipv6) {
             return t;
         }
-        t = NflogView.address(ipv6, hi, lo).toString();
+        t = TupleView.address(ipv6, hi, lo).toString();
         his[i] = hi;
         los[i] = lo;
         v6[i] = ipv6;

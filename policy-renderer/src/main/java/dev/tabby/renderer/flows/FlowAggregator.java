@@ -61,23 +61,23 @@ final class FlowAggregator {
         List<FlowKey> more;
         Open next;
 
-        Open(Tuple tuple, ConnectionKey c) {
+        Open(Tuple tuple, long ctId, long synSeq) {
             this.tuple = tuple;
-            this.ctId = c.ctId();
-            this.synSeq = c.synSeq();
+            this.ctId = ctId;
+            this.synSeq = synSeq;
         }
 
         boolean hasId() {
             return ctId != ConnectionKey.NO_ID;
         }
 
-        /** {@link ConnectionKey#sameConnection} of this connection and {@code c}, on the same tuple. */
-        boolean sameConnection(ConnectionKey c) {
-            if (hasId() && c.hasId()) {
-                return ctId == c.ctId();
+        /** {@link ConnectionKey#sameConnection} of this connection and one with these fields, on the same tuple. */
+        boolean sameConnection(long otherId, long otherSeq) {
+            if (hasId() && otherId != ConnectionKey.NO_ID) {
+                return ctId == otherId;
             }
-            if (synSeq != ConnectionKey.NO_SEQ && c.synSeq() != ConnectionKey.NO_SEQ) {
-                return synSeq == c.synSeq();
+            if (synSeq != ConnectionKey.NO_SEQ && otherSeq != ConnectionKey.NO_SEQ) {
+                return synSeq == otherSeq;
             }
             return true;
         }
@@ -112,12 +112,12 @@ final class FlowAggregator {
         String dst;
         int dstPort;
 
-        Tuple set(ConnectionKey c) {
-            protocol = c.protocol();
-            src = c.src();
-            srcPort = c.srcPort();
-            dst = c.dst();
-            dstPort = c.dstPort();
+        Tuple set(int protocol, String src, int srcPort, String dst, int dstPort) {
+            this.protocol = protocol;
+            this.src = src;
+            this.srcPort = srcPort;
+            this.dst = dst;
+            this.dstPort = dstPort;
             return this;
         }
 
@@ -177,13 +177,21 @@ final class FlowAggregator {
     }
 
     void verdict(Verdict v) {
-        FlowKey key = v.flow();
-        ConnectionKey connection = v.connection();
-        if (v.allow()) {
-            Tuple tuple = probe.set(connection);
+        ConnectionKey c = v.connection();
+        verdict(v.flow(), c.srcPort(), c.ctId(), c.synSeq(), v.length());
+    }
+
+    /**
+     * {@link #verdict(Verdict)} of a packet given by its record's key (whose addresses, protocol and destination port
+     * are the packet's) and what else tells its connection apart: the NFLOG reader's way, which makes no verdict or
+     * connection key per packet. {@code ctId} and {@code synSeq} as {@link ConnectionKey}'s.
+     */
+    void verdict(FlowKey key, int srcPort, long ctId, long synSeq, int length) {
+        if (key.allow()) {
+            Tuple tuple = probe.set(key.protocol(), key.srcIp(), srcPort, key.dstIp(), key.dstPort());
             Open head = open.get(tuple);
             Open o = head;
-            while (o != null && !o.sameConnection(connection)) {
+            while (o != null && !o.sameConnection(ctId, synSeq)) {
                 o = o.next;
             }
             if (o != null && o.countsFor(key)) {
@@ -191,10 +199,10 @@ final class FlowAggregator {
             }
             if (o == null) {
                 if (head == null) {
-                    o = new Open(tuple.copy(), connection);
+                    o = new Open(tuple.copy(), ctId, synSeq);
                     open.put(o.tuple, o);
                 } else {
-                    o = new Open(head.tuple, connection);
+                    o = new Open(head.tuple, ctId, synSeq);
                     Open last = head;
                     while (last.next != null) {
                         last = last.next;
@@ -216,13 +224,13 @@ final class FlowAggregator {
         }
         // A dropped first packet's conntrack entry is never confirmed, so its retransmission may get another id:
         // denied connections are told apart by five-tuple.
-        ConnectionKey tuple = connection.tuple();
+        ConnectionKey tuple = new ConnectionKey(key.protocol(), key.srcIp(), srcPort, key.dstIp(), key.dstPort());
         boolean fresh = c.denied.size() >= MAX_DENIED_TUPLES || c.denied.add(tuple);
         if (fresh && !deniedBefore.getOrDefault(key, Set.of()).contains(tuple)) {
             c.connections++;
         }
         c.packets++;
-        c.bytes += v.length();
+        c.bytes += length;
     }
 
     /**
@@ -231,7 +239,13 @@ final class FlowAggregator {
      * takes the oldest one that began without an id (conntrack ends a tuple's entries in the order they began).
      */
     void end(ConnectionKey connection, long packets, long bytes) {
-        Open o = take(connection);
+        end(connection.protocol(), connection.src(), connection.srcPort(), connection.dst(), connection.dstPort(),
+                connection.ctId(), packets, bytes);
+    }
+
+    /** {@link #end(ConnectionKey, long, long)} of the connection with these fields: no key made. */
+    void end(int protocol, String src, int srcPort, String dst, int dstPort, long ctId, long packets, long bytes) {
+        Open o = take(probe.set(protocol, src, srcPort, dst, dstPort), ctId);
         if (o == null) {
             unmatchedEnds++;
             return;
@@ -253,16 +267,15 @@ final class FlowAggregator {
         }
     }
 
-    private Open take(ConnectionKey end) {
-        Tuple tuple = probe.set(end);
+    private Open take(Tuple tuple, long ctId) {
         Open head = open.get(tuple);
         if (head == null) {
             return null;
         }
         Open match = null;
-        if (end.hasId()) {
+        if (ctId != ConnectionKey.NO_ID) {
             for (Open o = head; o != null && match == null; o = o.next) {
-                if (o.ctId == end.ctId()) {
+                if (o.ctId == ctId) {
                     match = o;
                 }
             }

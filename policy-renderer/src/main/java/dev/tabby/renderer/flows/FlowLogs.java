@@ -287,6 +287,7 @@ public final class FlowLogs implements AutoCloseable {
     private final VerdictPrefixes prefixes = new VerdictPrefixes();
     private final AddressTexts packetAddresses = new AddressTexts();
     private final AddressTexts endAddresses = new AddressTexts();
+    private final FlowKeys flowKeys = new FlowKeys();
 
     /** On the NFLOG reader's thread: one logged packet, read in place (valid only during this call). */
     void onPacket(NflogView p) {
@@ -301,9 +302,10 @@ public final class FlowLogs implements AutoCloseable {
             limiterRate = rate;
             sampler.setRate(rate);
         }
-        // Decided on the packet in place: a verdict the rate limit drops makes no object.
+        // Decided on the packet in place: a verdict the rate limit drops makes no object, nor does a kept one whose
+        // record's key was seen before.
         ConnectionSampler.Decision d = sampler.decide(p, System.nanoTime());
-        Verdict v = d.keep() ? verdict(p, prefix) : null;
+        FlowKey k = d.keep() ? flowKey(p, prefix) : null;
         synchronized (lock) {
             if (d.isNew()) {
                 if (d.keep()) {
@@ -312,12 +314,32 @@ public final class FlowLogs implements AutoCloseable {
                     droppedInInterval++;
                 }
             }
-            if (v == null) {
+            if (k == null) {
                 rateLimited.incrementAndGet();
                 return;
             }
-            aggregator.verdict(v);
+            aggregator.verdict(k, p.srcPort(), connectionId(p.ctId()), synSequence(p.synSeq()), p.length());
         }
+    }
+
+    private static long connectionId(long ctId) {
+        return ctId == NflogPacket.NO_CT_ID ? ConnectionKey.NO_ID : ctId;
+    }
+
+    private static long synSequence(long synSeq) {
+        return synSeq == NflogPacket.NO_SYN ? ConnectionKey.NO_SEQ : synSeq;
+    }
+
+    /** The key of the record the packet, whose prefix is {@code prefix}, counts for (from the cache: no object). */
+    private FlowKey flowKey(NflogView p, VerdictPrefix prefix) {
+        return flowKeys.of(packetAddresses.of(p.ipv6(), p.srcHi(), p.srcLo()),
+                packetAddresses.of(p.ipv6(), p.dstHi(), p.dstLo()), p.dstPort(), p.protocol(), prefix.allow(),
+                p.group() == rules.ingressGroup(), policyName(prefix), prefix.rule());
+    }
+
+    private String policyName(VerdictPrefix prefix) {
+        String policy = policyById.get(prefix.policyId());
+        return policy != null ? policy : "unknown:" + prefix.policyId();
     }
 
     /** {@link #onPacket(NflogView)} of a packet record (tests, and sources that make records). */
@@ -350,34 +372,27 @@ public final class FlowLogs implements AutoCloseable {
 
     /** The packet, whose prefix is {@code prefix}, as a verdict (it lives on as the aggregator's key). */
     private Verdict verdict(NflogView p, VerdictPrefix prefix) {
-        boolean ingress = p.group() == rules.ingressGroup();
-        String policy = policyById.get(prefix.policyId());
-        if (policy == null) {
-            policy = "unknown:" + prefix.policyId();
-        }
-        return new Verdict(ingress, prefix.allow(), policy, prefix.rule(),
+        return new Verdict(p.group() == rules.ingressGroup(), prefix.allow(), policyName(prefix), prefix.rule(),
                 new ConnectionKey(p.protocol(), packetAddresses.of(p.ipv6(), p.srcHi(), p.srcLo()), p.srcPort(),
-                        packetAddresses.of(p.ipv6(), p.dstHi(), p.dstLo()), p.dstPort(),
-                        p.ctId() == NflogPacket.NO_CT_ID ? ConnectionKey.NO_ID : p.ctId(),
-                        p.synSeq() == NflogPacket.NO_SYN ? ConnectionKey.NO_SEQ : p.synSeq()),
+                        packetAddresses.of(p.ipv6(), p.dstHi(), p.dstLo()), p.dstPort(), connectionId(p.ctId()),
+                        synSequence(p.synSeq())),
                 p.length());
     }
 
     /** On the conntrack reader's thread, before an end is decoded: whether it may be a connection we hold open. */
     boolean wantsEnd(long ctId, int protocol, int srcPort, int dstPort) {
         synchronized (lock) {
-            return aggregator.wantsEnd(ctId == NflogPacket.NO_CT_ID ? ConnectionKey.NO_ID : ctId, protocol, srcPort,
-                    dstPort);
+            return aggregator.wantsEnd(connectionId(ctId), protocol, srcPort, dstPort);
         }
     }
 
     /** On the conntrack reader's thread: one ended connection, read in place (valid only during this call). */
     void onEnd(ConntrackEndView e) {
-        ConnectionKey k = new ConnectionKey(e.protocol(), endAddresses.of(e.ipv6(), e.srcHi(), e.srcLo()), e.srcPort(),
-                endAddresses.of(e.ipv6(), e.dstHi(), e.dstLo()), e.dstPort(),
-                e.id() == NflogPacket.NO_CT_ID ? ConnectionKey.NO_ID : e.id());
+        String src = endAddresses.of(e.ipv6(), e.srcHi(), e.srcLo());
+        String dst = endAddresses.of(e.ipv6(), e.dstHi(), e.dstLo());
         synchronized (lock) {
-            aggregator.end(k, e.origPackets() + e.replyPackets(), e.origBytes() + e.replyBytes());
+            aggregator.end(e.protocol(), src, e.srcPort(), dst, e.dstPort(), connectionId(e.id()),
+                    e.origPackets() + e.replyPackets(), e.origBytes() + e.replyBytes());
         }
     }
 

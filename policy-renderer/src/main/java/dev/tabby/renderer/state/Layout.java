@@ -19,6 +19,7 @@ import dev.tabby.policy.render.WorkloadDispatch;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +35,7 @@ public final class Layout {
 
     /** What the static chains and sets depend on. */
     public record Inputs(RendererSettings settings, List<Integer> ipVersions, Collection<IPPool> pools,
-                         Collection<Node> nodes, List<String> serviceClusterCidrs) {
+                         List<String> serviceClusterCidrs) {
     }
 
     /** Rules a built-in chain gets: at its top, and at its end (FORWARD only). */
@@ -68,9 +69,8 @@ public final class Layout {
     }
 
     /**
-     * The sets the static chains match on: every pool and the natOutgoing pools (felix masq_mgr.go: natOutgoing
-     * pools count even when disabled), and for IPv4 every node's address as IP-in-IP and VXLAN peers (ipip_mgr.go,
-     * vxlan_mgr.go: the node's BGP IPv4 address is its tunnel parent's).
+     * The pool sets the static chains match on: every pool and the natOutgoing pools (felix masq_mgr.go:
+     * natOutgoing pools count even when disabled). The nodes' sets are {@link #hostSets}.
      */
     static Map<String, IpSet> fixedSets(Inputs in, int v) {
         TreeSet<String> all = new TreeSet<>();
@@ -96,18 +96,33 @@ public final class Layout {
         Map<String, IpSet> out = new HashMap<>();
         out.put(StaticIpSet.ALL_IPAM_POOLS.name(v), new IpSet(IpSetType.HASH_NET, v, all));
         out.put(StaticIpSet.MASQ_IPAM_POOLS.name(v), new IpSet(IpSetType.HASH_NET, v, masq));
-        if (v == 4) {
-            TreeSet<String> hosts = new TreeSet<>();
-            for (Node n : in.nodes()) {
-                String addr = n.spec() == null || n.spec().bgp() == null ? null : n.spec().bgp().ipv4Address();
-                if (addr != null && !addr.isBlank()) {
-                    hosts.add(addr.contains("/") ? addr.substring(0, addr.indexOf('/')) : addr);
-                }
-            }
-            out.put(StaticIpSet.ALL_HOSTS_NET.name(4), new IpSet(IpSetType.HASH_NET, 4, hosts));
-            out.put(StaticIpSet.ALL_VXLAN_NET.name(4), new IpSet(IpSetType.HASH_NET, 4, hosts));
-        }
         return out;
+    }
+
+    /**
+     * IPv4 only: every node's address as IP-in-IP and VXLAN peers (felix ipip_mgr.go, vxlan_mgr.go: the node's BGP
+     * IPv4 address is its tunnel parent's). Static chains match on them, but only the nodes change them, so they are
+     * rendered apart: a node's change then costs these two sets, not every static chain.
+     */
+    static Map<String, IpSet> hostSets(Collection<Node> nodes) {
+        Set<String> hosts = new HashSet<>();
+        for (Node n : nodes) {
+            String addr = hostAddress(n);
+            if (addr != null) {
+                hosts.add(addr);
+            }
+        }
+        IpSet set = new IpSet(IpSetType.HASH_NET, 4, hosts);
+        return Map.of(StaticIpSet.ALL_HOSTS_NET.name(4), set, StaticIpSet.ALL_VXLAN_NET.name(4), set);
+    }
+
+    /** A node's address in the all-hosts sets ({@code spec.bgp.ipv4Address} without its prefix), or null. */
+    static String hostAddress(Node n) {
+        String addr = n == null || n.spec() == null || n.spec().bgp() == null ? null : n.spec().bgp().ipv4Address();
+        if (addr == null || addr.isBlank()) {
+            return null;
+        }
+        return addr.contains("/") ? addr.substring(0, addr.indexOf('/')) : addr;
     }
 
     List<Chain> workloadChains(RendererSettings s, String iface, PolicyResolver.Resolution r) {

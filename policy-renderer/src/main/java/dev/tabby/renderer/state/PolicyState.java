@@ -56,6 +56,8 @@ public final class PolicyState {
     static final String STATIC = "static";
     static final String DISPATCH = "dispatch";
     static final String HOSTS = "hosts";
+    /** The sets of every node's address (all-hosts-net, all-vxlan-net), apart from the static chains. */
+    static final String HOST_SETS = "host-sets";
 
     private final String node;
     private final Layout layout;
@@ -129,9 +131,14 @@ public final class PolicyState {
                 remerge(); // an unset ipipEnabled / vxlanEnabled follows the pools
             }
             case NODE -> {
+                Node before = nodes.get(c.id());
                 putOrRemove(nodes, c.id(), (Node) c.resource());
                 namesVersion++;
-                dirtyOwners.add(STATIC);
+                // Nodes reach the rendering only through their address in the all-hosts sets (own owner): a tunnel
+                // address moved or a label changed renders nothing, and an address re-renders those sets alone.
+                if (!Objects.equals(Layout.hostAddress(before), Layout.hostAddress((Node) c.resource()))) {
+                    dirtyOwners.add(HOST_SETS);
+                }
                 if (c.id().equals(node)) {
                     remerge(); // this node's tunnel addresses
                 }
@@ -385,6 +392,7 @@ public final class PolicyState {
             activeSetsDirty = true;
             dirtyOwners.addAll(rendered.keySet());
             dirtyOwners.add(STATIC);
+            dirtyOwners.add(HOST_SETS);
             dirtyOwners.add(DISPATCH);
             dirtyOwners.add(HOSTS);
             dirtyOwners.addAll(localWorkloads.keySet());
@@ -407,6 +415,7 @@ public final class PolicyState {
             renderedPolicies = nowPolicies;
             renderedProfiles = nowProfiles;
         }
+        lastRendered = Set.copyOf(dirtyOwners);
         for (String owner : new TreeSet<>(dirtyOwners)) {
             Rendered r;
             try {
@@ -434,6 +443,13 @@ public final class PolicyState {
         dirtySets.clear();
         return out;
     }
+
+    /** The owners the last {@link #flush()} rendered again: what a change cost (tests of the incremental contract). */
+    Set<String> lastRendered() {
+        return lastRendered;
+    }
+
+    private Set<String> lastRendered = Set.of();
 
     /** IP versions programmed now: IPv4, and IPv6 while {@link #v6InUse()} (and ipv6Support is not false). */
     public List<Integer> ipVersions() {
@@ -473,8 +489,8 @@ public final class PolicyState {
     }
 
     private IpSet ipSet(IpSetSpec spec, String id, int v) {
-        Set<String> members = new TreeSet<>();
-        for (String m : ipSets.members(id)) {
+        Set<String> members = new HashSet<>();
+        for (String m : ipSets.memberView(id)) {
             String ip = spec.isNamedPort() ? m.substring(0, m.indexOf(',')) : m;
             if (ip.contains(":") == (v == 6)) {
                 members.add(m);
@@ -501,8 +517,10 @@ public final class PolicyState {
 
     private Rendered render(String owner) {
         if (owner.equals(STATIC)) {
-            return layout.staticPart(new Layout.Inputs(settings, versions(), pools.values(), nodes.values(),
-                    serviceClusterCidrs));
+            return layout.staticPart(new Layout.Inputs(settings, versions(), pools.values(), serviceClusterCidrs));
+        }
+        if (owner.equals(HOST_SETS)) {
+            return new Rendered(Map.of(), Map.of(), Layout.hostSets(nodes.values()), Map.of());
         }
         if (owner.equals(DISPATCH)) {
             return dispatch();

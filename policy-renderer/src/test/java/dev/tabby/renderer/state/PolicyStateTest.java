@@ -263,4 +263,44 @@ class PolicyStateTest {
         // felix rules/static.go BlockedCIDRsToIptablesChains with serviceLoopPrevention Drop (the default).
         assertEquals(List.of("--destination 10.96.0.0/12 --jump DROP"), c.chains.get(FILTER4).get("cali-cidr-block"));
     }
+    private static String node(String name, String address, String tunnel) {
+        return """
+                apiVersion: projectcalico.org/v3
+                kind: Node
+                metadata: {name: %s}
+                spec:
+                  bgp: {ipv4Address: %s/24}
+                  ipv4VXLANTunnelAddr: %s
+                """.formatted(name, address, tunnel);
+    }
+
+    /**
+     * Another node reaches the rendering only through its address in the all-hosts sets (felix vxlan_mgr.go,
+     * ipip_mgr.go): a tunnel address move writes nothing, an address change or a node leaving rewrites just those
+     * two sets, and no static chain is rendered again (issue 16: at 5,000 nodes each node change did).
+     */
+    @Test
+    void anotherNodeChangesOnlyTheAllHostsSetsAndOnlyByItsAddress() {
+        apply(node("n2", "192.168.0.2", "10.65.1.0"));
+        DataplaneChanges first = state.flush();
+        assertEquals(Set.of("192.168.0.2"), first.ipSets.get("cali40all-hosts-net").members());
+        assertEquals(Set.of("192.168.0.2"), first.ipSets.get("cali40all-vxlan-net").members());
+        assertFalse(first.chains.isEmpty(), "the static chains are rendered once");
+
+        apply(node("n2", "192.168.0.2", "10.65.1.9"));
+        assertTrue(state.flush().isEmpty(), "a tunnel address move changes nothing here");
+        assertEquals(Set.of(), state.lastRendered(), "and renders nothing");
+
+        apply(node("n3", "192.168.0.3", "10.65.2.0"));
+        DataplaneChanges added = state.flush();
+        assertEquals(Set.of("cali40all-hosts-net", "cali40all-vxlan-net"), added.ipSets.keySet());
+        assertEquals(Set.of("192.168.0.2", "192.168.0.3"), added.ipSets.get("cali40all-hosts-net").members());
+        assertTrue(added.chains.isEmpty() && added.hooks.isEmpty(), "no chain is rewritten: " + added.chains.keySet());
+        assertEquals(Set.of(PolicyState.HOST_SETS), state.lastRendered(), "the static chains are not rendered again");
+
+        state.apply(new ResourceChange(Kind.NODE, "n2", null));
+        DataplaneChanges gone = state.flush();
+        assertEquals(Set.of("192.168.0.3"), gone.ipSets.get("cali40all-vxlan-net").members());
+        assertTrue(gone.removedIpSets.isEmpty(), "the sets stay, emptier: " + gone.removedIpSets);
+    }
 }

@@ -13,8 +13,10 @@ import dev.tabby.probe.Report;
 import dev.tabby.probe.ReportJson;
 import dev.tabby.probe.host.HostRoot;
 import dev.tabby.runtime.events.ServiceEvents;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -70,7 +72,18 @@ public class ProbeRunner {
         datastore.check();
     }
 
-    @Scheduled(every = "${tabby.probe.interval:60s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /**
+     * The first probe as soon as the service starts, on a thread of its own: readiness waits for it, and the
+     * scheduler's first tick would add up to a second. The scheduled probes follow one interval later.
+     */
+    void probeAtStart(@Observes StartupEvent event) {
+        Thread first = new Thread(this::runOnce, "tabby-probe-first");
+        first.setDaemon(true);
+        first.start();
+    }
+
+    @Scheduled(every = "${tabby.probe.interval:60s}", delayed = "${tabby.probe.interval:60s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void probeNow() {
         runOnce();
     }

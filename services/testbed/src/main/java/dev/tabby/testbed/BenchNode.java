@@ -47,7 +47,7 @@ public final class BenchNode implements AutoCloseable {
         state.save(varDir);
         this.services = new Services(root, layout, state);
         this.underlay = new Underlay(layout, state);
-        this.workloads = new Workloads(root, layout, state);
+        this.workloads = new Workloads(layout, state);
     }
 
     /** Whether this kernel could run ipip-manager at all (the ipip module). */
@@ -62,7 +62,7 @@ public final class BenchNode implements AutoCloseable {
 
     /**
      * Makes the underlay and the node, forwards {@code etcd} (on this host) into the underlay as the testbed's etcd,
-     * and registers the node with tabbyctl on the node; returns what tabbyctl said.
+     * registers the node with tabbyctl on the node and installs its CNI plugin; returns what tabbyctl said.
      */
     public synchronized List<String> up(URI etcd) {
         requireOpen();
@@ -75,7 +75,9 @@ public final class BenchNode implements AutoCloseable {
         state.save(layout.varDir());
         services.startForwarder(etcd.toString());
         kv = KeyValueStore.connect(EtcdConfig.plain(etcd));
-        return services.registration().registerAll(state.nodes);
+        List<String> registered = services.registration().registerAll(state.nodes);
+        services.installCni(1);
+        return registered;
     }
 
     /** Starts {@code service} on the node as the testbed does; returns its PID. */

@@ -81,9 +81,24 @@ final class Services {
 
     /** Before the node's services start under podman: the CNI plugins from the cni image, as the chart's init container. */
     void installCni(int i) {
+        String node = Layout.nodeName(i);
         if (containers != null) {
-            String node = Layout.nodeName(i);
             containers.installCni(node, containerVariables(node));
+            return;
+        }
+        // What `bin/tabby cni install --node` does on a host (scripts/cni.sh): the launchers and their fallback into
+        // the node's own /opt/cni/bin, the conflist into its /etc/cni/net.d, so the node's runtime runs the plugin from
+        // there (Workloads). The fallback is told this host's java instead of being given a CDS archive: recording
+        // one is a JVM run per node, and a testbed node always runs its CNI daemon.
+        Path nodeDir = layout.nodeDir(node);
+        List<String> cmd = List.of("env", "TABBY_ETCD_ENDPOINTS=" + layout.etcdEndpointFromNodes(),
+                "TABBY_CNI_JAVA=" + ProcessHandle.current().info().command().orElse("java"),
+                "bash", "-c", ". \"$0/scripts/lib.sh\" && . \"$0/scripts/cni.sh\" && cni_install \"$@\"",
+                root.toString(), nodeDir.resolve("cni-bin").toString(), nodeDir.resolve("cni-conf").toString(), node);
+        Shell.Result r = Shell.run(cmd, null, 30);
+        if (!r.ok()) {
+            throw new IllegalStateException("the CNI install (scripts/cni.sh cni_install) failed on " + node + ": "
+                    + Workloads.firstLine(r));
         }
     }
 

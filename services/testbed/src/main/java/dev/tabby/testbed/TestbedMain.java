@@ -174,7 +174,7 @@ public final class TestbedMain {
                 services.startNode(n.index);
             }
             waitForServices(state, layout, readyTimeout);
-            Workloads wl = new Workloads(root(), layout, state);
+            Workloads wl = new Workloads(layout, state);
             try (KeyValueStore kv = KeyValueStore.connect(EtcdMembers.hostConfig(state))) {
                 ResourceStore store = new ResourceStore(kv);
                 for (State.NodeInfo n : state.nodes) {
@@ -213,7 +213,7 @@ public final class TestbedMain {
                     throw new IllegalStateException("services not ready after " + readyTimeout + " s: "
                             + readiness + "; see the logs in " + varDir());
                 }
-                sleep(1000);
+                sleep(200);
             }
         }
 
@@ -224,7 +224,7 @@ public final class TestbedMain {
                 if (s.healthy() || Instant.now().isAfter(deadline)) {
                     return s;
                 }
-                sleep(1000);
+                sleep(250);
             }
         }
     }
@@ -323,11 +323,17 @@ public final class TestbedMain {
         boolean run() {
             State state = State.load(varDir);
             Layout layout = Layout.of(state, varDir);
-            Workloads wl = new Workloads(root(), layout, state);
+            Workloads wl = new Workloads(layout, state);
             for (State.WorkloadInfo w : state.workloads) {
-                Shell.Result r = wl.delete(w);
-                if (!r.ok()) {
-                    out.println("tabby: CNI DEL of " + w.name + " failed (" + Workloads.firstLine(r) + "); removing its namespace anyway");
+                String failure;
+                try {
+                    Shell.Result r = wl.delete(w);
+                    failure = r.ok() ? null : Workloads.firstLine(r);
+                } catch (IllegalStateException e) {
+                    failure = e.getMessage(); // e.g. the node's conflist is gone: the namespace still goes
+                }
+                if (failure != null) {
+                    out.println("tabby: CNI DEL of " + w.name + " failed (" + failure + "); removing its namespace anyway");
                 }
             }
             state.processes.forEach(Services::stop);

@@ -53,7 +53,7 @@ final class WorkloadCommands {
             State state = loadState();
             Layout layout = Layout.of(state, TestbedMain.varDir());
             try (KeyValueStore kv = KeyValueStore.connect(EtcdMembers.hostConfig(state))) {
-                State.WorkloadInfo w = new Workloads(TestbedMain.root(), layout, state).add(name, node, namespace,
+                State.WorkloadInfo w = new Workloads(layout, state).add(name, node, namespace,
                         Workloads.parseLabels(labels), ip, new Underlay(layout, state), new ResourceStore(kv));
                 System.out.println(w.ip);
             }
@@ -71,7 +71,7 @@ final class WorkloadCommands {
             State state = loadState();
             State.WorkloadInfo w = find(state, name);
             Layout layout = Layout.of(state, TestbedMain.varDir());
-            Shell.Result r = new Workloads(TestbedMain.root(), layout, state).delete(w);
+            Shell.Result r = new Workloads(layout, state).delete(w);
             if (!r.ok()) {
                 throw new IllegalStateException("CNI DEL of " + name + " failed: " + Workloads.firstLine(r)
                         + "; the workload is kept, try again");

@@ -6,40 +6,28 @@ import dev.tabby.datastore.ResourceStore;
 import dev.tabby.datastore.resource.ResourceConflictException;
 import dev.tabby.model.v3.Kind;
 import dev.tabby.model.v3.WorkloadEndpoint;
-import java.io.File;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Attaches workloads exactly as a container runtime on the node does: a network namespace, then the {@code tabby-cni}
- * plugin run on the node (its network namespace, its /run/tabby) with the CNI_* environment and the network
- * configuration on stdin; the result is the spec's JSON. Labels are then put on the WorkloadEndpoint, as an
+ * Attaches workloads exactly as a container runtime on the node does: a network namespace, then the plugin of the
+ * node's conflist run from the node's /opt/cni/bin (the launcher that hands the call to the node's CNI daemon), on the
+ * node (its network namespace, its /run/tabby), with the CNI_* environment and the network configuration on stdin;
+ * the result is the spec's JSON. Labels are then put on the WorkloadEndpoint, as an
  * orchestrator's do (Calico's plugin reads a pod's labels from Kubernetes; the testbed is the orchestrator here).
  */
 final class Workloads {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,28}[a-z0-9])?");
 
-    private final Path root;
     private final Layout layout;
     private final State state;
 
-    Workloads(Path root, Layout layout, State state) {
-        this.root = root;
+    Workloads(Layout layout, State state) {
         this.layout = layout;
         this.state = state;
-    }
-
-    /** The conflist a node's runtime would hold: etcd as the node reaches it, this node's name, MTU from the node. */
-    String networkConfig(String node) {
-        return """
-                {"cniVersion":"1.0.0","name":"k8s-pod-network","type":"tabby","log_level":"info",
-                 "etcd_endpoints":"%s","nodename":"%s","ipam":{"type":"tabby-ipam"}}
-                """.formatted(layout.etcdEndpointFromNodes(), node);
     }
 
     /**
@@ -121,29 +109,21 @@ final class Workloads {
         }
     }
 
+    /**
+     * The plugin as a runtime on the node runs it: the conflist's plugin from the node's /etc/cni/net.d, executed by its
+     * type from the node's /opt/cni/bin (where the node's CNI install put the launchers), config on stdin.
+     */
     private Shell.Result plugin(String command, State.WorkloadInfo w) {
-        Path cni = root.resolve("services/cni");
         StringBuilder args = new StringBuilder("K8S_POD_NAMESPACE=" + w.k8sNamespace + ";K8S_POD_NAME=" + w.name);
         if (w.requestedIp != null) {
             args.append(";IP=").append(w.requestedIp);
         }
-        boolean installed = ContainerServices.RUNTIME.equals(state.runtime);
-        // Installed: the node's /opt/cni/bin (its own directory, bound there by OnNode), as a runtime on a node sees it.
-        Path binDir = installed ? OnNode.CNI_BIN_DIR : root.resolve("var/testbed/cni-bin");
-        List<String> cmd = new ArrayList<>(List.of("env",
+        InstalledCni.Plugin plugin = InstalledCni.read(layout.nodeDir(w.node).resolve("cni-conf"));
+        List<String> cmd = List.of("env",
                 "CNI_COMMAND=" + command, "CNI_CONTAINERID=" + w.containerId,
-                "CNI_NETNS=" + Layout.netnsPath(w.namespace), "CNI_IFNAME=eth0", "CNI_PATH=" + binDir,
-                "CNI_ARGS=" + args));
-        if (installed) {
-            // What a runtime does on a node where the cni image's installer ran: the conflist's plugin, by its type.
-            InstalledCni.Plugin plugin = InstalledCni.read(layout.nodeDir(w.node).resolve("cni-conf"));
-            cmd.add(binDir.resolve(plugin.type()).toString());
-            return Shell.run(OnNode.command(layout.nodeNamespace(w.node), layout.nodeDir(w.node), cmd, true), plugin.config(), 60);
-        }
-        cmd.addAll(List.of("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-cp", cni.resolve("target/classes") + File.pathSeparator + cni.resolve("target/lib") + "/*",
-                "dev.tabby.cni.client.CniClient", "tabby-cni"));
-        return Shell.run(OnNode.command(layout.nodeNamespace(w.node), layout.nodeDir(w.node), cmd), networkConfig(w.node), 60);
+                "CNI_NETNS=" + Layout.netnsPath(w.namespace), "CNI_IFNAME=eth0", "CNI_PATH=" + OnNode.CNI_BIN_DIR,
+                "CNI_ARGS=" + args, OnNode.CNI_BIN_DIR.resolve(plugin.type()).toString());
+        return Shell.run(OnNode.command(layout.nodeNamespace(w.node), layout.nodeDir(w.node), cmd, true), plugin.config(), 60);
     }
 
     /** {@code k=v,k2=v2} as a map; an empty text is no labels. */

@@ -6,10 +6,13 @@ import dev.tabby.model.net.Cidr;
 import dev.tabby.vxlan.plan.DeviceSpec;
 import dev.tabby.vxlan.plan.PlannedRoute;
 import dev.tabby.vxlan.plan.Vtep;
-import java.util.HashMap;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * What an apply of the VXLAN manager did, as events (issue 15): routes and VTEPs added and removed once the kernel
@@ -18,13 +21,14 @@ import java.util.Map;
  */
 final class VxlanEvents {
     private final EventSink sink;
-    private final Announced<Map<String, Object>> routes;
-    private final Announced<Vtep> vteps;
+    // What was last reported as in place; each plan lists its entries in key order, so the next report is a walk of
+    // both lists (SortedDiff) rather than a map of every route's fields built on every apply.
+    private List<Vtep> reportedVteps = List.of();
+    private List<PlannedRoute> reportedRoutes = List.of();
+    private List<Cidr> reportedBlackholes = List.of();
 
     VxlanEvents(EventSink sink) {
         this.sink = sink;
-        this.routes = new Announced<>(sink, "route.added", "route.removed", r -> r);
-        this.vteps = new Announced<>(sink, "vtep.added", "vtep.removed", VxlanEvents::vtepData);
     }
 
     /** The device was deleted and made again: its entries and routes went with it and are being written again. */
@@ -53,12 +57,10 @@ final class VxlanEvents {
         int vtepChanges = 0;
         int routeChanges = 0;
         if (neighboursOk) {
-            Map<String, Vtep> byNode = new HashMap<>();
-            wantedVteps.forEach(v -> byNode.put(v.node(), v));
-            vtepChanges = vteps.report(byNode);
+            vtepChanges = reportVteps(wantedVteps);
         }
         if (routesOk) {
-            routeChanges = routes.report(routeData(wantedRoutes, blackholes));
+            routeChanges = reportRoutes(wantedRoutes, blackholes);
         }
         if (!resynced) {
             return;
@@ -79,32 +81,125 @@ final class VxlanEvents {
     /** VXLAN torn down (disabled, no pool): every route and VTEP of ours is gone with the device. */
     void tornDown(boolean routesOk) {
         if (sink != EventSink.NONE && routesOk) {
-            routes.report(Map.of());
-            vteps.report(Map.of());
+            reportRoutes(List.of(), List.of());
+            reportVteps(List.of());
         }
     }
 
-    private static Map<String, Map<String, Object>> routeData(List<PlannedRoute> wanted, List<Cidr> blackholes) {
-        Map<String, Map<String, Object>> out = new HashMap<>();
-        for (PlannedRoute r : wanted) {
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("destination", r.destination().toString());
-            d.put("type", r.encapsulated() ? "vxlan" : "direct");
-            d.put("gateway", r.gateway().toString());
-            d.put("device", r.device());
-            d.put("node", r.node());
-            out.put(r.destination().toString(), d);
-        }
-        for (Cidr b : blackholes) {
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("destination", b.toString());
-            d.put("type", "blackhole");
-            out.put(b.toString(), d);
-        }
-        return out;
+    /**
+     * As {@link Announced#report}: {@code vtep.added} (with {@code replaced} when the node's VTEP changed) and
+     * {@code vtep.removed}, at most {@link Announced#LIMIT} of each one by one and the rest counted in one event.
+     */
+    private int reportVteps(List<Vtep> now) {
+        Tally added = new Tally("vtep.added");
+        Tally removed = new Tally("vtep.removed");
+        SortedDiff.walk(reportedVteps, now, DriverFeed.NODE, Comparator.naturalOrder(), new SortedDiff.Visitor<>() {
+            @Override
+            public void removed(Vtep old) {
+                removed.emit(old.node(), vtepData(old));
+            }
+
+            @Override
+            public void changed(Vtep old, Vtep fresh) {
+                added.emit(fresh.node(), replaced(vtepData(fresh), old != null));
+            }
+        });
+        reportedVteps = now;
+        return added.finish() + removed.finish();
     }
 
-    private static Map<String, ?> vtepData(Vtep v) {
+    /**
+     * {@code route.added} and {@code route.removed} for routes and blackholes, keyed by destination: a destination
+     * that turned from a route into a blackhole (or back) is one {@code route.added} with {@code replaced}, as when
+     * both were one map. Only the changed destinations are turned into strings.
+     */
+    private int reportRoutes(List<PlannedRoute> routes, List<Cidr> blackholes) {
+        Map<String, Map<String, ?>> gone = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> fresh = new LinkedHashMap<>();
+        Set<String> replaced = new HashSet<>();
+        SortedDiff.walk(reportedRoutes, routes, DriverFeed.DESTINATION, DriverFeed.BY_ADDRESS, new SortedDiff.Visitor<>() {
+            @Override
+            public void removed(PlannedRoute old) {
+                gone.put(old.destination().toString(), routeData(old));
+            }
+
+            @Override
+            public void changed(PlannedRoute old, PlannedRoute now) {
+                String key = now.destination().toString();
+                fresh.put(key, routeData(now));
+                if (old != null) {
+                    replaced.add(key);
+                }
+            }
+        });
+        SortedDiff.walk(reportedBlackholes, blackholes, Function.identity(), DriverFeed.BY_ADDRESS, new SortedDiff.Visitor<>() {
+            @Override
+            public void removed(Cidr old) {
+                gone.put(old.toString(), blackholeData(old));
+            }
+
+            @Override
+            public void changed(Cidr old, Cidr now) {
+                fresh.put(now.toString(), blackholeData(now)); // a blackhole has no fields to change: always new
+            }
+        });
+        Tally added = new Tally("route.added");
+        Tally removed = new Tally("route.removed");
+        fresh.forEach((key, data) -> added.emit(key, replaced(data, replaced.contains(key) || gone.remove(key) != null)));
+        gone.forEach(removed::emit);
+        reportedRoutes = routes;
+        reportedBlackholes = blackholes;
+        return added.finish() + removed.finish();
+    }
+
+    private static Map<String, ?> replaced(Map<String, Object> data, boolean replaced) {
+        if (replaced) {
+            data.put("replaced", true);
+        }
+        return data;
+    }
+
+    /** One kind's events of one report: the first {@link Announced#LIMIT} one by one, the rest counted in one. */
+    private final class Tally {
+        private final String type;
+        private int count;
+
+        Tally(String type) {
+            this.type = type;
+        }
+
+        void emit(String subject, Map<String, ?> data) {
+            if (count++ < Announced.LIMIT) {
+                sink.emit(type, subject, data);
+            }
+        }
+
+        int finish() {
+            if (count > Announced.LIMIT) {
+                sink.emit(type, null, Map.of("omitted", count - Announced.LIMIT));
+            }
+            return count;
+        }
+    }
+
+    private static Map<String, Object> routeData(PlannedRoute r) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("destination", r.destination().toString());
+        d.put("type", r.encapsulated() ? "vxlan" : "direct");
+        d.put("gateway", r.gateway().toString());
+        d.put("device", r.device());
+        d.put("node", r.node());
+        return d;
+    }
+
+    private static Map<String, Object> blackholeData(Cidr b) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("destination", b.toString());
+        d.put("type", "blackhole");
+        return d;
+    }
+
+    private static Map<String, Object> vtepData(Vtep v) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("node", v.node());
         d.put("tunnelAddress", v.tunnelAddress().toString());

@@ -20,7 +20,6 @@ import dev.tabby.model.v3.IPPool;
 import dev.tabby.netlink.Addr;
 import dev.tabby.netlink.Family;
 import dev.tabby.netlink.Link;
-import dev.tabby.netlink.MacAddress;
 import dev.tabby.netlink.Netlink;
 import dev.tabby.netlink.NetlinkException;
 import dev.tabby.netlink.Route;
@@ -29,8 +28,6 @@ import dev.tabby.vxlan.plan.DeviceSpec;
 import dev.tabby.vxlan.plan.FelixSettings;
 import dev.tabby.vxlan.plan.HostLink;
 import dev.tabby.vxlan.plan.NodeFacts;
-import dev.tabby.vxlan.plan.PlannedRoute;
-import dev.tabby.vxlan.plan.Vtep;
 import dev.tabby.vxlan.plan.VxlanInputs;
 import dev.tabby.vxlan.plan.VxlanPlan;
 import java.io.IOException;
@@ -65,12 +62,14 @@ public final class VxlanManager implements KernelWatch.Interest {
     private final NeighTable arp;
     private final RouteTable routes;
     private final MtuFile mtuFile;
+    private final DriverFeed feed;
 
     private final Map<String, IPPool> pools = new HashMap<>();
     // Sorted by name: the plan visits nodes in name order (who keeps a contested tunnel address), and need not sort.
     private final Map<String, NodeFacts> nodes = new TreeMap<>();
     private final Map<String, FelixConfiguration> felixConfigs = new HashMap<>();
-    private final Map<Cidr, RoutableBlock> blocks = new HashMap<>();
+    // In address order: PoolRoutes then walks them as they are rather than sorting 5,000 blocks on every change.
+    private final Map<Cidr, RoutableBlock> blocks = new TreeMap<>(DriverFeed.BY_ADDRESS);
 
     private volatile LastPlan status;
     private volatile Interest interest = Interest.NONE;
@@ -98,6 +97,7 @@ public final class VxlanManager implements KernelWatch.Interest {
         this.arp = new NeighTable(NeighKernel.of(netlink), DeviceSpec.NAME);
         this.routes = new RouteTable(RouteKernel.of(netlink), Route.MAIN_TABLE, RouteProtocol.VXLAN, IpFamilies.IPV4);
         this.mtuFile = mtuFile == null ? null : new MtuFile(mtuFile);
+        this.feed = new DriverFeed(fdb, arp, routes);
         this.status = new LastPlan(node, null, false);
     }
 
@@ -130,6 +130,8 @@ public final class VxlanManager implements KernelWatch.Interest {
     /** The drivers re-read the kernel on the next apply: the periodic resync that repairs drift. */
     public void queueResync() {
         resyncing = true;
+        // The drivers get the whole plan again, so drift repair compares everything, not only the latest changes.
+        feed.handOverAllNext();
         fdb.queueResync();
         arp.queueResync();
         routes.queueResync();
@@ -235,26 +237,9 @@ public final class VxlanManager implements KernelWatch.Interest {
         if (dev.index() == 0) {
             return dev.result();
         }
-        Map<MacAddress, IpAddress> fdbWanted = new HashMap<>();
-        Map<IpAddress, MacAddress> arpWanted = new HashMap<>();
-        for (Vtep v : plan.vteps()) {
-            fdbWanted.put(v.mac(), v.underlayAddress());
-            arpWanted.put(v.tunnelAddress(), v.mac());
-        }
-        List<Route> routesWanted = new ArrayList<>(plan.routes().size() + plan.blackholes().size());
-        for (PlannedRoute r : plan.routes()) {
-            routesWanted.add(r.encapsulated()
-                    ? Route.via(r.destination(), r.gateway(), dev.index(), RouteProtocol.VXLAN).withOnlink(true)
-                    : Route.via(r.destination(), r.gateway(), spec.parentIndex(), RouteProtocol.VXLAN));
-        }
-        for (Cidr own : plan.blackholes()) {
-            routesWanted.add(Route.blackhole(own, RouteProtocol.VXLAN));
-        }
-        fdb.replaceAllEntries(fdbWanted);
-        arp.replaceAllNeighbours(arpWanted);
+        feed.handOver(plan, dev.index());
         // Felix's VXLAN route table owns ^vxlan.calico$ with removeExternalRoutes (int_dataplane.go): so do we.
         routes.ownAllRoutesOnLink(dev.index());
-        routes.replaceAllRoutes(routesWanted);
         // FDB and ARP before the routes that use them, so a new route never sends into a missing entry.
         ApplyResult fdbDone = fdb.apply();
         ApplyResult arpDone = arp.apply();
@@ -298,6 +283,7 @@ public final class VxlanManager implements KernelWatch.Interest {
         // The entries went with the device; the drivers look again should it come back.
         fdb.replaceAllEntries(Map.of());
         arp.replaceAllNeighbours(Map.of());
+        feed.forget();
         fdb.queueResync();
         arp.queueResync();
         lastSpec = null;
@@ -329,10 +315,7 @@ public final class VxlanManager implements KernelWatch.Interest {
     public boolean programmed() {
         LastPlan s = status;
         // From the plan's state, not the status strings: readiness is asked every second, plans change more often.
-        return s.programmed && s.plan != null && switch (s.plan.state()) {
-            case ACTIVE, INACTIVE, DISABLED -> true;
-            case WAITING_FOR_NODE, WAITING_FOR_INTERFACE -> false;
-        };
+        return s.programmed && s.plan != null && s.plan.state().settled();
     }
 
     /**

@@ -60,7 +60,6 @@ public record VxlanStatus(String node, String state, String reason, Device devic
 
     /** Whether the state lets the service call itself ready (given a successful apply). */
     public boolean settled() {
-        return state.equals(VxlanPlan.State.ACTIVE.name()) || state.equals(VxlanPlan.State.INACTIVE.name())
-                || state.equals(VxlanPlan.State.DISABLED.name());
+        return !state.equals(STARTING) && VxlanPlan.State.valueOf(state).settled();
     }
 }

@@ -4,6 +4,7 @@ import dev.tabby.dataplane.ApplyResult;
 import dev.tabby.dataplane.Driver;
 import dev.tabby.dataplane.iptables.CommandRunner;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -193,16 +194,23 @@ public final class IpsetDriver implements Driver {
 
     /** Felix writeDeltas: deletions first ({@code --exist}: gone already is fine), then additions. */
     private static void deltas(List<String> script, String set, IpSet have, IpSet want) {
-        for (String m : new TreeSet<>(have.members())) {
+        // Only the few changed members are sorted, not both sets of thousands (issue 16: a change's cost at scale).
+        List<String> gone = new ArrayList<>();
+        have.members().forEach(m -> {
             if (!want.members().contains(m)) {
-                script.add("del " + set + " " + m + " --exist");
+                gone.add(m);
             }
-        }
-        for (String m : new TreeSet<>(want.members())) {
+        });
+        List<String> added = new ArrayList<>();
+        want.members().forEach(m -> {
             if (!have.members().contains(m)) {
-                script.add("add " + set + " " + m);
+                added.add(m);
             }
-        }
+        });
+        Collections.sort(gone);
+        Collections.sort(added);
+        gone.forEach(m -> script.add("del " + set + " " + m + " --exist"));
+        added.forEach(m -> script.add("add " + set + " " + m));
     }
 
     private static void fill(List<String> script, String set, IpSet want) {

@@ -6,12 +6,12 @@ import dev.tabby.model.v3.IPPool;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * What an overlay must route on one node for the IPv4 pools it serves, shared by vxlan-manager and ipip-manager so
@@ -63,24 +63,22 @@ public record PoolRoutes(List<PoolRoute> routes, List<Cidr> ownBlocks, List<Stri
      */
     public static PoolRoutes compute(String thisNode, Collection<IPPool> pools, Collection<RoutableBlock> blocks,
             Set<IpAddress> tunnelAddresses) {
-        List<Map.Entry<Cidr, IPPool>> byCidr = new ArrayList<>();
+        List<PoolRange> byCidr = new ArrayList<>();
         for (IPPool p : pools) {
-            poolCidr(p).ifPresent(c -> byCidr.add(Map.entry(c, p)));
+            poolCidr(p).ifPresent(c -> byCidr.add(PoolRange.of(c, p)));
         }
         // Most specific pool first, should pools nest (Calico's client refuses that; old data may still have it).
-        byCidr.sort(Comparator.comparingInt((Map.Entry<Cidr, IPPool> e) -> e.getKey().prefixLength()).reversed()
-                .thenComparing(e -> e.getValue().name()));
+        byCidr.sort(Comparator.comparingInt((PoolRange r) -> r.cidr().prefixLength()).reversed()
+                .thenComparing(r -> r.pool().name()));
 
-        TreeMap<Cidr, RoutableBlock> sorted = new TreeMap<>(BY_ADDRESS);
-        for (RoutableBlock b : blocks) {
-            if (b.cidr().isV4()) {
-                sorted.put(b.cidr(), b);
-            }
-        }
-        TreeMap<Cidr, PoolRoute> byDestination = new TreeMap<>(BY_ADDRESS);
-        TreeSet<Cidr> own = new TreeSet<>(BY_ADDRESS);
+        List<RoutableBlock> sorted = inAddressOrder(blocks);
+        // Planned again on every datastore change (5,000 blocks at scale): hashed, not sorted, while walking; the
+        // routes come out of the walk nearly in order (a block's /32s follow the block), which a final sort is quick on.
+        Map<Cidr, PoolRoute> byDestination = new HashMap<>();
+        List<PoolRoute> routes = new ArrayList<>();
+        List<Cidr> own = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        for (RoutableBlock block : sorted.values()) {
+        for (RoutableBlock block : sorted) {
             IPPool pool = poolHolding(byCidr, block.cidr());
             if (pool == null) {
                 continue;
@@ -99,10 +97,34 @@ public record PoolRoutes(List<PoolRoute> routes, List<Cidr> ownBlocks, List<Stri
                 if (r.isHostRoute() && tunnelAddresses.contains(r.destination().address())) {
                     continue;
                 }
-                byDestination.put(r.destination(), new PoolRoute(r, pool));
+                PoolRoute route = new PoolRoute(r, pool);
+                byDestination.put(r.destination(), route);
+                routes.add(route);
             }
         }
-        return new PoolRoutes(List.copyOf(byDestination.values()), List.copyOf(own), problems);
+        routes.sort(Comparator.comparing(PoolRoute::destination, BY_ADDRESS));
+        return new PoolRoutes(routes, own, problems);
+    }
+
+    /** IPv4 blocks in address order: as given when the caller keeps them sorted (a map by address), else sorted. */
+    private static List<RoutableBlock> inAddressOrder(Collection<RoutableBlock> blocks) {
+        List<RoutableBlock> out = new ArrayList<>(blocks.size());
+        boolean inOrder = true;
+        for (RoutableBlock b : blocks) {
+            if (b.cidr().isV4()) {
+                if (inOrder && !out.isEmpty() && BY_ADDRESS.compare(out.get(out.size() - 1).cidr(), b.cidr()) >= 0) {
+                    inOrder = false;
+                }
+                out.add(b);
+            }
+        }
+        if (!inOrder) {
+            // A CIDR given twice keeps its last block, as the map this replaced did.
+            TreeMap<Cidr, RoutableBlock> sorted = new TreeMap<>(BY_ADDRESS);
+            out.forEach(b -> sorted.put(b.cidr(), b));
+            return new ArrayList<>(sorted.values());
+        }
+        return out;
     }
 
     /** The pool's CIDR as a network, or empty when it does not parse (the model refuses such pools on write). */
@@ -114,12 +136,32 @@ public record PoolRoutes(List<PoolRoute> routes, List<Cidr> ownBlocks, List<Stri
         }
     }
 
-    private static IPPool poolHolding(List<Map.Entry<Cidr, IPPool>> pools, Cidr block) {
-        for (Map.Entry<Cidr, IPPool> e : pools) {
-            if (e.getKey().covers(block)) {
-                return e.getValue();
+    private static IPPool poolHolding(List<PoolRange> pools, Cidr block) {
+        for (PoolRange r : pools) {
+            if (r.covers(block)) {
+                return r.pool();
             }
         }
         return null;
+    }
+
+    /**
+     * A pool's CIDR with its first and last address, so that whether it holds a block is two comparisons: asked for
+     * every block on every plan, {@link Cidr#covers} made two masked copies of addresses each time.
+     */
+    private record PoolRange(Cidr cidr, IpAddress first, IpAddress last, IPPool pool) {
+        static PoolRange of(Cidr cidr, IPPool pool) {
+            byte[] last = cidr.address().bytes();
+            for (int bit = cidr.prefixLength(); bit < last.length * 8; bit++) {
+                last[bit / 8] |= (byte) (0x80 >>> (bit % 8));
+            }
+            return new PoolRange(cidr, cidr.address(), IpAddress.of(last), pool);
+        }
+
+        /** As {@code cidr.covers(block)}: same family, at least as long a prefix, and its address in the range. */
+        boolean covers(Cidr block) {
+            return block.version() == cidr.version() && block.prefixLength() >= cidr.prefixLength()
+                    && first.compareTo(block.address()) <= 0 && block.address().compareTo(last) <= 0;
+        }
     }
 }

@@ -32,7 +32,17 @@ public record RoutableBlock(Cidr cidr, String host, List<BorrowedAddress> borrow
 
     /** Borrowed addresses whose node IPAM did not record: no route can be made for them. */
     public List<IpAddress> unrecorded() {
-        return borrowed.stream().filter(b -> b.node().isEmpty()).map(BorrowedAddress::address).toList();
+        // A loop, not a stream: PoolRoutes asks every block on every plan, and most blocks borrow nothing.
+        List<IpAddress> out = List.of();
+        for (BorrowedAddress b : borrowed) {
+            if (b.node().isEmpty()) {
+                if (out.isEmpty()) {
+                    out = new ArrayList<>();
+                }
+                out.add(b.address());
+            }
+        }
+        return out;
     }
 
     /**

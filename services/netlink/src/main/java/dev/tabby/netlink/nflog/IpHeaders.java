@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Reads the five-tuple from the start of an IP packet (RFC 791, RFC 8200) as NFLOG copies it: possibly cut short at
- * the copy range, so every read is bounds-checked and a missing transport header leaves the ports at 0. Read in place
- * from the receive buffer into an {@link NflogView}.
+ * the copy range, so every read is bounds-checked and a missing transport header leaves the ports at 0. Read from the
+ * message's copy ({@link Wire}) into an {@link NflogView}.
  */
 final class IpHeaders {
     static final int ICMP = 1;
@@ -50,7 +50,8 @@ final class IpHeaders {
         }
         NflogView v = new NflogView();
         v.clear();
-        if (!read(p, 0, p.limit(), v)) {
+        byte[] b = Wire.copy(p, 0, p.limit(), new byte[p.limit()]);
+        if (!read(b, 0, b.length, v)) {
             return null;
         }
         return new Tuple(v.protocol, v.src(), v.dst(), v.srcPort, v.dstPort, v.length, v.synSeq);
@@ -60,11 +61,11 @@ final class IpHeaders {
      * Reads the packet in {@code p} between {@code from} and {@code to} into {@code out}'s protocol, addresses,
      * ports, length and SYN sequence number, in place (no allocation); false when not even the IP header is there.
      */
-    static boolean read(ByteBuffer p, int from, int to, NflogView out) {
+    static boolean read(byte[] p, int from, int to, NflogView out) {
         if (to - from < 1) {
             return false;
         }
-        int version = (p.get(from) & 0xff) >>> 4;
+        int version = (p[from] & 0xff) >>> 4;
         if (version == 4) {
             return read4(p, from, to, out);
         }
@@ -74,15 +75,15 @@ final class IpHeaders {
         return false;
     }
 
-    private static boolean read4(ByteBuffer p, int at, int to, NflogView out) {
+    private static boolean read4(byte[] p, int at, int to, NflogView out) {
         if (to - at < 20) {
             return false;
         }
-        int headerLen = (p.get(at) & 0x0f) * 4;
+        int headerLen = (p[at] & 0x0f) * 4;
         int fragmentOffset = u16(p, at + 6) & 0x1fff;
         out.ipv6 = false;
         out.length = u16(p, at + 2);
-        out.protocol = p.get(at + 9) & 0xff;
+        out.protocol = p[at + 9] & 0xff;
         out.srcHi = 0;
         out.srcLo = Integer.toUnsignedLong(u32(p, at + 12));
         out.dstHi = 0;
@@ -94,13 +95,13 @@ final class IpHeaders {
         return true;
     }
 
-    private static boolean read6(ByteBuffer p, int start, int to, NflogView out) {
+    private static boolean read6(byte[] p, int start, int to, NflogView out) {
         if (to - start < 40) {
             return false;
         }
         out.ipv6 = true;
         out.length = 40 + u16(p, start + 4);
-        int next = p.get(start + 6) & 0xff;
+        int next = p[start + 6] & 0xff;
         out.srcHi = u64(p, start + 8);
         out.srcLo = u64(p, start + 16);
         out.dstHi = u64(p, start + 24);
@@ -116,7 +117,7 @@ final class IpHeaders {
                 out.protocol = next; // cut inside the extension headers
                 return true;
             }
-            int following = p.get(at) & 0xff;
+            int following = p[at] & 0xff;
             if (next == FRAGMENT) {
                 if ((u16(p, at + 2) & 0xfff8) != 0) {
                     out.protocol = following; // not the first fragment: no ports here
@@ -124,9 +125,9 @@ final class IpHeaders {
                 }
                 at += 8;
             } else if (next == AH) {
-                at += ((p.get(at + 1) & 0xff) + 2) * 4; // RFC 4302: length in 4-octet units, minus 2
+                at += ((p[at + 1] & 0xff) + 2) * 4; // RFC 4302: length in 4-octet units, minus 2
             } else {
-                at += ((p.get(at + 1) & 0xff) + 1) * 8; // length in 8-octet units, not counting the first 8
+                at += ((p[at + 1] & 0xff) + 1) * 8; // length in 8-octet units, not counting the first 8
             }
             next = following;
         }
@@ -135,7 +136,7 @@ final class IpHeaders {
     }
 
     /** The ports at {@code l4} when {@code out}'s protocol has them and they were copied, and a TCP SYN's sequence. */
-    private static void ports(ByteBuffer p, int l4, int to, NflogView out) {
+    private static void ports(byte[] p, int l4, int to, NflogView out) {
         int protocol = out.protocol;
         boolean ported = protocol == TCP || protocol == UDP || protocol == SCTP || protocol == UDPLITE || protocol == DCCP;
         if (!ported || l4 + 4 > to) {
@@ -144,20 +145,20 @@ final class IpHeaders {
         out.srcPort = u16(p, l4);
         out.dstPort = u16(p, l4 + 2);
         // RFC 9293: sequence number at 4, flags at 13; a SYN without ACK opens a connection (SYN+ACK answers one).
-        if (protocol == TCP && l4 + 14 <= to && (p.get(l4 + 13) & 0x12) == 0x02) {
+        if (protocol == TCP && l4 + 14 <= to && (p[l4 + 13] & 0x12) == 0x02) {
             out.synSeq = Integer.toUnsignedLong(u32(p, l4 + 4));
         }
     }
 
-    private static int u16(ByteBuffer p, int at) {
-        return ((p.get(at) & 0xff) << 8) | (p.get(at + 1) & 0xff);
+    private static int u16(byte[] p, int at) {
+        return Wire.be16(p, at);
     }
 
-    private static int u32(ByteBuffer p, int at) {
-        return (u16(p, at) << 16) | u16(p, at + 2);
+    private static int u32(byte[] p, int at) {
+        return Wire.be32(p, at);
     }
 
-    private static long u64(ByteBuffer p, int at) {
-        return ((long) u32(p, at) << 32) | Integer.toUnsignedLong(u32(p, at + 4));
+    private static long u64(byte[] p, int at) {
+        return Wire.be64(p, at);
     }
 }

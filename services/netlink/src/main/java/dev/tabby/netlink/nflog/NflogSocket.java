@@ -203,7 +203,7 @@ public final class NflogSocket implements AutoCloseable {
 
     /**
      * Reads one NFULNL_MSG_PACKET (nfgenmsg with res_id = the group, then NFULA_* attributes) into {@code out} by
-     * walking its attributes in place; false if it has no IP header.
+     * walking its attributes (in a copy held by {@code out}, see {@link Wire}); false if it has no IP header.
      */
     static boolean read(ByteBuffer m, NflogView out) {
         return read(m, 0, m.limit(), out);
@@ -215,33 +215,40 @@ public final class NflogSocket implements AutoCloseable {
         if (end - from < Nfnl.NFGENMSG_LEN) {
             return false;
         }
-        out.group = ((m.get(from + 2) & 0xff) << 8) | (m.get(from + 3) & 0xff);
+        byte[] b = Wire.copy(m, from, end, out.scratch);
+        out.scratch = b;
+        return read(b, end - from, Wire.little(m), out);
+    }
+
+    /** The message copied to {@code m} (0 to {@code end}); attribute headers {@code little}-endian or not. */
+    private static boolean read(byte[] m, int end, boolean little, NflogView out) {
+        out.group = Wire.be16(m, 2);
         int payloadAt = -1;
         int payloadEnd = -1;
-        int pos = from + Nfnl.NFGENMSG_LEN;
+        int pos = Nfnl.NFGENMSG_LEN;
         while (pos + 4 <= end) {
-            int len = m.getShort(pos) & 0xffff;
+            int len = Wire.u16(m, pos, little);
             if (len < 4 || pos + len > end) {
                 break; // a malformed tail is ignored, as the kernel's own parser does
             }
             int at = pos + 4;
             int valueLen = len - 4;
-            switch (m.getShort(pos + 2) & 0x3fff) { // without NLA_F_NESTED / NLA_F_NET_BYTEORDER
+            switch (Wire.u16(m, pos + 2, little) & 0x3fff) { // without NLA_F_NESTED / NLA_F_NET_BYTEORDER
                 case Nfnl.NFULA_PAYLOAD -> {
                     payloadAt = at;
                     payloadEnd = at + valueLen;
                 }
                 case Nfnl.NFULA_PREFIX -> {
                     int n = 0;
-                    while (n < valueLen && n < NflogView.MAX_PREFIX && m.get(at + n) != 0) {
-                        out.prefix[n] = m.get(at + n);
+                    while (n < valueLen && n < NflogView.MAX_PREFIX && m[at + n] != 0) {
                         n++;
                     }
+                    System.arraycopy(m, at, out.prefix, 0, n);
                     out.prefixLength = n;
                 }
-                case Nfnl.NFULA_IFINDEX_INDEV -> out.inIfindex = valueLen >= 4 ? be32(m, at) : 0;
-                case Nfnl.NFULA_IFINDEX_OUTDEV -> out.outIfindex = valueLen >= 4 ? be32(m, at) : 0;
-                case Nfnl.NFULA_CT -> out.ctId = ctId(m, at, at + valueLen);
+                case Nfnl.NFULA_IFINDEX_INDEV -> out.inIfindex = valueLen >= 4 ? Wire.be32(m, at) : 0;
+                case Nfnl.NFULA_IFINDEX_OUTDEV -> out.outIfindex = valueLen >= 4 ? Wire.be32(m, at) : 0;
+                case Nfnl.NFULA_CT -> out.ctId = ctId(m, at, at + valueLen, little);
                 default -> {
                 }
             }
@@ -251,24 +258,19 @@ public final class NflogSocket implements AutoCloseable {
     }
 
     /** CTA_ID among the nested ctnetlink attributes of NFULA_CT, or {@link NflogPacket#NO_CT_ID}. */
-    private static long ctId(ByteBuffer m, int from, int to) {
+    private static long ctId(byte[] m, int from, int to, boolean little) {
         int pos = from;
         while (pos + 4 <= to) {
-            int len = m.getShort(pos) & 0xffff;
+            int len = Wire.u16(m, pos, little);
             if (len < 4 || pos + len > to) {
                 break;
             }
-            if ((m.getShort(pos + 2) & 0x3fff) == Nfnl.CTA_ID && len >= 8) {
-                return Integer.toUnsignedLong(be32(m, pos + 4));
+            if ((Wire.u16(m, pos + 2, little) & 0x3fff) == Nfnl.CTA_ID && len >= 8) {
+                return Integer.toUnsignedLong(Wire.be32(m, pos + 4));
             }
             pos += (len + 3) & ~3;
         }
         return NflogPacket.NO_CT_ID;
-    }
-
-    private static int be32(ByteBuffer b, int at) {
-        return ((b.get(at) & 0xff) << 24) | ((b.get(at + 1) & 0xff) << 16) | ((b.get(at + 2) & 0xff) << 8)
-                | (b.get(at + 3) & 0xff);
     }
 
     /**

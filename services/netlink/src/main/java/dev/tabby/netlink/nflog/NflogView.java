@@ -1,6 +1,5 @@
 package dev.tabby.netlink.nflog;
 
-import dev.tabby.model.net.IpAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -10,23 +9,13 @@ import java.util.Arrays;
  * decoded {@link NflogPacket} were most of the reader's CPU and the GC's. Only valid inside the handler call that
  * hands it over; the next packet overwrites it. Keep what you need as primitives, or {@link #toPacket()}.
  *
- * <p>Addresses are two longs each (the 16 bytes of an IPv6 address, big-endian halves; an IPv4 address is in the low
- * 32 bits of {@code lo} with {@code hi} 0 and {@link #ipv6()} false), so a caller can key and cache them without
- * objects. The fields mean what {@link NflogPacket}'s do.
+ * <p>Its five-tuple is {@link TupleView}'s; the fields mean what {@link NflogPacket}'s do.
  */
-public final class NflogView {
+public final class NflogView extends TupleView {
     /** The kernel's NFLOG prefix holds 64 bytes with its NUL (xt_NFLOG.h). */
     static final int MAX_PREFIX = 64;
 
     int group;
-    int protocol;
-    boolean ipv6;
-    long srcHi;
-    long srcLo;
-    long dstHi;
-    long dstLo;
-    int srcPort;
-    int dstPort;
     int length;
     int inIfindex;
     int outIfindex;
@@ -37,15 +26,8 @@ public final class NflogView {
 
     /** Forgets the previous packet: what a message lacks reads as absent, never as the last packet's. */
     void clear() {
+        clearTuple();
         group = 0;
-        protocol = 0;
-        ipv6 = false;
-        srcHi = 0;
-        srcLo = 0;
-        dstHi = 0;
-        dstLo = 0;
-        srcPort = 0;
-        dstPort = 0;
         length = 0;
         inIfindex = 0;
         outIfindex = 0;
@@ -56,38 +38,6 @@ public final class NflogView {
 
     public int group() {
         return group;
-    }
-
-    public int protocol() {
-        return protocol;
-    }
-
-    public boolean ipv6() {
-        return ipv6;
-    }
-
-    public long srcHi() {
-        return srcHi;
-    }
-
-    public long srcLo() {
-        return srcLo;
-    }
-
-    public long dstHi() {
-        return dstHi;
-    }
-
-    public long dstLo() {
-        return dstLo;
-    }
-
-    public int srcPort() {
-        return srcPort;
-    }
-
-    public int dstPort() {
-        return dstPort;
     }
 
     public int length() {
@@ -142,34 +92,6 @@ public final class NflogView {
     /** The prefix as text (allocates). */
     public String prefix() {
         return new String(prefix, 0, prefixLength, StandardCharsets.UTF_8);
-    }
-
-    /** The source address (allocates). */
-    public IpAddress src() {
-        return address(ipv6, srcHi, srcLo);
-    }
-
-    /** The destination address (allocates). */
-    public IpAddress dst() {
-        return address(ipv6, dstHi, dstLo);
-    }
-
-    /** The address held as {@code hi}/{@code lo} (allocates). */
-    public static IpAddress address(boolean ipv6, long hi, long lo) {
-        byte[] b;
-        if (ipv6) {
-            b = new byte[16];
-            for (int i = 0; i < 8; i++) {
-                b[i] = (byte) (hi >>> (56 - 8 * i));
-                b[8 + i] = (byte) (lo >>> (56 - 8 * i));
-            }
-        } else {
-            b = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                b[i] = (byte) (lo >>> (24 - 8 * i));
-            }
-        }
-        return IpAddress.of(b);
     }
 
     /** This packet as a record that outlives the handler call (allocates). */

@@ -113,6 +113,16 @@ public final class IpSetIndex {
         });
     }
 
+    /**
+     * The current members of a set, read-only and in no order, without a copy: for a caller that copies them anyway
+     * (the renderer writes a set whole; sorting a set of thousands per change was most of a change's cost, issue 16).
+     * Valid until the next change to this index.
+     */
+    public Set<String> memberView(String setId) {
+        Map<String, Integer> m = members.get(setId);
+        return m == null ? Set.of() : java.util.Collections.unmodifiableSet(m.keySet());
+    }
+
     /** The current members of a set, sorted; empty for a set not kept. */
     public Set<String> members(String setId) {
         Map<String, Integer> m = members.get(setId);

@@ -46,6 +46,11 @@ class IpSetIndexTest {
         assertEquals(List.of(), idx.putItem(IpSetItem.key(aAsDb), IpSetItem.of(aAsDb, NO_PROFILES)));
         assertEquals(Set.of(), idx.members(web.id()));
         assertEquals(Set.of("10.0.0.1/32"), idx.members(db.id()));
+        // The view the renderer copies holds the same members, and cannot change the index.
+        assertEquals(idx.members(db.id()), idx.memberView(db.id()));
+        assertEquals(Set.of(), idx.memberView("no-such-set"));
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+                () -> idx.memberView(db.id()).remove("10.0.0.1/32"));
     }
 
     @Test

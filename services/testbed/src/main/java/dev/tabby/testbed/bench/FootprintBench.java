@@ -124,10 +124,12 @@ public final class FootprintBench {
             long t0 = System.nanoTime();
             long pid = node.start(s);
             double ready = awaitReady(List.of(s), t0).get(s);
+            // CPU to ready says what the start costs with less of the machine's load in it than the time does.
+            double cpu = cpuSeconds(pid);
             sleep(SETTLE.toMillis());
             samples.add(new Sample(s, ALONE, ready, ProcessFootprint.measure(pid, jcmdCommands)));
             node.stop(s);
-            System.out.printf(Locale.ROOT, "footprint: %s alone: ready in %.2f s%n", s, ready);
+            System.out.printf(Locale.ROOT, "footprint: %s alone: ready in %.2f s, %.2f s of CPU%n", s, ready, cpu);
         }
 
         long t0 = System.nanoTime();
@@ -168,7 +170,7 @@ public final class FootprintBench {
         System.out.println();
         printBreakdown(after);
         System.out.println();
-        System.out.printf(Locale.ROOT, "footprint: %d workloads by CNI ADD in %.1f s (%.0f ms each, one plugin JVM per call)%n",
+        System.out.printf(Locale.ROOT, "footprint: %d workloads by CNI ADD in %.1f s (%.0f ms each, each through the node's installed launcher and its CNI daemon)%n",
                 workloads, workloadS, workloads == 0 ? 0 : workloadS * 1000 / workloads);
 
         double pssTotal = after.stream().mapToDouble(x -> mb(x.footprint().pssKb())).sum();
@@ -322,6 +324,18 @@ public final class FootprintBench {
     private static void fail(String message) {
         System.err.println("tabby: error: " + message);
         System.exit(2);
+    }
+
+    /** User and system CPU time of process {@code pid} so far (/proc/PID/stat, in clock ticks of 1/100 s). */
+    private static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // After the command name in parentheses (which may hold spaces): state is field 3, utime 14, stime 15.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     private static void sleep(long ms) {

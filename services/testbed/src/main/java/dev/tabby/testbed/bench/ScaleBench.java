@@ -87,7 +87,9 @@ import java.util.stream.Stream;
  * by PID, etcd and its data) is removed at the end, also when interrupted (a shutdown hook; SIGINT or SIGTERM).
  *
  * <p>Options: {@code --nodes N} (default 5000), {@code --changes C} (1000), {@code --endpoints E} (10 x N),
- * {@code --bgp-speaker}, {@code --seed S} (the changes' random sequence), {@code --logs DIR} (keep the services' logs).
+ * {@code --bgp-speaker}, {@code --only vxlan-manager} (it alone: no policy-renderer, so node changes only),
+ * {@code --seed S} (the changes' random sequence), {@code --logs DIR} (keep the services' logs). Each service's CPU
+ * time until converged and per change is printed too: on a shared machine it varies far less than wall-clock time.
  * The changes' endpoints get no IPAM allocation of their own (vxlan-manager reads blocks, not endpoints, and the
  * renderer reads endpoints, not blocks): each change is one etcd write, or one transaction for a node.
  */
@@ -100,7 +102,8 @@ public final class ScaleBench {
     static final int LOCAL_ENDPOINTS = 10;
     /** Blocks of nodes the changes add, far from the loaded ones (index 1 .. N-1). */
     static final int ADDED_BLOCK_BASE = 8192;
-    static final String PREFIX = "tabby-sc-";
+    /** Namespaces of this run: two runs at once must not share them. */
+    static final String PREFIX = "tabby-sc" + ProcessHandle.current().pid() % 100000 + "-";
     static final String VXLAN = "vxlan-manager";
     static final String POLICY = "policy-renderer";
     static final String BGP = "bgp-speaker";
@@ -177,6 +180,7 @@ public final class ScaleBench {
         int changes = 1000;
         Integer endpointsArg = null;
         boolean bgp = false;
+        boolean vxlanOnly = false;
         long seed = 16;
         Path logs = null;
         for (int i = 0; i < args.length; i++) {
@@ -185,10 +189,18 @@ public final class ScaleBench {
                 case "--changes" -> changes = Integer.parseInt(value(args, ++i));
                 case "--endpoints" -> endpointsArg = Integer.parseInt(value(args, ++i));
                 case "--bgp-speaker" -> bgp = true;
+                case "--only" -> {
+                    String only = value(args, ++i);
+                    if (!only.equals(VXLAN)) {
+                        throw new IllegalArgumentException("--only " + only + ": only --only " + VXLAN + " is supported (it"
+                                + " starts vxlan-manager alone, so its numbers have the machine to themselves)");
+                    }
+                    vxlanOnly = true;
+                }
                 case "--seed" -> seed = Long.parseLong(value(args, ++i));
                 case "--logs" -> logs = Path.of(value(args, ++i));
                 default -> throw new IllegalArgumentException("bench scale: unknown argument '" + args[i] + "'; usage: bin/tabby"
-                        + " bench scale [--nodes 5000] [--changes 1000] [--endpoints 10xNODES] [--bgp-speaker] [--seed 16] [--logs DIR]");
+                        + " bench scale [--nodes 5000] [--changes 1000] [--endpoints 10xNODES] [--bgp-speaker] [--only vxlan-manager] [--seed 16] [--logs DIR]");
             }
         }
         if (nodes < 2 || nodes > ADDED_BLOCK_BASE - 1) {
@@ -200,7 +212,7 @@ public final class ScaleBench {
             throw new IllegalArgumentException("--endpoints " + endpoints + " is too many for " + nodes + " nodes: at most 40"
                     + " per /26 block leave room for the changes; raise --nodes");
         }
-        new ScaleBench.Run(nodes, endpoints, changes, bgp, seed, logs).run();
+        new ScaleBench.Run(nodes, endpoints, changes, bgp, vxlanOnly, seed, logs).run();
     }
 
     private static String value(String[] args, int i) {
@@ -216,6 +228,8 @@ public final class ScaleBench {
         final int endpoints;
         final int changes;
         final boolean bgp;
+        /** vxlan-manager alone: no policy-renderer beside it, so only node changes are made. */
+        final boolean vxlanOnly;
         /** Where the services' logs are copied before they go with the node, or null. */
         final Path logs;
         final Random random;
@@ -235,8 +249,9 @@ public final class ScaleBench {
         /** Services that broke while converging, and how. */
         final Map<String, String> failed = new LinkedHashMap<>();
 
-        Run(int nodes, int endpoints, int changes, boolean bgp, long seed, Path logs) {
+        Run(int nodes, int endpoints, int changes, boolean bgp, boolean vxlanOnly, long seed, Path logs) {
             this.logs = logs;
+            this.vxlanOnly = vxlanOnly;
             this.nodes = nodes;
             this.endpoints = endpoints;
             this.changes = changes;
@@ -323,11 +338,15 @@ public final class ScaleBench {
             Map<String, Double> converge = converge(netns, selected);
             Map<String, Double> afterConverge = metrics();
 
-            boolean policyUp = !failed.containsKey(POLICY);
+            boolean policyUp = services().contains(POLICY) && !failed.containsKey(POLICY);
             Map<Integer, String> setOfApp = policyUp ? setsOfApps(netns) : Map.of();
             // Without a renderer, only the changes vxlan-manager shows can be timed.
             List<String> kinds = policyUp ? KINDS : KINDS.subList(0, 3);
             Map<String, List<Double>> byKind = new TreeMap<>();
+            // CPU time is what a loaded machine changes least: wall-clock latencies on a shared host vary twofold.
+            Map<String, Double> cpuBefore = cpuSeconds();
+            converge.keySet().forEach(svc -> System.out.printf(Locale.ROOT, "cpu %s until converged: %.2f s%n", svc,
+                    cpuBefore.getOrDefault(svc, Double.NaN)));
             try (Netlink nl = Netlink.at(netns)) {
                 for (int c = 0; c < changes; c++) {
                     String kind = kinds.get(random.nextInt(kinds.size()));
@@ -340,6 +359,9 @@ public final class ScaleBench {
                         policyUp ? checkCost(() -> inSet(netns, setOfApp.get(0), weps.get(0).ip())) : Double.NaN);
             }
             Map<String, Double> afterChanges = metrics();
+            Map<String, Double> cpuAfter = cpuSeconds();
+            cpuAfter.forEach((svc, sec) -> System.out.printf(Locale.ROOT, "cpu %s during the changes: %.2f s, %.1f ms per change%n",
+                    svc, sec - cpuBefore.getOrDefault(svc, 0.0), (sec - cpuBefore.getOrDefault(svc, 0.0)) * 1000 / Math.max(1, changes)));
 
             Map<String, Double> heap = new LinkedHashMap<>();
             for (String s : services()) {
@@ -349,7 +371,23 @@ public final class ScaleBench {
             report(converge, byKind, heap, before, afterConverge, afterChanges);
         }
 
+        /** Each running service's CPU time so far (user and system, all its threads), seconds. */
+        Map<String, Double> cpuSeconds() {
+            Map<String, Double> out = new LinkedHashMap<>();
+            for (String svc : services()) {
+                Long pid = pids.get(svc);
+                if (pid != null) {
+                    ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration())
+                            .ifPresent(d -> out.put(svc, d.toNanos() / 1e9));
+                }
+            }
+            return out;
+        }
+
         List<String> services() {
+            if (vxlanOnly) {
+                return List.of(VXLAN);
+            }
             return bgp ? List.of(VXLAN, POLICY, BGP) : List.of(VXLAN, POLICY);
         }
 

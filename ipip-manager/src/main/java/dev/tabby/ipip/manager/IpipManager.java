@@ -1,6 +1,7 @@
 package dev.tabby.ipip.manager;
 
 import dev.tabby.dataplane.ApplyResult;
+import dev.tabby.dataplane.LastApply;
 import dev.tabby.dataplane.loop.KernelWatch;
 import dev.tabby.dataplane.mtu.MtuFile;
 import dev.tabby.dataplane.route.IpFamilies;
@@ -62,7 +63,7 @@ public final class IpipManager implements KernelWatch.Interest {
     private final Map<Cidr, RoutableBlock> blocks = new HashMap<>();
     private String claim;
 
-    private volatile LastPlan status;
+    private volatile LastApply<IpipPlan, IpipStatus> status;
     private volatile Interest interest = Interest.NONE;
     private IpipPlan.State lastState;
     private RouteOwner lastOwner;
@@ -88,7 +89,7 @@ public final class IpipManager implements KernelWatch.Interest {
         // A speaker that died holding the claim leaves proto 83 routes (its blackholes, direct routes): ours replace them.
         this.routes.adoptRoutesOf(RouteProtocol.BGP);
         this.mtuFile = mtuFile == null ? null : new MtuFile(mtuFile);
-        this.status = new LastPlan(node, null, false);
+        this.status = LastApply.none(IpipStatus.starting(node));
     }
 
     public String node() {
@@ -190,7 +191,7 @@ public final class IpipManager implements KernelWatch.Interest {
         lastApplyWrites = result.writes();
         // Published only now that the kernel holds the plan (or failed to): readiness reads it, and a plan published
         // before program() made a fresh node ready while tunl0's routes were still being written.
-        status = new LastPlan(node, plan, result.ok());
+        status = LastApply.of(plan, result.ok(), p -> IpipStatus.of(node, p));
         if (result.ok()) {
             resyncing = false;
         }
@@ -283,7 +284,7 @@ public final class IpipManager implements KernelWatch.Interest {
 
     /** As of the last finished apply; safe from any thread. */
     public IpipStatus status() {
-        return status.get();
+        return status.status();
     }
 
     /**
@@ -291,38 +292,7 @@ public final class IpipManager implements KernelWatch.Interest {
      * purpose): the kernel holds what the datastore, as recorded before that apply, asks for. Safe from any thread.
      */
     public boolean programmed() {
-        LastPlan s = status;
         // From the plan's state, not the status strings: readiness is asked every few seconds, and needs no strings.
-        return s.programmed && s.plan != null && s.plan.state().settled();
-    }
-
-    /**
-     * The last apply's plan, turned into {@link IpipStatus} strings only when asked (readiness, metrics, the REST
-     * status, the status key), once per plan: an apply for 1,000 nodes should not pay for 1,000 route strings at
-     * every datastore change.
-     */
-    private static final class LastPlan {
-        private final String node;
-        private final IpipPlan plan;
-        // The apply of this plan wrote everything; kept with the plan so that a reader never pairs one apply's plan
-        // with another's outcome.
-        private final boolean programmed;
-        private volatile IpipStatus status;
-
-        LastPlan(String node, IpipPlan plan, boolean programmed) {
-            this.node = node;
-            this.plan = plan;
-            this.programmed = programmed;
-        }
-
-        IpipStatus get() {
-            IpipStatus s = status;
-            if (s == null) {
-                // Two threads may both build it; the plan is immutable, so either copy is right.
-                s = plan == null ? IpipStatus.starting(node) : IpipStatus.of(node, plan);
-                status = s;
-            }
-            return s;
-        }
+        return status.programmed(p -> p.state().settled());
     }
 }

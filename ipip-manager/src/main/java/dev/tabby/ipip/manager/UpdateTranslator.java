@@ -14,7 +14,6 @@ import dev.tabby.model.v3.NodeRoutingFields;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import org.jboss.logging.Logger;
 
 /**
  * Turns the syncer's raw etcd changes into {@link IpipUpdate}s, on the syncer's (decoding) threads. Blocks are read
@@ -24,7 +23,6 @@ import org.jboss.logging.Logger;
  * (and is logged): programming half-understood state would be worse.
  */
 public final class UpdateTranslator {
-    private static final Logger LOG = Logger.getLogger(UpdateTranslator.class);
     static final String POOLS = ResourceStore.prefix(Kind.IP_POOL, null);
     static final String NODES = ResourceStore.prefix(Kind.NODE, null);
     static final String FELIX = ResourceStore.prefix(Kind.FELIX_CONFIGURATION, null);
@@ -54,7 +52,7 @@ public final class UpdateTranslator {
             return Optional.of(new IpipUpdate.PoolChanged(key.substring(POOLS.length()), decode(u, Kind.IP_POOL, IPPool.class)));
         }
         if (key.startsWith(NODES)) {
-            NodeRoutingFields node = nodeFields(u);
+            NodeRoutingFields node = ResourceUpdates.readOrGone(u, NodeRoutingFields::read);
             return Optional.of(new IpipUpdate.NodeChanged(key.substring(NODES.length()),
                     node == null ? null : IpipNode.of(node)));
         }
@@ -69,19 +67,6 @@ public final class UpdateTranslator {
     }
 
     /** As {@link ResourceUpdates#decodeOrGone}: null when deleted, or (logged alike) when the value does not read. */
-    private static NodeRoutingFields nodeFields(Update u) {
-        if (u.isDelete()) {
-            return null;
-        }
-        try {
-            return NodeRoutingFields.read(u.value(), u.key());
-        } catch (RuntimeException e) {
-            LOG.warnf("event=unreadable_resource key=%s problem=\"%s\" action=treated_as_gone", u.key(),
-                    ResourceUpdates.oneLine(e));
-            return null;
-        }
-    }
-
     private static <T> T decode(Update u, Kind kind, Class<T> type) {
         return ResourceUpdates.decodeOrGone(u, kind, type);
     }

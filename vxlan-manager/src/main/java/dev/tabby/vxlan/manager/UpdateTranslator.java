@@ -12,7 +12,6 @@ import dev.tabby.model.v3.NodeRoutingFields;
 import dev.tabby.vxlan.plan.NodeFacts;
 import java.util.List;
 import java.util.Optional;
-import org.jboss.logging.Logger;
 
 /**
  * Turns the syncer's raw etcd changes into {@link VxlanUpdate}s: decodes the value, and names what it is. Blocks are
@@ -23,7 +22,6 @@ import org.jboss.logging.Logger;
  * logged): programming half-understood state would be worse.
  */
 public final class UpdateTranslator {
-    private static final Logger LOG = Logger.getLogger(UpdateTranslator.class);
     static final String POOLS = ResourceStore.prefix(Kind.IP_POOL, null);
     static final String NODES = ResourceStore.prefix(Kind.NODE, null);
     static final String FELIX = ResourceStore.prefix(Kind.FELIX_CONFIGURATION, null);
@@ -52,7 +50,7 @@ public final class UpdateTranslator {
             String name = key.substring(NODES.length());
             // Only the fields routing needs, read and checked straight from the value, and parsed here, on the
             // decoding threads, so that the apply thread only stores them.
-            NodeRoutingFields node = nodeFields(u);
+            NodeRoutingFields node = ResourceUpdates.readOrGone(u, NodeRoutingFields::read);
             return Optional.of(new VxlanUpdate.NodeChanged(name, node == null ? null : NodeFacts.of(node)));
         }
         if (key.startsWith(FELIX)) {
@@ -67,19 +65,6 @@ public final class UpdateTranslator {
     }
 
     /** As {@link ResourceUpdates#decodeOrGone}: null when deleted, or (logged) when the value does not read. */
-    private static NodeRoutingFields nodeFields(Update u) {
-        if (u.isDelete()) {
-            return null;
-        }
-        try {
-            return NodeRoutingFields.read(u.value(), u.key());
-        } catch (RuntimeException e) {
-            LOG.warnf("event=unreadable_resource key=%s problem=\"%s\" action=treated_as_gone", u.key(),
-                    ResourceUpdates.oneLine(e));
-            return null;
-        }
-    }
-
     private static <T> T decode(Update u, Kind kind, Class<T> type) {
         return ResourceUpdates.decodeOrGone(u, kind, type);
     }

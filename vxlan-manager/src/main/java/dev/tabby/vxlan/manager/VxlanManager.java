@@ -1,6 +1,7 @@
 package dev.tabby.vxlan.manager;
 
 import dev.tabby.dataplane.ApplyResult;
+import dev.tabby.dataplane.LastApply;
 import dev.tabby.dataplane.loop.KernelWatch;
 import dev.tabby.dataplane.mtu.MtuFile;
 import dev.tabby.dataplane.fdb.FdbKernel;
@@ -71,7 +72,7 @@ public final class VxlanManager implements KernelWatch.Interest {
     // In address order: PoolRoutes then walks them as they are rather than sorting 5,000 blocks on every change.
     private final Map<Cidr, RoutableBlock> blocks = new TreeMap<>(DriverFeed.BY_ADDRESS);
 
-    private volatile LastPlan status;
+    private volatile LastApply<VxlanPlan, VxlanStatus> status;
     private volatile Interest interest = Interest.NONE;
     private int deviceIndex;
     private VxlanPlan.State lastState;
@@ -98,7 +99,7 @@ public final class VxlanManager implements KernelWatch.Interest {
         this.routes = new RouteTable(RouteKernel.of(netlink), Route.MAIN_TABLE, RouteProtocol.VXLAN, IpFamilies.IPV4);
         this.mtuFile = mtuFile == null ? null : new MtuFile(mtuFile);
         this.feed = new DriverFeed(fdb, arp, routes);
-        this.status = new LastPlan(node, null, false);
+        this.status = LastApply.none(VxlanStatus.starting(node));
     }
 
     public String node() {
@@ -208,7 +209,7 @@ public final class VxlanManager implements KernelWatch.Interest {
         lastApplyWrites = result.writes();
         // Published only now that the kernel holds the plan (or failed to): readiness reads it, and a plan published
         // before its writes made a fresh node ready while its entries were still being written.
-        status = new LastPlan(node, plan, result.ok());
+        status = LastApply.of(plan, result.ok(), p -> VxlanStatus.of(node, p));
         if (result.ok()) {
             resyncing = false;
         }
@@ -305,7 +306,7 @@ public final class VxlanManager implements KernelWatch.Interest {
 
     /** As of the last apply; safe from any thread. */
     public VxlanStatus status() {
-        return status.get();
+        return status.status();
     }
 
     /**
@@ -313,37 +314,7 @@ public final class VxlanManager implements KernelWatch.Interest {
      * purpose): the kernel holds what the datastore, as recorded before that apply, asks for. Safe from any thread.
      */
     public boolean programmed() {
-        LastPlan s = status;
         // From the plan's state, not the status strings: readiness is asked every second, plans change more often.
-        return s.programmed && s.plan != null && s.plan.state().settled();
-    }
-
-    /**
-     * The last apply's plan, turned into {@link VxlanStatus} strings only when asked (readiness, metrics, the REST
-     * status), once per plan: an apply for 1,000 nodes should not pay for 3,000 strings at every datastore change.
-     */
-    private static final class LastPlan {
-        private final String node;
-        private final VxlanPlan plan;
-        // The apply of this plan wrote everything; kept with the plan so that a reader never pairs one apply's plan
-        // with another's outcome.
-        private final boolean programmed;
-        private volatile VxlanStatus status;
-
-        LastPlan(String node, VxlanPlan plan, boolean programmed) {
-            this.node = node;
-            this.plan = plan;
-            this.programmed = programmed;
-        }
-
-        VxlanStatus get() {
-            VxlanStatus s = status;
-            if (s == null) {
-                // Two threads may both build it; the plan is immutable, so either copy is right.
-                s = plan == null ? VxlanStatus.starting(node) : VxlanStatus.of(node, plan);
-                status = s;
-            }
-            return s;
-        }
+        return status.programmed(p -> p.state().settled());
     }
 }

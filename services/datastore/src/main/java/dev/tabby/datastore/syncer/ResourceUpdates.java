@@ -16,11 +16,19 @@ public final class ResourceUpdates {
     }
 
     public static <T> T decodeOrGone(Update u, Kind kind, Class<T> type) {
+        return readOrGone(u, (value, key) -> type.cast(ResourceCodec.fromStoredValue(kind, value, u.modRevision(), key)));
+    }
+
+    /**
+     * What {@code reader} makes of the value (from the value and its key, which its errors name), or null when the
+     * key was deleted or the value does not read: logged once, and treated as gone, as {@link #decodeOrGone} does.
+     */
+    public static <T> T readOrGone(Update u, java.util.function.BiFunction<byte[], String, T> reader) {
         if (u.isDelete()) {
             return null;
         }
         try {
-            return type.cast(ResourceCodec.fromStoredValue(kind, u.value(), u.modRevision(), u.key()));
+            return reader.apply(u.value(), u.key());
         } catch (RuntimeException e) {
             LOG.warnf("event=unreadable_resource key=%s problem=\"%s\" action=treated_as_gone", u.key(), oneLine(e));
             return null;

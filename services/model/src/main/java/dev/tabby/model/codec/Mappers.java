@@ -37,6 +37,18 @@ final class Mappers {
      */
     static final JsonMapper JSON_STORED = strict(JsonMapper.builder())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    /**
+     * Reads the trees of values from etcd, with the duplicate-key check done by the tree instead of the parser. The
+     * parser's check (STRICT_DUPLICATE_DETECTION) allocates a HashSet for every object of three or more keys, 55,000
+     * values' worth when policy-renderer starts (issue 16); the tree holds each object's keys in a map anyway, and
+     * FAIL_ON_READING_DUP_TREE_KEY fails the read when a key is already there, so the same values are refused. Its
+     * message is not the parser's: {@code ResourceCodec} reads a refused value again with {@link #JSON} to report
+     * the parser's words. A mapper of its own, because {@code JSON.reader().without(STRICT_DUPLICATE_DETECTION)}
+     * clears the flag but leaves the parser's detector in place (Jackson 2.21), so it saved nothing.
+     */
+    static final JsonMapper JSON_STORED_TREE = strict(JsonMapper.builder())
+            .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).build();
     static final YAMLMapper YAML = strict(YAMLMapper.builder(YAMLFactory.builder()
                     .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                     .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)

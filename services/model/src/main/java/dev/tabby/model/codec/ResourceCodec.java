@@ -314,13 +314,7 @@ public final class ResourceCodec {
      * writer's, or a release's that Tabby left out) are skipped, as Calico's backend skips them.
      */
     public static Resource fromStoredValue(Kind expected, byte[] value, long modRevision, String key) {
-        String text = new String(value, StandardCharsets.UTF_8);
-        JsonNode node;
-        try {
-            node = Mappers.JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new ManifestException(List.of("etcd key " + key + ": not JSON: " + e.getOriginalMessage()));
-        }
+        JsonNode node = storedTree(value, key);
         Problems problems = new Problems();
         Optional<Resource> r = decode(node, Mappers.JSON_STORED, false, problems, true);
         if (r.isEmpty() || r.get().kind() != expected) {
@@ -337,6 +331,25 @@ public final class ResourceCodec {
     }
 
     /**
+     * A stored value's JSON tree; a value that is not JSON, or repeats a key in an object, is an error naming the
+     * key. Read first by {@link Mappers#JSON_STORED_TREE}, whose duplicate check allocates nothing; a value it
+     * refuses is read again by the strict parser, so a value is refused exactly when the parser refuses it, in the
+     * parser's words (e.g. {@code Duplicate field 'a'}).
+     */
+    private static JsonNode storedTree(byte[] value, String key) {
+        String text = new String(value, StandardCharsets.UTF_8);
+        try {
+            return Mappers.JSON_STORED_TREE.readTree(text);
+        } catch (JsonProcessingException cheap) {
+            try {
+                return Mappers.JSON.readTree(text);
+            } catch (JsonProcessingException e) {
+                throw new ManifestException(List.of("etcd key " + key + ": not JSON: " + e.getOriginalMessage()));
+            }
+        }
+    }
+
+    /**
      * Reads a value from etcd as tabbyctl shows, replaces and deletes it: leniently, as Calico's backend reads (no
      * validation on read). A value another writer stored (calicoctl, calico-node, a newer Calico) that Tabby would
      * refuse to write is still returned, and each problem is a warning naming the key: a field Tabby does not know
@@ -344,12 +357,7 @@ public final class ResourceCodec {
      * decode at all, or holds another kind, is an error.
      */
     public static StoredResource readStored(Kind expected, byte[] value, long modRevision, String key) {
-        JsonNode node;
-        try {
-            node = Mappers.JSON.readTree(new String(value, StandardCharsets.UTF_8));
-        } catch (JsonProcessingException e) {
-            throw new ManifestException(List.of("etcd key " + key + ": not JSON: " + e.getOriginalMessage()));
-        }
+        JsonNode node = storedTree(value, key);
         List<String> warnings = new ArrayList<>();
         JsonNode asStored = node.deepCopy();
         Problems decodeProblems = new Problems();

@@ -23,16 +23,33 @@ public record Cidr(IpAddress address, int prefixLength) {
             throw new IllegalArgumentException("\"" + text + "\" is not a CIDR; expected address/prefix, e.g. 10.0.0.0/16");
         }
         IpAddress address = IpAddress.parse(text.substring(0, slash));
-        String len = text.substring(slash + 1);
-        if (len.isEmpty() || len.length() > 3 || !len.chars().allMatch(Character::isDigit)) {
-            throw new IllegalArgumentException("\"" + text + "\" has no valid prefix length after '/'");
-        }
-        int prefix = Integer.parseInt(len);
+        int prefix = prefixLength(text, slash + 1);
         if (prefix > address.bitLength()) {
             throw new IllegalArgumentException("\"" + text + "\": prefix length /" + prefix + " is longer than IPv"
                     + address.version() + " allows (" + address.bitLength() + ")");
         }
         return new Cidr(address, prefix);
+    }
+
+    /**
+     * The prefix length written from {@code start} to the end: one to three digits. A loop, not a stream or a
+     * substring, as every endpoint's and block's CIDR passes here (issue 16). ASCII digits only, as Go's
+     * net.ParseCIDR (dtoi) reads them: Calico refuses "10.0.0.0/١", and so does Tabby.
+     */
+    private static int prefixLength(String text, int start) {
+        int digits = text.length() - start;
+        if (digits == 0 || digits > 3) {
+            throw new IllegalArgumentException("\"" + text + "\" has no valid prefix length after '/'");
+        }
+        int prefix = 0;
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new IllegalArgumentException("\"" + text + "\" has no valid prefix length after '/'");
+            }
+            prefix = prefix * 10 + (c - '0');
+        }
+        return prefix;
     }
 
     /** A CIDR, or a bare address taken as a single-host network (/32 or /128), as Calico's rule nets allow. */

@@ -71,8 +71,13 @@ public final class IpAddress implements Comparable<IpAddress> {
 
     private static byte[] parseV6(String text) {
         // Only hex digits, colons and dots (embedded IPv4) may reach InetAddress, so no name is ever resolved.
-        if (!text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
-            throw notAnAddress(text);
+        // ASCII hex only, as Go's net.ParseIP; a loop, not a stream per address (issue 16).
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (!hex && c != ':' && c != '.') {
+                throw notAnAddress(text);
+            }
         }
         try {
             byte[] raw = InetAddress.getByName(text).getAddress();

@@ -54,25 +54,6 @@ public final class Selector {
         return root.eval(labels == null ? Map.of() : labels);
     }
 
-    /**
-     * The {@code key == "value"} terms every match must satisfy: those the selector is, or that are operands of its
-     * top-level {@code &&}. Empty when it has none. An index of labels by key and value can then look at the
-     * resources carrying one of these pairs only, instead of evaluating every resource.
-     */
-    public Map<String, String> requiredEqualities() {
-        java.util.Map<String, String> out = new java.util.TreeMap<>();
-        if (root instanceof Node.Eq eq) {
-            out.put(eq.key(), eq.value());
-        } else if (root instanceof Node.And and) {
-            for (Node n : and.operands()) {
-                if (n instanceof Node.Eq eq) {
-                    out.putIfAbsent(eq.key(), eq.value());
-                }
-            }
-        }
-        return out;
-    }
-
     /** The canonical text; {@code parse(s.toString())} equals {@code s}. */
     @Override
     public String toString() {

@@ -14,8 +14,6 @@ import java.util.regex.Pattern;
 /** Field checks shared by the kinds. Each reports at the view it is given and returns the normalised value. */
 final class Check {
     private static final Pattern DURATION = Pattern.compile("(\\d+(\\.\\d+)?(ns|us|µs|ms|s|m|h))+|0");
-    private static final Pattern MAC_PAIRS = Pattern.compile("[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2})+");
-    private static final Pattern MAC_DOTTED = Pattern.compile("[0-9A-Fa-f]{4}(\\.[0-9A-Fa-f]{4})+");
 
     private Check() {
     }
@@ -206,29 +204,89 @@ final class Check {
     /**
      * A MAC address as Go's net.ParseMAC reads it (validator.go validateMAC): 6, 8 or 20 bytes as hex pairs
      * separated by ':' or '-', or as groups of four hex digits separated by '.'. Written back lower-case with ':'.
+     * Read by hand, not by regex: every WorkloadEndpoint and Node has one.
      */
     static String mac(Problems p, String value) {
         if (value == null || value.isEmpty()) {
             return value;
         }
-        String hex = null;
-        // One separator throughout, as ParseMAC requires.
-        if (MAC_PAIRS.matcher(value).matches() && value.chars().filter(c -> c == ':' || c == '-').distinct().count() == 1) {
-            hex = value.replace(value.substring(2, 3), "");
-        } else if (MAC_DOTTED.matcher(value).matches()) {
-            hex = value.replace(".", "");
+        int bytes = macPairs(value);
+        boolean pairs = bytes != 0;
+        if (!pairs) {
+            bytes = macDotted(value);
         }
-        int bytes = hex == null ? 0 : hex.length() / 2;
         if (bytes != 6 && bytes != 8 && bytes != 20) {
             p.error("\"" + value + "\" is not a MAC address; expected six hex pairs, e.g. 66:4f:1e:2a:00:01 (Calico:"
                     + " failed to validate field because of tag: mac)");
             return value;
         }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < hex.length(); i += 2) {
-            out.append(i == 0 ? "" : ":").append(hex, i, i + 2);
+        // Most are stored as written back already: keep the string rather than build its twin.
+        if (pairs && value.charAt(2) == ':' && !hasUpperCase(value)) {
+            return value;
         }
-        return out.toString().toLowerCase(java.util.Locale.ROOT);
+        char[] out = new char[bytes * 3 - 1];
+        int o = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (isHex(c)) {
+                if (o > 0 && o % 3 == 2) {
+                    out[o++] = ':';
+                }
+                out[o++] = Character.toLowerCase(c);
+            }
+        }
+        return new String(out);
+    }
+
+    /**
+     * The bytes of {@code [0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2})+} with one separator throughout (ParseMAC requires it),
+     * or 0 if the value is not written so.
+     */
+    private static int macPairs(String value) {
+        int n = value.length();
+        if (n < 5 || n % 3 != 2) {
+            return 0;
+        }
+        char separator = value.charAt(2);
+        if (separator != ':' && separator != '-') {
+            return 0;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (i % 3 == 2 ? c != separator : !isHex(c)) {
+                return 0;
+            }
+        }
+        return (n + 1) / 3;
+    }
+
+    /** The bytes of {@code [0-9A-Fa-f]{4}(\.[0-9A-Fa-f]{4})+}, or 0 if the value is not written so. */
+    private static int macDotted(String value) {
+        int n = value.length();
+        if (n < 9 || n % 5 != 4) {
+            return 0;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (i % 5 == 4 ? c != '.' : !isHex(c)) {
+                return 0;
+            }
+        }
+        return (n + 1) / 5 * 2;
+    }
+
+    private static boolean isHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    private static boolean hasUpperCase(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                return true;
+            }
+        }
+        return false;
     }
 
     static void labels(Problems p, Map<String, String> labels) {

@@ -31,6 +31,13 @@ public enum Kind {
     CLUSTER_INFORMATION("ClusterInformation", "clusterinformations", false, ClusterInformation.class,
             "clusterinformation", "clusterinfo", "clusterinfos", "ci");
 
+    /**
+     * {@code values()} copies its array on every call, and {@link #of} (every {@code Resource.kind()}) and
+     * {@link #byKindName} run several times for each of the 55,000 values policy-renderer decodes at start
+     * (issue 16). Never handed out, so never changed.
+     */
+    private static final Kind[] ALL = values();
+
     private final String kindName;
     private final String plural;
     private final boolean namespaced;
@@ -70,19 +77,24 @@ public enum Kind {
 
     /** By manifest kind name, exactly as written ({@code IPPool}). */
     public static Optional<Kind> byKindName(String name) {
-        return Arrays.stream(values()).filter(k -> k.kindName.equals(name)).findFirst();
+        for (Kind k : ALL) {
+            if (k.kindName.equals(name)) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
     }
 
     /** By any name an operator may type on the command line: {@code ippool}, {@code IPPools}, {@code ipp}. */
     public static Optional<Kind> byCliName(String name) {
         String n = name.toLowerCase(Locale.ROOT);
-        return Arrays.stream(values())
+        return Arrays.stream(ALL)
                 .filter(k -> k.kindName.toLowerCase(Locale.ROOT).equals(n) || k.plural.equals(n) || k.aliases.contains(n))
                 .findFirst();
     }
 
     public static Kind of(Class<?> type) {
-        for (Kind k : values()) {
+        for (Kind k : ALL) {
             if (k.type == type) {
                 return k;
             }
@@ -91,6 +103,6 @@ public enum Kind {
     }
 
     public static String allKindNames() {
-        return String.join(", ", Arrays.stream(values()).map(Kind::kindName).toList());
+        return String.join(", ", Arrays.stream(ALL).map(Kind::kindName).toList());
     }
 }

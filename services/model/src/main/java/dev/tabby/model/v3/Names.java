@@ -1,27 +1,16 @@
 package dev.tabby.model.v3;
 
-import java.util.regex.Pattern;
-
-/** The name rules Calico and Kubernetes share: DNS-1123 names, label keys and values, named ports. */
+/**
+ * The name rules Calico and Kubernetes share: DNS-1123 names, label keys and values, named ports. The formats
+ * themselves are matched by {@link NameFormats}; this class gives the reasons.
+ */
 public final class Names {
-    private static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    private static final Pattern DNS1123_SUBDOMAIN =
-            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-    private static final Pattern LABEL_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
-    private static final Pattern PORT_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?");
-
     private Names() {
     }
 
     /** Calico's name formats (libcalico-go release-v3.18 lib/validator/v3/validator.go nameLabelFmt, nameSubdomainFmt). */
     private static final String LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
     private static final String SUBDOMAIN_FMT = LABEL_FMT + "(\\." + LABEL_FMT + ")*";
-    /** validator.go networkPolicyNameRegex: a label, or a Kubernetes policy's {@code knp.default.} / {@code ossg.default.} name. */
-    private static final Pattern NETWORK_POLICY_NAME =
-            Pattern.compile("(" + LABEL_FMT + ")|((?:knp|ossg)\\.default\\.(" + SUBDOMAIN_FMT + "))");
-    private static final Pattern CONTAINER_ID = Pattern.compile("[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?");
-    /** validator.go interfaceRegex. */
-    private static final Pattern INTERFACE = Pattern.compile("[a-zA-Z0-9_.-]{1,15}");
     private static final int MAX_NAME_LENGTH = 253;
 
     /**
@@ -32,7 +21,7 @@ public final class Names {
         if (name.length() > MAX_NAME_LENGTH) {
             return tooLong(name);
         }
-        if (!DNS1123_SUBDOMAIN.matcher(name).matches()) {
+        if (!NameFormats.dns1123Subdomain(name)) {
             return "is not a valid name; use lower-case letters, digits, '-' and '.', starting and ending with a letter or"
                     + " digit (Calico: name must consist of lower case alphanumeric characters, '-' or '.' (regex: "
                     + SUBDOMAIN_FMT + "))";
@@ -45,7 +34,7 @@ public final class Names {
      * names...): the subdomain format, with no length limit.
      */
     public static String checkNameField(String name) {
-        if (!DNS1123_SUBDOMAIN.matcher(name).matches()) {
+        if (!NameFormats.dns1123Subdomain(name)) {
             return "is not a valid name; use lower-case letters, digits, '-' and '.', starting and ending with a letter or"
                     + " digit (Calico: failed to validate field because of tag: name)";
         }
@@ -58,7 +47,7 @@ public final class Names {
         if (why != null) {
             return why;
         }
-        return NETWORK_POLICY_NAME.matcher(name).matches() ? null : policyNameReason(true);
+        return NameFormats.networkPolicyName(name) ? null : policyNameReason(true);
     }
 
     /** A GlobalNetworkPolicy name (validator.go validateGlobalNetworkPolicy): a DNS-1123 label, no dots. */
@@ -67,7 +56,7 @@ public final class Names {
         if (why != null) {
             return why;
         }
-        return DNS1123_LABEL.matcher(name).matches() ? null : policyNameReason(false);
+        return NameFormats.dns1123Label(name) ? null : policyNameReason(false);
     }
 
     private static String policyNameReason(boolean k8sPrefixAllowed) {
@@ -83,7 +72,7 @@ public final class Names {
 
     /** A workload's container ID (validator.go containerIDRegex): letters of either case, digits and '-'. */
     public static String checkContainerId(String id) {
-        if (!CONTAINER_ID.matcher(id).matches()) {
+        if (!NameFormats.containerId(id)) {
             return "is not a container ID; letters, digits and '-', starting and ending with a letter or digit"
                     + " (Calico: failed to validate field because of tag: containerID)";
         }
@@ -92,7 +81,7 @@ public final class Names {
 
     /** An endpoint's interface name (validator.go validateInterface): "*" or 1..15 of letters, digits, '_', '.', '-'. */
     public static String checkInterfaceName(String name) {
-        if (name.equals("*") || INTERFACE.matcher(name).matches()) {
+        if (name.equals("*") || NameFormats.interfaceName(name)) {
             return null;
         }
         return "is not an interface name; 1..15 letters, digits, '_', '.' or '-', or \"*\" for all"
@@ -104,7 +93,7 @@ public final class Names {
         if (ns.length() > 63) {
             return "is " + ns.length() + " characters long; a namespace has at most 63";
         }
-        if (!DNS1123_LABEL.matcher(ns).matches()) {
+        if (!NameFormats.dns1123Label(ns)) {
             return "is not a valid namespace; use lower-case letters, digits and '-', starting and ending with a letter or digit";
         }
         return null;
@@ -112,20 +101,21 @@ public final class Names {
 
     /** A label key: optional DNS-1123 prefix and '/', then a name of at most 63 characters. */
     public static String checkLabelKey(String key) {
+        // Prefix key[0, slash) and name key[slash + 1, end) are checked in place: no substrings per label.
         int slash = key.lastIndexOf('/');
-        String name = slash < 0 ? key : key.substring(slash + 1);
+        int nameStart = slash + 1;
+        int nameLength = key.length() - nameStart;
         if (slash >= 0) {
-            String prefix = key.substring(0, slash);
-            if (prefix.isEmpty() || prefix.length() > 253 || !DNS1123_SUBDOMAIN.matcher(prefix).matches()) {
+            if (slash == 0 || slash > 253 || !NameFormats.dns1123Subdomain(key, 0, slash)) {
                 return "is not a valid label key: the prefix before '/' must be a lower-case DNS subdomain (Calico, from"
                         + " Kubernetes' IsQualifiedName: prefix part a DNS-1123 subdomain must consist of lower case"
                         + " alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character)";
             }
         }
-        if (name.isEmpty() || name.length() > 63 || !LABEL_NAME.matcher(name).matches()) {
+        if (nameLength == 0 || nameLength > 63 || !NameFormats.qualifiedName(key, nameStart, key.length())) {
             return "is not a valid label key: the name must be 1..63 characters of letters, digits, '-', '_' and '.', "
                     + "starting and ending with a letter or digit (Calico, from Kubernetes' IsQualifiedName: "
-                    + (name.length() > 63 ? "name part must be no more than 63 characters"
+                    + (nameLength > 63 ? "name part must be no more than 63 characters"
                     : "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with"
                     + " an alphanumeric character") + ")";
         }
@@ -137,7 +127,7 @@ public final class Names {
         if (value.isEmpty()) {
             return null;
         }
-        if (value.length() > 63 || !LABEL_NAME.matcher(value).matches()) {
+        if (value.length() > 63 || !NameFormats.qualifiedName(value)) {
             return "is not a valid label value: at most 63 characters of letters, digits, '-', '_' and '.', "
                     + "starting and ending with a letter or digit (Calico, from Kubernetes' IsValidLabelValue: "
                     + (value.length() > 63 ? "must be no more than 63 characters"
@@ -153,7 +143,6 @@ public final class Names {
      * and '-', at least one letter, no leading, trailing or doubled '-'.
      */
     public static boolean isPortName(String s) {
-        return s.length() <= 15 && PORT_NAME.matcher(s).matches() && !s.contains("--")
-                && s.chars().anyMatch(Character::isLetter);
+        return NameFormats.portName(s);
     }
 }

@@ -37,19 +37,17 @@ public record Port(int min, int max, String name) {
     }
 
     private static final String ALLOWED = "allowed: 1..65535, a range \"min:max\", or a named port";
-    /** libcalico-go release-v3.18 lib/numorstring/port.go nameRegex: what a rule may name a port. */
-    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
 
     /** As numorstring PortFromString and validator.go validatePort read a port written as a string. */
     public static Port parse(String s) {
-        if (!s.isEmpty() && s.chars().allMatch(Character::isDigit)) {
+        if (!s.isEmpty() && allDigits(s, 0, s.length())) {
             return number(checkPort(parseInt(s), s, "invalid port format (" + s + ")"));
         }
         int colon = s.indexOf(':');
-        if (colon > 0 && s.substring(0, colon).chars().allMatch(Character::isDigit)) {
+        if (colon > 0 && allDigits(s, 0, colon)) {
             String lo = s.substring(0, colon);
             String hi = s.substring(colon + 1);
-            if (hi.isEmpty() || !hi.chars().allMatch(Character::isDigit)) {
+            if (hi.isEmpty() || !allDigits(hi, 0, hi.length())) {
                 throw new IllegalArgumentException("\"" + s + "\" is not a port range; expected \"min:max\", e.g."
                         + " \"8000:8080\" (Calico: invalid name for named port (" + s + "))");
             }
@@ -62,11 +60,22 @@ public record Port(int min, int max, String name) {
             }
             return range(min, max);
         }
-        if (!NAME.matcher(s).matches()) {
+        // libcalico-go release-v3.18 lib/numorstring/port.go nameRegex: what a rule may name a port.
+        if (!NameFormats.rulePortName(s)) {
             throw new IllegalArgumentException("\"" + s + "\" is not a port; " + ALLOWED
                     + " (1..128 letters, digits, '_', '.' and '-') (Calico: invalid name for named port (" + s + "))");
         }
         return named(s);
+    }
+
+    /** {@code Character.isDigit} over {@code s[from, to)}: a loop, not a stream, as it runs for every rule port. */
+    private static boolean allDigits(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int parseInt(String digits) {

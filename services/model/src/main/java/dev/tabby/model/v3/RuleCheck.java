@@ -8,7 +8,6 @@ import dev.tabby.model.validation.ResourceValidator;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Validation of rule lists, shared by NetworkPolicy, GlobalNetworkPolicy and Profile, as libcalico-go release-v3.18
@@ -17,8 +16,6 @@ import java.util.regex.Pattern;
  */
 final class RuleCheck {
     static final String GLOBAL = "global()";
-    /** validator.go globalSelectorRegex, applied to the canonical form of a namespaceSelector. */
-    private static final Pattern GLOBAL_COMBINED = Pattern.compile("(&&|\\|\\|) global\\(\\)|global\\(\\) (&&|\\|\\|)");
     private static final String PORTS_MSG = "rules that specify ports must set protocol to TCP or UDP or SCTP";
 
     private RuleCheck() {
@@ -55,6 +52,15 @@ final class RuleCheck {
             out.add(rule(p.at(i), r));
         }
         return out;
+    }
+
+    /**
+     * validator.go globalSelectorRegex {@code (&&|\|\|) global\(\)|global\(\) (&&|\|\|)} found anywhere in the
+     * canonical form of a namespaceSelector; written as the four strings it finds, without a Matcher per rule.
+     */
+    static boolean combinesGlobal(String canonical) {
+        return canonical.contains("&& " + GLOBAL) || canonical.contains("|| " + GLOBAL)
+                || canonical.contains(GLOBAL + " &&") || canonical.contains(GLOBAL + " ||");
     }
 
     private static Rule rule(Problems p, Rule r) {
@@ -189,7 +195,7 @@ final class RuleCheck {
         if (e.namespaceSelector() != null && !p.at("namespaceSelector").hasErrors()) {
             try {
                 String canonical = Selector.parse(e.namespaceSelector()).toString();
-                if (GLOBAL_COMBINED.matcher(canonical).find()) {
+                if (combinesGlobal(canonical)) {
                     p.at("namespaceSelector").error("\"" + e.namespaceSelector() + "\": global() must stand alone"
                             + " (Calico: " + GLOBAL + " cannot be combined with other selectors)");
                 }

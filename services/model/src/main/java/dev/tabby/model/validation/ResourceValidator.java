@@ -44,7 +44,7 @@ public final class ResourceValidator {
                     + " is not a namespaced resource)");
         }
         if (meta.resourceVersion() != null && !meta.resourceVersion().isEmpty()
-                && !meta.resourceVersion().chars().allMatch(Character::isDigit)) {
+                && !allDigits(meta.resourceVersion())) {
             m.at("resourceVersion").error("\"" + meta.resourceVersion()
                     + "\" is not a resource version; it is the number tabbyctl get printed, or leave it out");
         }
@@ -55,6 +55,16 @@ public final class ResourceValidator {
             Node.checkStatus(root.at("status"), node.status());
         }
         return resource.withMetadata(meta).validated(root.at("spec"));
+    }
+
+    /** {@code Character.isDigit} throughout; a loop, not a stream, as this runs for every resource read. */
+    private static boolean allDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void checkName(Problems p, Kind kind, String name) {

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CidrTest {
@@ -29,9 +32,38 @@ class CidrTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"10.0.0.0", "10.0.0.0/", "10.0.0.0/33", "10.0.0/8", "010.0.0.0/8", "10.0.0.256/8",
-            "fd00::/129", "fd00:::1/64", "host.example/24", "10.0.0.0/-1", "10.0.0.0/ 8", ""})
+            "fd00::/129", "fd00:::1/64", "host.example/24", "10.0.0.0/-1", "10.0.0.0/ 8", "",
+            // Other scripts' digits, which Go's net.ParseCIDR refuses: Arabic-Indic one, fullwidth 8, fullwidth 'A'.
+            "10.0.0.0/\u0661", "10.0.0.0/\uff18", "fd00::\uff21/64"})
     void refusesWhatIsNotACidr(String in) {
         assertThrows(IllegalArgumentException.class, () -> Cidr.parse(in));
+    }
+
+    /** Each refusal names the text and what is wrong with it, the same with the prefix read by a loop (issue 16). */
+    static Stream<Arguments> refusals() {
+        String noPrefix = "\" has no valid prefix length after '/'";
+        return Stream.of(
+                Arguments.of("10.0.0.0", "\"10.0.0.0\" is not a CIDR; expected address/prefix, e.g. 10.0.0.0/16"),
+                Arguments.of("10.0.0.0/", "\"10.0.0.0/" + noPrefix),
+                Arguments.of("10.0.0.0/0008", "\"10.0.0.0/0008" + noPrefix),
+                Arguments.of("10.0.0.0/8a", "\"10.0.0.0/8a" + noPrefix),
+                Arguments.of("10.0.0.0/+8", "\"10.0.0.0/+8" + noPrefix),
+                Arguments.of("10.0.0.0/33", "\"10.0.0.0/33\": prefix length /33 is longer than IPv4 allows (32)"),
+                Arguments.of("fd00::/129", "\"fd00::/129\": prefix length /129 is longer than IPv6 allows (128)"),
+                Arguments.of("fd00::g/64", "\"fd00::g\" is not an IP address"),
+                Arguments.of("10.0.0/8", "\"10.0.0\" is not an IP address"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("refusals")
+    void refusalsSayWhatIsWrong(String in, String message) {
+        assertEquals(message, assertThrows(IllegalArgumentException.class, () -> Cidr.parse(in)).getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"10.0.0.0/08, 8", "10.0.0.0/032, 32", "fd00::/128, 128", "fd00::/0, 0"})
+    void readsPrefixLengthsOfOneToThreeDigits(String in, int prefix) {
+        assertEquals(prefix, Cidr.parse(in).prefixLength());
     }
 
     /** BIRD's {@code net ~ pool}, as confd's filters use it: inside or equal, never wider, never the other family. */

@@ -72,4 +72,21 @@ class IpAddressTest {
     void refusesWhatGoRefuses(String text) {
         assertThrows(IllegalArgumentException.class, () -> IpAddress.parse(text), text);
     }
+
+    /**
+     * IPv6 text is checked char by char before InetAddress sees it: a zone, a name, a space or a slash is refused
+     * with the text in the message, and no name is resolved.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"fe80::1%eth0", "fd00::g", "fd00:: 1", "fd00::/64", "host:80", "[fd00::1]"})
+    void refusesIpv6TextWithOtherCharacters(String text) {
+        assertEquals("\"" + text + "\" is not an IP address",
+                assertThrows(IllegalArgumentException.class, () -> IpAddress.parse(text)).getMessage());
+    }
+
+    @Test
+    void readsIpv6WithHexDigitsColonsAndDots() {
+        assertEquals("fd00::a:b", IpAddress.parse("FD00::A:B").toString());
+        assertEquals("::ffff:a00:1", IpAddress.parse("::ffff:10.0.0.1").toString());
+    }
 }

@@ -25,8 +25,14 @@ import java.util.TreeSet;
  */
 public final class IpSetIndex {
     private final Map<String, IpSetItem> items = new HashMap<>();
-    /** label key -> value -> keys of the items carrying it. */
-    private final Map<String, Map<String, Set<String>>> byLabel = new HashMap<>();
+    /**
+     * The items' keys grouped by their whole label map. Replicas of one workload carry equal labels (the renderer
+     * even hands them one shared map), so a cluster of 50,000 endpoints has a few hundred groups: one entry per item
+     * here, where a per-label index held one per label (four or more per endpoint, most of this index's heap at
+     * 50,000 endpoints, issue 16). A selector's verdict depends only on the labels, so a new set asks it once per
+     * group.
+     */
+    private final Map<Map<String, String>, Set<String>> byLabels = new HashMap<>();
     private final Map<String, IpSetSpec> sets = new LinkedHashMap<>();
     /** set ID → member → how many items contribute it. */
     private final Map<String, Map<String, Integer>> members = new HashMap<>();
@@ -40,12 +46,15 @@ public final class IpSetIndex {
         sets.put(id, spec);
         Map<String, Integer> m = new HashMap<>();
         members.put(id, m);
-        for (IpSetItem item : candidates(spec)) {
-            if (!spec.selector().matches(item.labels())) {
-                continue; // most candidates of a new set: skip without building their contributions
+        for (Map.Entry<Map<String, String>, Set<String>> group : byLabels.entrySet()) {
+            if (!spec.selector().matches(group.getKey())) {
+                continue; // most groups for a new set: skip without building their contributions
             }
-            for (String member : spec.isNamedPort() ? contributions(spec, item) : item.nets()) {
-                m.merge(member, 1, Integer::sum);
+            for (String key : group.getValue()) {
+                IpSetItem item = items.get(key);
+                for (String member : spec.isNamedPort() ? contributions(spec, item) : item.nets()) {
+                    m.merge(member, 1, Integer::sum);
+                }
             }
         }
         return new IpSetDelta(id, m.keySet(), Set.of());
@@ -71,46 +80,21 @@ public final class IpSetIndex {
         return old == null ? List.of() : diff(old, null);
     }
 
-    /**
-     * The items a new set's selector can match: with a {@code key == "value"} term it must satisfy, only the items
-     * carrying that label (the rarest such pair); else all. A new selector then costs the items that share its
-     * labels, not the whole cluster (felix's label index scans every item; this is the same answer, sooner).
-     */
-    private Iterable<IpSetItem> candidates(IpSetSpec spec) {
-        Set<String> best = null;
-        for (Map.Entry<String, String> eq : spec.selector().requiredEqualities().entrySet()) {
-            Set<String> keys = byLabel.getOrDefault(eq.getKey(), Map.of()).getOrDefault(eq.getValue(), Set.of());
-            if (best == null || keys.size() < best.size()) {
-                best = keys;
-            }
-        }
-        if (best == null) {
-            return items.values();
-        }
-        List<IpSetItem> out = new ArrayList<>(best.size());
-        best.forEach(k -> out.add(items.get(k)));
-        return out;
-    }
-
     private void index(String key, IpSetItem item) {
-        item.labels().forEach((k, v) -> byLabel.computeIfAbsent(k, x -> new HashMap<>())
-                .computeIfAbsent(v, x -> new java.util.HashSet<>()).add(key));
+        byLabels.computeIfAbsent(item.labels(), x -> new java.util.HashSet<>()).add(key);
     }
 
     private void unindex(String key, IpSetItem item) {
         if (item == null) {
             return;
         }
-        item.labels().forEach((k, v) -> {
-            Map<String, Set<String>> byValue = byLabel.get(k);
-            Set<String> keys = byValue == null ? null : byValue.get(v);
-            if (keys != null) {
-                keys.remove(key);
-                if (keys.isEmpty()) {
-                    byValue.remove(v);
-                }
+        Set<String> group = byLabels.get(item.labels());
+        if (group != null) {
+            group.remove(key);
+            if (group.isEmpty()) {
+                byLabels.remove(item.labels());
             }
-        });
+        }
     }
 
     /**

@@ -107,6 +107,9 @@ public final class Syncer implements AutoCloseable {
     private PrefixWatch canaryWatch;
     private final Map<String, Long> appliedRevisionByPrefix = new HashMap<>();
     private boolean listedOnce;
+    /** This syncer's first list while it is a large one (null otherwise): the heap grows in large steps meanwhile. */
+    private SnapshotHeap.Load heapLoad;
+    private long firstListKeys;
     private boolean paused;
     private long lastListStartNanos;
     private int listAttempt;
@@ -260,6 +263,7 @@ public final class Syncer implements AutoCloseable {
         } finally {
             closeWatches();
             cancelList();
+            endHeapLoad();
         }
     }
 
@@ -482,6 +486,12 @@ public final class Syncer implements AutoCloseable {
         }
         List<Update> news = cache.listedPage(page.entries());
         listChanges += news.size();
+        if (!listedOnce) {
+            firstListKeys += page.entries().size();
+            if (heapLoad == null && firstListKeys >= SnapshotHeap.LARGE_SNAPSHOT_KEYS) {
+                heapLoad = SnapshotHeap.JVM.begin(id);
+            }
+        }
         undelivered.addAll(news);
         deliverUndelivered();
     }
@@ -497,6 +507,13 @@ public final class Syncer implements AutoCloseable {
             listTask = null;
         }
         listAttempt++; // whatever it still reports is stale
+    }
+
+    private void endHeapLoad() {
+        if (heapLoad != null) {
+            heapLoad.end();
+            heapLoad = null;
+        }
     }
 
     private void listFinished(SyncerSignal.Listed listed) {
@@ -540,6 +557,7 @@ public final class Syncer implements AutoCloseable {
         if (delivered) {
             backoff.reset();
             setStatus(SyncStatus.IN_SYNC, "the consumer has the snapshot at revision " + revision);
+            endHeapLoad();
         }
         LOG.infof("syncer=%s event=list_done reason=\"%s\" revision=%d keys=%d changes=%d took_ms=%d", id,
                 reason, revision, cache.size(), listChanges,

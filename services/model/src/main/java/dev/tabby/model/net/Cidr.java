@@ -1,5 +1,7 @@
 package dev.tabby.model.net;
 
+import dev.tabby.model.Ascii;
+
 /**
  * An IP network in CIDR notation. {@link #parse} keeps host bits so callers can tell the operator what they wrote;
  * {@link #network()} is the canonical form Calico stores.
@@ -44,7 +46,7 @@ public record Cidr(IpAddress address, int prefixLength) {
         int prefix = 0;
         for (int i = start; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c < '0' || c > '9') {
+            if (!Ascii.isDigit(c)) {
                 throw new IllegalArgumentException("\"" + text + "\" has no valid prefix length after '/'");
             }
             prefix = prefix * 10 + (c - '0');

@@ -1,5 +1,6 @@
 package dev.tabby.model.net;
 
+import dev.tabby.model.Ascii;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
@@ -49,7 +50,7 @@ public final class IpAddress implements Comparable<IpAddress> {
                 out[part++] = (byte) value;
                 value = 0;
                 digits = 0;
-            } else if (c >= '0' && c <= '9') {
+            } else if (Ascii.isDigit(c)) {
                 // Leading zeros are refused, as Go does: 010 is octal to some parsers and decimal to others.
                 if (digits > 0 && value == 0) {
                     throw notAnAddress(text);
@@ -74,7 +75,7 @@ public final class IpAddress implements Comparable<IpAddress> {
         // ASCII hex only, as Go's net.ParseIP; a loop, not a stream per address (issue 16).
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            boolean hex = Ascii.isHex(c);
             if (!hex && c != ':' && c != '.') {
                 throw notAnAddress(text);
             }

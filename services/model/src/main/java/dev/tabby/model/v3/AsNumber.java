@@ -2,6 +2,7 @@ package dev.tabby.model.v3;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.tabby.model.Ascii;
 
 /**
  * A BGP AS number, 0..4294967295 (libcalico-go release-v3.18 lib/numorstring/asnumber.go: a uint32), written as a
@@ -42,7 +43,7 @@ public record AsNumber(long value) {
         int dot = s.indexOf('.');
         try {
             if (dot < 0) {
-                if (!s.chars().allMatch(Character::isDigit) || s.isEmpty() || s.length() > 10) {
+                if (!Ascii.isDigits(s) || s.length() > 10) {
                     throw new IllegalArgumentException(bad);
                 }
                 return new AsNumber(Long.parseLong(s));
@@ -50,7 +51,7 @@ public record AsNumber(long value) {
             String hi = s.substring(0, dot);
             String lo = s.substring(dot + 1);
             if (hi.isEmpty() || lo.isEmpty() || hi.length() > 5 || lo.length() > 5
-                    || !hi.chars().allMatch(Character::isDigit) || !lo.chars().allMatch(Character::isDigit)) {
+                    || !Ascii.isDigits(hi) || !Ascii.isDigits(lo)) {
                 throw new IllegalArgumentException(bad);
             }
             long h = Long.parseLong(hi);

@@ -1,5 +1,6 @@
 package dev.tabby.model.v3;
 
+import dev.tabby.model.Ascii;
 import dev.tabby.model.net.IpAddress;
 import dev.tabby.model.validation.Problems;
 import java.util.List;
@@ -109,7 +110,7 @@ public record BGPPeer(ObjectMeta metadata, Spec spec) implements Resource {
         try {
             String canonical = IpAddress.parse(host).toString();
             if (port != null) {
-                int n = port.chars().allMatch(Character::isDigit) && !port.isEmpty() && port.length() < 6
+                int n = Ascii.isDigits(port) && port.length() < 6
                         ? Integer.parseInt(port) : -1;
                 if (n < 1 || n > 65535) {
                     p.error("\"" + value + "\": port \"" + port + "\" is not allowed; allowed: 1..65535" + PEER_IP_TAG);

@@ -1,5 +1,6 @@
 package dev.tabby.model.v3;
 
+import dev.tabby.model.Ascii;
 import dev.tabby.model.net.Cidr;
 import dev.tabby.model.net.IpAddress;
 import dev.tabby.model.selector.Selector;
@@ -228,7 +229,7 @@ final class Check {
         int o = 0;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (isHex(c)) {
+            if (Ascii.isHex(c)) {
                 if (o > 0 && o % 3 == 2) {
                     out[o++] = ':';
                 }
@@ -253,7 +254,7 @@ final class Check {
         }
         for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
-            if (i % 3 == 2 ? c != separator : !isHex(c)) {
+            if (i % 3 == 2 ? c != separator : !Ascii.isHex(c)) {
                 return 0;
             }
         }
@@ -268,15 +269,11 @@ final class Check {
         }
         for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
-            if (i % 5 == 4 ? c != '.' : !isHex(c)) {
+            if (i % 5 == 4 ? c != '.' : !Ascii.isHex(c)) {
                 return 0;
             }
         }
         return (n + 1) / 5 * 2;
-    }
-
-    private static boolean isHex(char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     private static boolean hasUpperCase(String value) {

@@ -1,5 +1,7 @@
 package dev.tabby.model.v3;
 
+import dev.tabby.model.Ascii;
+
 /**
  * Whether a string has one of the name formats Calico and Kubernetes check, answered by char loops instead of
  * {@code java.util.regex}: these run for every name and label of every resource decoded from etcd, and a regex match
@@ -23,12 +25,12 @@ public final class NameFormats {
     }
 
     public static boolean dns1123Label(String s, int from, int to) {
-        if (from >= to || !isLowerAlnum(s.charAt(from)) || !isLowerAlnum(s.charAt(to - 1))) {
+        if (from >= to || !Ascii.isLowerAlnum(s.charAt(from)) || !Ascii.isLowerAlnum(s.charAt(to - 1))) {
             return false;
         }
         for (int i = from + 1; i < to - 1; i++) {
             char c = s.charAt(i);
-            if (!isLowerAlnum(c) && c != '-') {
+            if (!Ascii.isLowerAlnum(c) && c != '-') {
                 return false;
             }
         }
@@ -66,12 +68,12 @@ public final class NameFormats {
     }
 
     public static boolean qualifiedName(String s, int from, int to) {
-        if (from >= to || !isAlnum(s.charAt(from)) || !isAlnum(s.charAt(to - 1))) {
+        if (from >= to || !Ascii.isAlnum(s.charAt(from)) || !Ascii.isAlnum(s.charAt(to - 1))) {
             return false;
         }
         for (int i = from + 1; i < to - 1; i++) {
             char c = s.charAt(i);
-            if (!isAlnum(c) && c != '-' && c != '_' && c != '.') {
+            if (!Ascii.isAlnum(c) && c != '-' && c != '_' && c != '.') {
                 return false;
             }
         }
@@ -81,12 +83,12 @@ public final class NameFormats {
     /** {@code [a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?}: validator.go containerIDFmt (containerIDRegex). */
     public static boolean containerId(String s) {
         int n = s.length();
-        if (n == 0 || !isAlnum(s.charAt(0)) || !isAlnum(s.charAt(n - 1))) {
+        if (n == 0 || !Ascii.isAlnum(s.charAt(0)) || !Ascii.isAlnum(s.charAt(n - 1))) {
             return false;
         }
         for (int i = 1; i < n - 1; i++) {
             char c = s.charAt(i);
-            if (!isAlnum(c) && c != '-') {
+            if (!Ascii.isAlnum(c) && c != '-') {
                 return false;
             }
         }
@@ -154,18 +156,10 @@ public final class NameFormats {
         }
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            if (!isAlnum(c) && c != '_' && c != '.' && c != '-') {
+            if (!Ascii.isAlnum(c) && c != '_' && c != '.' && c != '-') {
                 return false;
             }
         }
         return true;
-    }
-
-    private static boolean isLowerAlnum(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    }
-
-    private static boolean isAlnum(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 }

@@ -2,6 +2,7 @@ package dev.tabby.model.v3;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.tabby.model.Ascii;
 
 /**
  * A rule port as Calico writes it: a number ({@code 80}), a range ({@code "8000:8080"}) or a named port
@@ -40,14 +41,14 @@ public record Port(int min, int max, String name) {
 
     /** As numorstring PortFromString and validator.go validatePort read a port written as a string. */
     public static Port parse(String s) {
-        if (!s.isEmpty() && allDigits(s, 0, s.length())) {
+        if (Ascii.isDigits(s)) {
             return number(checkPort(parseInt(s), s, "invalid port format (" + s + ")"));
         }
         int colon = s.indexOf(':');
-        if (colon > 0 && allDigits(s, 0, colon)) {
+        if (colon > 0 && Ascii.isDigits(s, 0, colon)) {
             String lo = s.substring(0, colon);
             String hi = s.substring(colon + 1);
-            if (hi.isEmpty() || !allDigits(hi, 0, hi.length())) {
+            if (!Ascii.isDigits(hi)) {
                 throw new IllegalArgumentException("\"" + s + "\" is not a port range; expected \"min:max\", e.g."
                         + " \"8000:8080\" (Calico: invalid name for named port (" + s + "))");
             }
@@ -66,16 +67,6 @@ public record Port(int min, int max, String name) {
                     + " (1..128 letters, digits, '_', '.' and '-') (Calico: invalid name for named port (" + s + "))");
         }
         return named(s);
-    }
-
-    /** {@code Character.isDigit} over {@code s[from, to)}: a loop, not a stream, as it runs for every rule port. */
-    private static boolean allDigits(String s, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (!Character.isDigit(s.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static int parseInt(String digits) {

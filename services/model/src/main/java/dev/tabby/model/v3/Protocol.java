@@ -2,6 +2,7 @@ package dev.tabby.model.v3;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.tabby.model.Ascii;
 import java.util.List;
 
 /**
@@ -54,7 +55,7 @@ public record Protocol(String name, int number) {
                 return new Protocol(NAMES.get(i), NUMBERS[i]);
             }
         }
-        if (!s.isEmpty() && s.length() <= 3 && s.chars().allMatch(Character::isDigit)) {
+        if (s.length() <= 3 && Ascii.isDigits(s)) {
             int n = Integer.parseInt(s);
             if (n < 1 || n > 255) {
                 throw new IllegalArgumentException(n + " is not a protocol number; " + ALLOWED);

@@ -1,5 +1,6 @@
 package dev.tabby.model.validation;
 
+import dev.tabby.model.Ascii;
 import dev.tabby.model.v3.Kind;
 import dev.tabby.model.v3.Names;
 import dev.tabby.model.v3.Node;
@@ -44,7 +45,7 @@ public final class ResourceValidator {
                     + " is not a namespaced resource)");
         }
         if (meta.resourceVersion() != null && !meta.resourceVersion().isEmpty()
-                && !allDigits(meta.resourceVersion())) {
+                && !Ascii.isDigits(meta.resourceVersion())) {
             m.at("resourceVersion").error("\"" + meta.resourceVersion()
                     + "\" is not a resource version; it is the number tabbyctl get printed, or leave it out");
         }
@@ -55,16 +56,6 @@ public final class ResourceValidator {
             Node.checkStatus(root.at("status"), node.status());
         }
         return resource.withMetadata(meta).validated(root.at("spec"));
-    }
-
-    /** {@code Character.isDigit} throughout; a loop, not a stream, as this runs for every resource read. */
-    private static boolean allDigits(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (!Character.isDigit(s.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static void checkName(Problems p, Kind kind, String name) {

@@ -1,5 +1,6 @@
 package dev.tabby.policy.explain;
 
+import dev.tabby.model.Ascii;
 import dev.tabby.model.net.IpAddress;
 import dev.tabby.model.v3.Protocol;
 
@@ -115,7 +116,7 @@ public record Flow(Direction direction, IpAddress peer, Protocol protocol, Integ
     }
 
     private static int parsePort(String flag, String peerText, String text) {
-        if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(Character::isDigit)) {
+        if (text.length() > 5 || !Ascii.isDigits(text)) {
             throw new IllegalArgumentException(flag + " " + peerText + ": \"" + text
                     + "\" is not a port; one port 1..65535 (no ranges, no names)");
         }

@@ -1,5 +1,6 @@
 package dev.tabby.policy.render;
 
+import dev.tabby.model.Ascii;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +57,7 @@ public final class ProtoRule {
 
     /** Whether the protocol is given by number rather than name. */
     static boolean isNumber(String protocol) {
-        return !protocol.isEmpty() && protocol.chars().allMatch(Character::isDigit);
+        return Ascii.isDigits(protocol);
     }
 
     public ProtoRule copy() {

@@ -48,4 +48,11 @@ class FlowTest {
                 error(Direction.EGRESS, "10.0.0.5:80/TCP", "UDP", null, null));
         assertEquals("--icmp-code needs --icmp-type", error(Direction.EGRESS, "10.0.0.5", "ICMP", null, 0));
     }
+
+    @Test
+    void portsTakeAsciiDigitsOnly() {
+        // Integer.parseInt reads Arabic-Indic "٨٠" as 80; a port on a command line is '0'-'9' only.
+        assertEquals("--to 10.0.0.5:\u0668\u0660/TCP: \"\u0668\u0660\" is not a port; one port 1..65535 (no ranges, no names)",
+                error(Direction.EGRESS, "10.0.0.5:\u0668\u0660/TCP", null, null, null));
+    }
 }

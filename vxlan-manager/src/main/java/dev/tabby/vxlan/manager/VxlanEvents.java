@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What an apply of the VXLAN manager did, as events (issue 15): routes and VTEPs added and removed once the kernel
@@ -96,12 +97,12 @@ final class VxlanEvents {
         SortedDiff.walk(reportedVteps, now, DriverFeed.NODE, Comparator.naturalOrder(), new SortedDiff.Visitor<>() {
             @Override
             public void removed(Vtep old) {
-                removed.emit(old.node(), vtepData(old));
+                removed.emit(old.node(), () -> vtepData(old));
             }
 
             @Override
             public void changed(Vtep old, Vtep fresh) {
-                added.emit(fresh.node(), replaced(vtepData(fresh), old != null));
+                added.emit(fresh.node(), () -> replaced(vtepData(fresh), old != null));
             }
         });
         reportedVteps = now;
@@ -111,22 +112,23 @@ final class VxlanEvents {
     /**
      * {@code route.added} and {@code route.removed} for routes and blackholes, keyed by destination: a destination
      * that turned from a route into a blackhole (or back) is one {@code route.added} with {@code replaced}, as when
-     * both were one map. Only the changed destinations are turned into strings.
+     * both were one map. Only the changed destinations are turned into strings, and only the events sent one by one
+     * get their data (a first apply at 5,000 nodes adds 5,000 routes and sends {@link Announced#LIMIT}).
      */
     private int reportRoutes(List<PlannedRoute> routes, List<Cidr> blackholes) {
-        Map<String, Map<String, ?>> gone = new LinkedHashMap<>();
-        Map<String, Map<String, Object>> fresh = new LinkedHashMap<>();
+        Map<String, Supplier<Map<String, Object>>> gone = new LinkedHashMap<>();
+        Map<String, Supplier<Map<String, Object>>> fresh = new LinkedHashMap<>();
         Set<String> replaced = new HashSet<>();
         SortedDiff.walk(reportedRoutes, routes, DriverFeed.DESTINATION, DriverFeed.BY_ADDRESS, new SortedDiff.Visitor<>() {
             @Override
             public void removed(PlannedRoute old) {
-                gone.put(old.destination().toString(), routeData(old));
+                gone.put(old.destination().toString(), () -> routeData(old));
             }
 
             @Override
             public void changed(PlannedRoute old, PlannedRoute now) {
                 String key = now.destination().toString();
-                fresh.put(key, routeData(now));
+                fresh.put(key, () -> routeData(now));
                 if (old != null) {
                     replaced.add(key);
                 }
@@ -135,24 +137,27 @@ final class VxlanEvents {
         SortedDiff.walk(reportedBlackholes, blackholes, Function.identity(), DriverFeed.BY_ADDRESS, new SortedDiff.Visitor<>() {
             @Override
             public void removed(Cidr old) {
-                gone.put(old.toString(), blackholeData(old));
+                gone.put(old.toString(), () -> blackholeData(old));
             }
 
             @Override
             public void changed(Cidr old, Cidr now) {
-                fresh.put(now.toString(), blackholeData(now)); // a blackhole has no fields to change: always new
+                fresh.put(now.toString(), () -> blackholeData(now)); // a blackhole has no fields to change: always new
             }
         });
         Tally added = new Tally("route.added");
         Tally removed = new Tally("route.removed");
-        fresh.forEach((key, data) -> added.emit(key, replaced(data, replaced.contains(key) || gone.remove(key) != null)));
+        fresh.forEach((key, data) -> {
+            boolean wasThere = replaced.contains(key) || gone.remove(key) != null;
+            added.emit(key, () -> replaced(data.get(), wasThere));
+        });
         gone.forEach(removed::emit);
         reportedRoutes = routes;
         reportedBlackholes = blackholes;
         return added.finish() + removed.finish();
     }
 
-    private static Map<String, ?> replaced(Map<String, Object> data, boolean replaced) {
+    private static Map<String, Object> replaced(Map<String, Object> data, boolean replaced) {
         if (replaced) {
             data.put("replaced", true);
         }
@@ -168,9 +173,9 @@ final class VxlanEvents {
             this.type = type;
         }
 
-        void emit(String subject, Map<String, ?> data) {
+        void emit(String subject, Supplier<Map<String, Object>> data) {
             if (count++ < Announced.LIMIT) {
-                sink.emit(type, subject, data);
+                sink.emit(type, subject, data.get());
             }
         }
 

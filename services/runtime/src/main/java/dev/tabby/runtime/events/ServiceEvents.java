@@ -99,7 +99,11 @@ public class ServiceEvents implements EventSink {
         }
     }
 
-    /** Emits {@code service.ready} or {@code service.not-ready} when readiness changed since the last call. */
+    /**
+     * Emits {@code service.ready} or {@code service.not-ready} when readiness changed since the last call, and logs
+     * the change: one line per change, where SmallRye Health would log every probe that finds the service not ready
+     * (its SRHCK01001 line is silenced in each service's application.properties).
+     */
     public void readiness(boolean ready, String reason) {
         synchronized (changes) {
             if (Objects.equals(lastReady, ready)) {
@@ -107,6 +111,7 @@ public class ServiceEvents implements EventSink {
             }
             lastReady = ready;
         }
+        LOG.infof("event=readiness ready=%s reason=\"%s\"", ready, reason);
         emit(ready ? "service.ready" : "service.not-ready", null, reasonData(reason));
     }
 

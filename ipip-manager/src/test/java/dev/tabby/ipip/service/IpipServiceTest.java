@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tabby.datastore.KeyValueStore;
 import dev.tabby.events.CloudEvent;
 import dev.tabby.events.EventHub;
@@ -113,6 +115,21 @@ class IpipServiceTest {
                 .body("ipip.routes[0].device", equalTo("tunl0"))
                 .body("ipip.routes[0].encapsulated", equalTo(true))
                 .body("lastError", containsString("tunl0"));
+    }
+
+    @Inject
+    StatusPublishing publishing;
+
+    @Test
+    void theStatusKeyHoldsTheStatusWithItsListsCounted() throws Exception {
+        publishing.publish();
+        byte[] stored = store.get("/tabby/status/" + IpipServiceResource.NODE + "/ipip-manager").orElseThrow().value();
+        JsonNode status = new ObjectMapper().readTree(stored);
+        assertEquals(IpipServiceResource.NODE, status.path("ipip").path("node").asText());
+        assertEquals("ACTIVE", status.path("ipip").path("state").asText());
+        assertEquals("IPIP_MANAGER", status.path("ipip").path("routeOwner").asText());
+        assertEquals(1, status.path("ipip").path("routes").asInt(-1), "the one route, counted: " + status);
+        assertTrue(status.path("lastError").asText().contains("tunl0"), status.toString());
     }
 
     @Test

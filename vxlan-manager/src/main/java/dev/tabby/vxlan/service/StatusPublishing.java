@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tabby.datastore.KeyValueStore;
 import dev.tabby.datastore.status.StatusPublisher;
 import dev.tabby.vxlan.agent.AgentSettings;
+import dev.tabby.vxlan.rest.PublishedStatus;
 import dev.tabby.vxlan.rest.StatusResource;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,8 +13,9 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes what {@code /v1/status} says under {@code /tabby/status/<node>/vxlan-manager}, so an operator sees every
- * node's VTEPs and routes from etcd (architecture.md: status flows back through etcd status keys).
+ * Publishes what {@code /v1/status} says, its per-node lists counted ({@link PublishedStatus}), under
+ * {@code /tabby/status/<node>/vxlan-manager}, so an operator sees every node's state and counts from etcd (architecture.md:
+ * status flows back through etcd status keys); the lists themselves are on the node's {@code /v1/status}.
  */
 @ApplicationScoped
 public class StatusPublishing {
@@ -44,7 +46,8 @@ public class StatusPublishing {
             publisher = new StatusPublisher(store, service.node(), AgentSettings.SERVICE);
         }
         try {
-            return publisher.publishIfChanged(json.writeValueAsString(StatusResource.of(service.agent())));
+            return publisher.publishIfChanged(json.writeValueAsString(
+                    PublishedStatus.of(StatusResource.of(service.agent()))));
         } catch (JsonProcessingException e) {
             LOG.warnf("event=status_encode_failed node=%s error=\"%s\"", service.node(), e.getMessage());
             return false;

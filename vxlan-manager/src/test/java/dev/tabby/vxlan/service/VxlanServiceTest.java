@@ -66,7 +66,11 @@ class VxlanServiceTest {
         byte[] stored = store.get("/tabby/status/" + VxlanServiceResource.NODE + "/vxlan-manager").orElseThrow().value();
         JsonNode status = new ObjectMapper().readTree(stored);
         assertEquals(VxlanServiceResource.NODE, status.path("vxlan").path("node").asText());
-        assertEquals(VxlanServiceResource.REMOTE, status.path("vxlan").path("vteps").path(0).path("node").asText());
+        // Counted, not listed: every node publishes one (PublishedStatus); the list is on /v1/status.
+        assertEquals(1, status.path("vxlan").path("vteps").asInt(-1), status.toString());
+        assertEquals(status.path("vxlan").path("routes").asInt(-1), given().get("/v1/status").then().extract()
+                .jsonPath().getList("vxlan.routes").size(), status.toString());
+        assertEquals("vxlan.calico", status.path("vxlan").path("device").path("name").asText(), status.toString());
     }
 
     @Test

@@ -29,7 +29,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.net.ExtendedSocketOptions;
@@ -51,7 +50,10 @@ public final class CniDaemon implements AutoCloseable {
     }
 
     private static final Logger LOG = Logger.getLogger(CniDaemon.class);
+    /** Calls served at once; more wait in line. */
     private static final int WORKERS = 32;
+    /** A call thread idle this long ends: a burst of pod starts grows the pool, a quiet node keeps none. */
+    private static final long IDLE_WORKER_MILLIS = 10_000;
     /** umask while binding: the socket file is created 0600 (0777 & ~0177). */
     private static final int BIND_UMASK = 0177;
 
@@ -108,7 +110,7 @@ public final class CniDaemon implements AutoCloseable {
             throw e;
         }
         AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(WORKERS, r -> {
+        this.workers = CallPool.create(WORKERS, IDLE_WORKER_MILLIS, r -> {
             Thread t = new Thread(r, "tabby-cni-call-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;

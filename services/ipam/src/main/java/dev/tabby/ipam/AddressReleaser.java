@@ -7,12 +7,10 @@ import dev.tabby.ipam.model.IpamJson;
 import dev.tabby.model.net.Cidr;
 import dev.tabby.model.net.IpAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Gives addresses back. Each block's release is one transaction together with the handles it changes, so a block
@@ -30,10 +28,9 @@ final class AddressReleaser {
     ReleaseResult release(List<ReleaseRequest> requests) {
         List<IpAddress> notAllocated = new ArrayList<>();
         Map<Cidr, List<ReleaseRequest>> byBlock = new LinkedHashMap<>();
-        Map<Integer, Set<Cidr>> blocksByVersion = new HashMap<>();
+        BlockLocator locator = new BlockLocator(store);
         for (ReleaseRequest r : requests) {
-            Set<Cidr> blocks = blocksByVersion.computeIfAbsent(r.address().version(), store::blockCidrs);
-            Optional<Cidr> block = blocks.stream().filter(c -> c.contains(r.address())).findFirst();
+            Optional<Cidr> block = locator.blockOf(r.address());
             if (block.isEmpty()) {
                 notAllocated.add(r.address());
             } else {

@@ -226,7 +226,7 @@ public final class Ipam {
     }
 
     private Optional<Versioned<AllocationBlock>> blockHolding(IpAddress ip) {
-        return store.blockCidrs(ip.version()).stream().filter(c -> c.contains(ip)).findFirst().flatMap(store::block);
+        return new BlockLocator(store).blockOf(ip).flatMap(store::block);
     }
 
     /** The blocks of the pool's size that make up {@code cidr} (or the one block holding a smaller CIDR). */

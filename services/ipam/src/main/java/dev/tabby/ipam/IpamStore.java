@@ -125,6 +125,18 @@ final class IpamStore {
         return out;
     }
 
+    /** Every IPPool that decodes (a bad one is logged and skipped, as in {@link #snapshot}). */
+    List<Pool> pools() {
+        GetOption all = GetOption.builder().withRange(EtcdKeys.prefixEnd(POOLS)).build();
+        GetResponse r = await(etcd.get(EtcdKeys.bytes(POOLS), all), "list IP pools");
+        List<Pool> out = new ArrayList<>();
+        for (KeyValue e : r.getKvs()) {
+            String key = EtcdKeys.string(e.getKey());
+            decodeOnce(key, e.getModRevision(), () -> pool(key, e)).ifPresent(out::add);
+        }
+        return out;
+    }
+
     /** Which blocks exist, from their keys alone: what a search for a free block needs. */
     Set<Cidr> blockCidrs(int version) {
         String prefix = IpamKeys.blockPrefix(version);

@@ -434,6 +434,8 @@ public final class Syncer implements AutoCloseable {
         int attempt = ++listAttempt;
         cache.beginList();
         listChanges = 0;
+        // Counted per attempt: pages of a first list that failed partway are not part of the snapshot being loaded.
+        firstListKeys = 0;
         LOG.debugf("syncer=%s event=list_start reason=\"%s\" prefixes=%d", id, resyncReason, config.prefixes().size());
         listTask = lister.submit(() -> signals.offer(list(attempt)));
         if (status == SyncStatus.IN_SYNC && !probe.inFlight()) {

@@ -343,7 +343,7 @@ public final class ResourceCodec {
         if (value.length > 1 && value[0] == '{' && value[1] != 0) {
             try {
                 return Mappers.JSON_STORED_TREE.readTree(value);
-            } catch (java.io.IOException cheap) {
+            } catch (IOException cheap) {
                 // read again below, as text, for the same verdict and words as before
             }
         }

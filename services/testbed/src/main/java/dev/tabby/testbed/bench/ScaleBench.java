@@ -54,6 +54,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -76,10 +77,14 @@ import java.util.stream.Stream;
  * kind and overall; each service's heap after a full GC ({@code jcmd GC.run}, {@code GC.heap_info}); and etcd's
  * load from its own {@code /metrics}: watchers and watch streams the node's services opened, and bytes etcd sent
  * during the converge and during the changes (the bench's own writes' replies are in them too; they are small).
- * Loading etcd is timed and printed but is not the measurement.
+ * Loading etcd is timed and printed but is not the measurement. Before all that, the floor: the same services started
+ * the same way on a node of an empty cluster (its own etcd: the pool, profiles, policies and the node's own endpoints,
+ * nothing remote), timed the same way. It is what starting costs at all, in the same run: converge at N nodes minus
+ * the floor is what the cluster's data costs.
  *
- * <p>Last line: {@code BENCH scale nodes=N endpoints=E converge_s=... update_p50_ms=... update_p99_ms=...
- * heap_max_mb=... etcd_watchers=... etcd_sent_mb=... ratio=...}, where converge_s is the slowest service's and
+ * <p>Last line: {@code BENCH scale nodes=N endpoints=E converge_s=... floor_s=... update_p50_ms=... update_p99_ms=...
+ * heap_max_mb=... etcd_watchers=... etcd_sent_mb=... ratio=...}, where converge_s and floor_s are the slowest
+ * service's and
  * {@code ratio = converge_s / 2}: issue 16's goal is a converge under 2 s at 5,000 nodes, so a ratio at or below 1
  * meets it. A service that breaks while converging (it exits, its log shows an OutOfMemoryError, or it is not converged
  * within 180 s) is reported with the top of its heap histogram, the line gets {@code failed=SERVICE}, and the others
@@ -104,6 +109,8 @@ public final class ScaleBench {
     static final int ADDED_BLOCK_BASE = 8192;
     /** Namespaces of this run: two runs at once must not share them. */
     static final String PREFIX = "tabby-sc" + ProcessHandle.current().pid() % 100000 + "-";
+    /** Namespaces of this run's floor node (see {@link Run#floor()}). */
+    static final String FLOOR_PREFIX = "tabby-sf" + ProcessHandle.current().pid() % 100000 + "-";
     static final String VXLAN = "vxlan-manager";
     static final String POLICY = "policy-renderer";
     static final String BGP = "bgp-speaker";
@@ -239,6 +246,10 @@ public final class ScaleBench {
         LocalEtcd etcd;
         KeyValueStore kv;
         BenchNode node;
+        /** The floor's own etcd and node, there only while the floor is measured (or until cleanUp when interrupted). */
+        LocalEtcd floorEtcd;
+        KeyValueStore floorKv;
+        BenchNode floorNode;
         IpsetProbe ipset;
         Thread hook;
         boolean cleaned;
@@ -295,6 +306,7 @@ public final class ScaleBench {
                     }
                 }
             }
+            takeDownFloor();
             if (node != null) {
                 String left = node.takeDown();
                 if (!left.isEmpty()) {
@@ -316,6 +328,8 @@ public final class ScaleBench {
             System.out.printf(Locale.ROOT, "machine: %d cores, load %s%n", Runtime.getRuntime().availableProcessors(),
                     Files.readString(Path.of("/proc/loadavg")).strip());
             dir = Files.createTempDirectory("tabby-bench-scale-");
+            Map<String, Double> floor = floor();
+
             etcd = LocalEtcd.start(dir.resolve("etcd"));
             kv = KeyValueStore.connect(etcd.clientConfig());
             ResourceStore store = new ResourceStore(kv);
@@ -324,18 +338,17 @@ public final class ScaleBench {
             System.out.printf(Locale.ROOT, "load: %d synthetic nodes, %d endpoints (%d keys) into etcd in %.1f s (not measured)%n",
                     synthetic.size(), weps.size() + LOCAL_ENDPOINTS, keys, (System.nanoTime() - t0) / 1e9);
 
-            node = new BenchNode(Path.of(System.getenv().getOrDefault("TABBY_ROOT", ".")).toAbsolutePath().normalize(),
-                    dir.resolve("testbed"), PREFIX);
+            node = new BenchNode(root(), dir.resolve("testbed"), PREFIX);
             t0 = System.nanoTime();
             node.up(etcd.endpoint()).forEach(l -> System.out.println("register: " + l));
             System.out.printf(Locale.ROOT, "node %s registered in %.1f s%n", node.nodeNamespace(), (System.nanoTime() - t0) / 1e9);
-            writeLocal(store);
+            writeLocal(kv);
             Path netns = Path.of("/run/netns", node.nodeNamespace());
 
             Map<String, Double> before = metrics();
             Set<String> selected = new HashSet<>();
             weps.stream().filter(w -> w.app < SELECTED_APPS).forEach(w -> selected.add(w.ip()));
-            Map<String, Double> converge = converge(netns, selected);
+            Map<String, Double> converge = converge(node, selected, synthetic.size(), pids, failed);
             Map<String, Double> afterConverge = metrics();
 
             boolean policyUp = services().contains(POLICY) && !failed.containsKey(POLICY);
@@ -349,7 +362,7 @@ public final class ScaleBench {
                     cpuBefore.getOrDefault(svc, Double.NaN)));
             try (Netlink nl = Netlink.at(netns)) {
                 for (int c = 0; c < changes; c++) {
-                    String kind = kinds.get(random.nextInt(kinds.size()));
+                    String kind = feasible(kinds.get(random.nextInt(kinds.size())));
                     double ms = change(kind, nl, netns, setOfApp);
                     byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(ms);
                 }
@@ -368,11 +381,63 @@ public final class ScaleBench {
                 boolean alive = ProcessHandle.of(pids.get(s)).map(ProcessHandle::isAlive).orElse(false);
                 heap.put(s, alive ? heapMb(pids.get(s)) : Double.NaN);
             }
-            report(converge, byKind, heap, before, afterConverge, afterChanges);
+            report(converge, floor, byKind, heap, before, afterConverge, afterChanges);
+        }
+
+        static Path root() {
+            return Path.of(System.getenv().getOrDefault("TABBY_ROOT", ".")).toAbsolutePath().normalize();
+        }
+
+        /**
+         * The floor: the same services started the same way on a node of an empty cluster (its own etcd holding only
+         * the pool, profiles, policies and the node's ten endpoints), timed to ready and their kernel state complete
+         * as the real converge is. It is what starting costs at all, with both JVMs sharing the machine's cores, in
+         * the same run and under the same load as the converge at N nodes: the converge's excess over it is what the
+         * cluster's data costs.
+         */
+        Map<String, Double> floor() throws Exception {
+            floorEtcd = LocalEtcd.start(dir.resolve("etcd-floor"));
+            floorKv = KeyValueStore.connect(floorEtcd.clientConfig());
+            createManifests(new ResourceStore(floorKv));
+            floorNode = new BenchNode(root(), dir.resolve("testbed-floor"), FLOOR_PREFIX);
+            floorNode.up(floorEtcd.endpoint());
+            writeLocal(floorKv);
+            System.out.println("floor: the same services on a node of an empty cluster");
+            Map<String, Long> floorPids = new LinkedHashMap<>();
+            Map<String, String> floorFailed = new LinkedHashMap<>();
+            Map<String, Double> out = converge(floorNode, Set.of(), 0, floorPids, floorFailed);
+            Map<String, Double> cpu = cpuSeconds(floorPids);
+            out.forEach((s, v) -> System.out.printf(Locale.ROOT, "floor %s (empty cluster): converged in %.2f s, cpu %.2f s%n",
+                    s, v, cpu.getOrDefault(s, Double.NaN)));
+            floorFailed.forEach((s, why) -> System.out.printf(Locale.ROOT, "floor %s FAILED: %s%n", s, why));
+            takeDownFloor();
+            return out;
+        }
+
+        synchronized void takeDownFloor() {
+            if (floorNode != null) {
+                String left = floorNode.takeDown();
+                if (!left.isEmpty()) {
+                    System.err.println("bench scale: the floor's node left behind: " + left + "; remove by hand");
+                }
+                floorNode = null;
+            }
+            if (floorKv != null) {
+                floorKv.close();
+                floorKv = null;
+            }
+            if (floorEtcd != null) {
+                floorEtcd.close();
+                floorEtcd = null;
+            }
         }
 
         /** Each running service's CPU time so far (user and system, all its threads), seconds. */
         Map<String, Double> cpuSeconds() {
+            return cpuSeconds(pids);
+        }
+
+        Map<String, Double> cpuSeconds(Map<String, Long> pids) {
             Map<String, Double> out = new LinkedHashMap<>();
             for (String svc : services()) {
                 Long pid = pids.get(svc);
@@ -393,9 +458,7 @@ public final class ScaleBench {
 
         /** Pool, profiles, policies, and the synthetic nodes with their blocks, affinities, handles and endpoints. */
         int load(ResourceStore store) throws Exception {
-            for (Resource r : ResourceCodec.read(manifests()).resources()) {
-                store.create(r);
-            }
+            createManifests(store);
             int remote = Math.max(0, endpoints - LOCAL_ENDPOINTS);
             List<KvEntry> entries = new ArrayList<>();
             for (int i = 1; i < nodes; i++) {
@@ -468,6 +531,12 @@ public final class ScaleBench {
                     List.of(ip + "/32"), null, null, null, List.of("kns." + ns, "ksa." + ns + ".default"), iface, null, null));
         }
 
+        void createManifests(ResourceStore store) {
+            for (Resource r : ResourceCodec.read(manifests()).resources()) {
+                store.create(r);
+            }
+        }
+
         /** The VXLAN pool, the namespaces' profiles, the policies that put remote endpoints into IP sets. */
         String manifests() {
             StringBuilder y = new StringBuilder();
@@ -491,7 +560,7 @@ public final class ScaleBench {
         }
 
         /** Ten endpoints on the real node that the policies select (addresses outside every block: no IPAM needed). */
-        void writeLocal(ResourceStore store) {
+        void writeLocal(KeyValueStore target) {
             List<KvEntry> entries = new ArrayList<>();
             for (int k = 0; k < LOCAL_ENDPOINTS; k++) {
                 String pod = "frontend-" + k;
@@ -500,11 +569,17 @@ public final class ScaleBench {
                 entries.add(new KvEntry(ResourceStore.key(new ResourceId(Kind.WORKLOAD_ENDPOINT, "ns-0", name)),
                         ResourceCodec.toStoredValue(w), 0, 0));
             }
-            kv.putAll(entries);
+            target.putAll(entries);
         }
 
-        /** Starts the services together, as a node does, and times each until its kernel state is complete and ready. */
-        Map<String, Double> converge(Path netns, Set<String> selected) throws Exception {
+        /**
+         * Starts the services on {@code node} together, as a node does, and times each until it is ready and its kernel
+         * state complete: {@code want} remote VTEPs, and every address of {@code selected} in an IP set. Their PIDs go
+         * to {@code pids}, and why one broke to {@code failed}.
+         */
+        Map<String, Double> converge(BenchNode node, Set<String> selected, int want, Map<String, Long> pids,
+                                     Map<String, String> failed) throws Exception {
+            Path netns = Path.of("/run/netns", node.nodeNamespace());
             Map<String, Long> started = new LinkedHashMap<>();
             for (String s : services()) {
                 started.put(s, System.nanoTime());
@@ -515,7 +590,6 @@ public final class ScaleBench {
             Map<String, Double> done = new LinkedHashMap<>();
             Map<String, Double> readyAt = new LinkedHashMap<>();
             Map<String, Double> kernelAt = new LinkedHashMap<>();
-            int want = synthetic.size();
             long lastKernelLook = 0;
             try (Netlink nl = Netlink.at(netns)) {
                 while (done.size() < started.size()) {
@@ -528,7 +602,7 @@ public final class ScaleBench {
                         }
                         double sec = (System.nanoTime() - started.get(s)) / 1e9;
                         String ready = node.readiness(s);
-                        String broken = broken(s, ready, lookAtKernel);
+                        String broken = broken(node, s, ready, lookAtKernel);
                         if (broken != null) {
                             // What breaks first is a result: the others are still measured.
                             failed.put(s, broken);
@@ -585,7 +659,7 @@ public final class ScaleBench {
          * Why service {@code s} can no longer converge, or null: it exited, or its log shows the JVM ran out of heap (a
          * JVM out of heap may stay up for minutes, collecting without end). The log is read every 0.5 s.
          */
-        String broken(String s, String ready, boolean lookAtLog) throws IOException {
+        static String broken(BenchNode node, String s, String ready, boolean lookAtLog) throws IOException {
             if (ready.startsWith("not running")) {
                 return "exited (" + ready + ")";
             }
@@ -729,14 +803,25 @@ public final class ScaleBench {
             }
         }
 
-        /** A random node whose block has a free address left (a /26: ordinals up to 63). */
+        /**
+         * {@code kind}, or a node-add when nothing is left to apply it to: a small cluster (--nodes 2) runs out of
+         * remote nodes, free addresses or selected endpoints after a few changes, and a node-add is always possible.
+         */
+        String feasible(String kind) {
+            // No random draws here: the changes of a seed stay the same sequence as before this check.
+            boolean possible = switch (kind) {
+                case "node-remove" -> !synthetic.isEmpty();
+                case "tunnel-move", "endpoint-add" -> synthetic.stream().anyMatch(n -> n.nextOrdinal < 64);
+                case "endpoint-remove" -> weps.stream().anyMatch(w -> !w.gone && w.app < SELECTED_APPS);
+                case "endpoint-relabel" -> weps.stream().anyMatch(w -> !w.gone);
+                default -> true;
+            };
+            return possible ? kind : "node-add";
+        }
+
+        /** A random node whose block has a free address left (a /26: ordinals up to 63), or null when none has. */
         SynNode roomy() {
-            while (true) {
-                SynNode n = synthetic.get(random.nextInt(synthetic.size()));
-                if (n.nextOrdinal < 64) {
-                    return n;
-                }
-            }
+            return anyOf(synthetic, n -> n.nextOrdinal < 64);
         }
 
         /** The median time of one kernel check, ms: what a change's time includes at most once more than it took. */
@@ -750,13 +835,21 @@ public final class ScaleBench {
             return percentile(ms, 50);
         }
 
-        Wep pick(java.util.function.Predicate<Wep> p) {
-            while (true) {
-                Wep w = weps.get(random.nextInt(weps.size()));
-                if (!w.gone && p.test(w)) {
-                    return w;
+        /** A random endpoint still there that {@code p} accepts, or null when there is none. */
+        Wep pick(Predicate<Wep> p) {
+            return anyOf(weps, w -> !w.gone && p.test(w));
+        }
+
+        /** A random element that {@code p} accepts: a few random draws, then a scan (it may have none). */
+        <T> T anyOf(List<T> items, Predicate<T> p) {
+            for (int i = 0; i < 64 && !items.isEmpty(); i++) {
+                T t = items.get(random.nextInt(items.size()));
+                if (p.test(t)) {
+                    return t;
                 }
             }
+            List<T> left = items.stream().filter(p).toList();
+            return left.isEmpty() ? null : left.get(random.nextInt(left.size()));
         }
 
         interface Check {
@@ -850,15 +943,15 @@ public final class ScaleBench {
             return kb / 1024.0;
         }
 
-        void report(Map<String, Double> converge, Map<String, List<Double>> byKind, Map<String, Double> heap,
-                    Map<String, Double> m0, Map<String, Double> m1, Map<String, Double> m2) {
+        void report(Map<String, Double> converge, Map<String, Double> floor, Map<String, List<Double>> byKind,
+                    Map<String, Double> heap, Map<String, Double> m0, Map<String, Double> m1, Map<String, Double> m2) {
             List<Double> all = new ArrayList<>();
             byKind.values().forEach(all::addAll);
             System.out.println();
             System.out.printf(Locale.ROOT, "scale: %d nodes (%d synthetic + this one), %d endpoints, %d changes%n", nodes,
                     nodes - 1, endpoints, changes);
-            converge.forEach((s, v) -> System.out.printf(Locale.ROOT, "converge %-16s %7.2f s   heap after GC %6.1f MB%n", s, v,
-                    heap.get(s)));
+            converge.forEach((s, v) -> System.out.printf(Locale.ROOT, "converge %-16s %7.2f s   floor %5.2f s   heap after GC %6.1f MB%n",
+                    s, v, floor.getOrDefault(s, Double.NaN), heap.get(s)));
             byKind.forEach((k, v) -> System.out.printf(Locale.ROOT, "changes %-17s n=%4d p50_ms=%7.1f p99_ms=%7.1f max_ms=%7.1f%n",
                     k, v.size(), percentile(v, 50), percentile(v, 99), percentile(v, 100)));
             String w = "etcd_debugging_mvcc_watcher_total";
@@ -870,14 +963,20 @@ public final class ScaleBench {
             System.out.printf(Locale.ROOT, "etcd load of this node: %.0f watchers on %.0f watch streams; sent %.1f MB during the"
                             + " converge, %.1f MB during the changes (%.1f kB per change)%n", watchers,
                     m1.getOrDefault(ws, 0.0) - m0.getOrDefault(ws, 0.0), sentConverge, sentChanges, sentChanges * 1000 / Math.max(1, changes));
-            double convergeS = converge.values().stream().mapToDouble(Double::doubleValue).filter(v -> !Double.isNaN(v)).max()
-                    .orElse(0);
+            double convergeS = slowest(converge);
+            double floorS = slowest(floor);
             failed.forEach((s, why) -> System.out.printf(Locale.ROOT, "FAILED %s: %s%n", s, why));
-            System.out.printf(Locale.ROOT, "BENCH scale nodes=%d endpoints=%d converge_s=%.2f update_p50_ms=%.1f update_p99_ms=%.1f"
-                            + " heap_max_mb=%.1f etcd_watchers=%.0f etcd_sent_mb=%.1f ratio=%.2f%s%n", nodes, endpoints, convergeS,
+            System.out.printf(Locale.ROOT, "BENCH scale nodes=%d endpoints=%d converge_s=%.2f floor_s=%.2f update_p50_ms=%.1f"
+                            + " update_p99_ms=%.1f heap_max_mb=%.1f etcd_watchers=%.0f etcd_sent_mb=%.1f ratio=%.2f%s%n", nodes,
+                    endpoints, convergeS, floorS,
                     percentile(all, 50), percentile(all, 99), heap.values().stream().mapToDouble(Double::doubleValue)
                             .filter(v -> !Double.isNaN(v)).max().orElse(0), watchers, sentConverge, convergeS / 2,
                     failed.isEmpty() ? "" : " failed=" + String.join(",", failed.keySet()));
+        }
+
+        /** The slowest service's time, leaving out those that broke (NaN); 0 when none converged. */
+        static double slowest(Map<String, Double> times) {
+            return times.values().stream().mapToDouble(Double::doubleValue).filter(v -> !Double.isNaN(v)).max().orElse(0);
         }
     }
 

@@ -41,6 +41,8 @@ public final class CniBench {
     private static final int WARM_UP = 5;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** The flags every service JVM runs with, relative to the checkout's root. */
+    static final String SERVICE_ARGS = "images/jvm/service.args";
     private final Path root;
     private final Path dir;
     private final String tag = hex(3);
@@ -194,11 +196,19 @@ public final class CniBench {
                 + (Files.exists(dir.resolve("var/client.jsa")) ? "yes" : "no"));
     }
 
-    /** The daemon as its own JVM inside the node's namespace, as a node runs it. */
+    /**
+     * The daemon as its own JVM inside the node's namespace, as a node runs it: with the JVM flags every service runs
+     * with (images/jvm/service.args, as scripts/cni.sh and the cni image start it). It ran with flags of its own
+     * (-Xmx256m) until 2026-12-06, so its numbers did not follow a change of those flags.
+     */
     private void startDaemon(Path socket, String netns) throws IOException, InterruptedException {
+        Path args = root.resolve(SERVICE_ARGS);
+        if (!Files.isRegularFile(args)) {
+            throw new IllegalStateException("no JVM argument file " + args + "; restore " + SERVICE_ARGS + " from git");
+        }
         ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", netns,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "@" + args, "-cp", System.getProperty("java.class.path"),
                 "dev.tabby.cni.daemon.CniDaemon", "--socket", socket.toString());
         pb.environment().put("TABBY_CNI_LOG_LEVEL", "info");
         pb.environment().remove(CniClient.SOCKET_VAR);
